@@ -1,0 +1,204 @@
+"""The ``vocmine`` command line: each command loads settings, opens the store, calls one
+library function and prints what happened."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from vocmine.config import Settings, config_path, load_settings
+from vocmine.ingest import FileSummary, inbox_files, ingest_files
+from vocmine.store import connect, open_read_only
+from vocmine.store.status import recent_runs, source_counts
+
+app = typer.Typer(
+    help="vocmine: voice-of-customer text mining. Ingest feedback, find what customers talk about.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Config file [default: $VOCMINE_CONFIG or ./vocmine.toml]."),
+]
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB database [default: $VOCMINE_DB or the config's, else data/vocmine.duckdb]."),
+]
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _settings(config: Path | None, db: Path | None) -> Settings:
+    try:
+        return load_settings(config, db=db.resolve() if db else None)
+    except (FileNotFoundError, ValueError) as exc:
+        err.print(f"[red]config error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def init(config: ConfigOption = None, db: DbOption = None) -> None:
+    """Create a config file (if there is none) and the database, with all migrations applied."""
+    path = config_path(config)
+    if path.exists():
+        console.print(f"Config: kept existing {path}")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        template = resources.files("vocmine") / "templates" / "vocmine.toml"
+        path.write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
+        console.print(f"Config: wrote {path} (declare your sources there)")
+    settings = _settings(path, db)
+    connect(settings.db_path).close()
+    console.print(f"Database: {settings.db_path} is ready")
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path] | None, typer.Argument(help="Files to ingest; none = every source's inbox.")] = None,
+    source: Annotated[str | None, typer.Option("--source", "-s", help="Source name from the config.")] = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Load feedback files into the database: duplicates skipped, bad rows quarantined.
+
+    Each file loads in one transaction. The summary always reconciles:
+    rows read = loaded + duplicates + quarantined.
+    """
+    settings = _settings(config, db)
+    if files and not source:
+        err.print("[red]--source is required when files are named[/red]")
+        raise typer.Exit(2)
+    try:
+        names = [source] if source else sorted(settings.sources)
+        jobs = [(name, files or inbox_files(settings, name)) for name in names]
+        for name in names:
+            settings.source(name)
+    except KeyError as exc:
+        err.print(f"[red]{exc.args[0]}[/red]")
+        raise typer.Exit(2) from exc
+    if not any(paths for _, paths in jobs):
+        err.print("Nothing to ingest: name files, or set `inbox` globs for the sources in the config.")
+        raise typer.Exit(1)
+    con = connect(settings.db_path)
+    failed = False
+    for name, paths in jobs:
+        if not paths:
+            continue
+        summaries = _ingest_with_progress(con, settings, name, paths)
+        _print_summaries(name, summaries)
+        failed |= any(s.error for s in summaries)
+    con.close()
+    raise typer.Exit(1 if failed else 0)
+
+
+def _ingest_with_progress(con, settings: Settings, name: str, paths: list[Path]) -> list[FileSummary]:
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(f"{name}: {len(paths)} file(s)", total=len(paths))
+
+        def advance(summary: FileSummary) -> None:
+            progress.advance(task)
+
+        result = ingest_files(con, paths, name, settings.source(name), on_file=advance)
+    return result.files
+
+
+def _print_summaries(source: str, summaries: list[FileSummary]) -> None:
+    table = Table(title=f"source {source}", title_justify="left")
+    for column in ("file", "rows read", "loaded", "duplicates", "quarantined"):
+        table.add_column(column, justify="left" if column == "file" else "right")
+    for s in summaries:
+        if s.error:
+            table.add_row(Path(s.file).name, "[red]failed[/red]", "-", "-", "-")
+        else:
+            table.add_row(Path(s.file).name, *(f"{n:,}" for n in (s.rows_read, s.loaded, s.duplicates, s.quarantined)))
+    console.print(table)
+    for s in summaries:
+        if s.error:
+            err.print(f"[red]error:[/red] {s.error} (nothing of this file was loaded)")
+        elif s.quarantined:
+            console.print(f"{Path(s.file).name}: {s.quarantined} row(s) quarantined; "
+                          "see `vocmine sql \"SELECT row_number, reason FROM quarantine\"`")
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run against the database (read-only).")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Run a read-only SQL query and print the result as a table, CSV or JSON."""
+    settings = _settings(config, db)
+    try:
+        con = open_read_only(settings.db_path)
+        cursor = con.execute(query)
+        names = [d[0] for d in cursor.description or []]
+        rows = cursor.fetchall()
+    except Exception as exc:  # duckdb errors and a missing database alike
+        err.print(f"[red]query failed:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    if format is OutputFormat.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(names)
+        writer.writerows(rows)
+    elif format is OutputFormat.json:
+        print(json.dumps([dict(zip(names, r, strict=True)) for r in rows], default=str, ensure_ascii=False, indent=2))
+    else:
+        table = Table(*names)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+        console.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+def status(config: ConfigOption = None, db: DbOption = None) -> None:
+    """Show feedback and quarantine counts per source and the latest runs."""
+    settings = _settings(config, db)
+    try:
+        con = open_read_only(settings.db_path)
+    except Exception as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    sources = Table("source", "feedback", "quarantined", "first received", "last received",
+                    "last ingested", title="Sources", title_justify="left")
+    for row in source_counts(con):
+        sources.add_row(*(_show(v) for v in row.values()))
+    console.print(sources)
+    runs = Table("run", "kind", "status", "started", "finished", "counts", title="Latest runs", title_justify="left")
+    for run in recent_runs(con):
+        counts = json.loads(run["counts"]) if run["counts"] else {}
+        brief = ", ".join(f"{k} {v:,}" for k, v in counts.items() if isinstance(v, int))
+        runs.add_row(run["run_id"], run["kind"], run["status"], _show(run["started_at"]),
+                     _show(run["finished_at"]), brief + (f" [red]{run['error']}[/red]" if run["error"] else ""))
+    console.print(runs)
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)[:19] if hasattr(value, "isoformat") else str(value)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,181 @@
+"""One typed settings object for the whole pipeline.
+
+Settings come, strongest first, from: explicit overrides (CLI flags), ``VOCMINE_*``
+environment variables (nested with ``__``, e.g. ``VOCMINE_DB``), the TOML config file
+(``--config`` or ``VOCMINE_CONFIG``, default ``vocmine.toml``), then the defaults here.
+Relative paths in the config file are relative to the file's own folder, so a project can
+be run from anywhere; relative paths given on the command line are relative to the
+current directory (the CLI resolves them before they get here).
+
+Example::
+
+    settings = load_settings(Path("vocmine.toml"), db=Path("/tmp/x.duckdb"))
+    settings.sources["reviews"].columns.text  # -> "body"
+"""
+
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+FEEDBACK_KINDS = ("call_note", "review", "complaint", "survey", "social")
+FeedbackKind = Literal["call_note", "review", "complaint", "survey", "social"]
+FileFormat = Literal["csv", "jsonl", "parquet"]
+DEFAULT_CONFIG = Path("vocmine.toml")
+DEFAULT_DB = Path("data/vocmine.duckdb")
+
+_config_file: ContextVar[Path | None] = ContextVar("vocmine_config_file", default=None)
+
+
+class _Strict(BaseModel):
+    """Unknown keys are typos in a hand-written config: reject them instead of ignoring."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ColumnMapping(_Strict):
+    """Which column of a source file holds each feedback field; only ``text`` is required."""
+
+    id: str | None = None
+    text: str
+    received_at: str | None = None
+    received_at_format: str | None = Field(
+        None, description="strptime format, e.g. '%d/%m/%Y', when dates are ambiguous"
+    )
+    channel: str | None = None
+    rating: str | None = None
+    customer_id: str | None = None
+    language: str | None = None
+
+    def mapped(self) -> dict[str, str]:
+        """Field name -> source column, for the fields this source maps."""
+        fields = ("id", "text", "received_at", "channel", "rating", "customer_id", "language")
+        return {f: getattr(self, f) for f in fields if getattr(self, f)}
+
+
+class MetadataMapping(_Strict):
+    columns: list[str] = Field(default_factory=list)
+
+
+class SourceConfig(_Strict):
+    """A feedback source: what kind of feedback, where its files land, how to read them."""
+
+    kind: FeedbackKind
+    format: FileFormat | None = None
+    inbox: list[str] = Field(
+        default_factory=list, description="glob(s) of files to ingest when no file is named"
+    )
+    encoding: Literal["utf-8", "utf-16", "latin-1"] = "utf-8"
+    delimiter: str = ","
+    columns: ColumnMapping
+    metadata: MetadataMapping = Field(default_factory=MetadataMapping)
+
+    @field_validator("inbox", mode="before")
+    @classmethod
+    def _one_glob_is_a_list(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _metadata_not_mapped_twice(self) -> SourceConfig:
+        mapped = set(self.columns.mapped().values())
+        twice = sorted(mapped.intersection(self.metadata.columns))
+        if twice:
+            raise ValueError(f"metadata columns {twice} are already mapped to feedback fields")
+        return self
+
+    def format_for(self, path: Path) -> FileFormat:
+        """The configured format, or the one the file extension implies."""
+        if self.format:
+            return self.format
+        suffixes = [s.lower() for s in path.suffixes]
+        for fmt, exts in (("csv", {".csv", ".tsv"}), ("jsonl", {".jsonl", ".ndjson", ".json"}),
+                          ("parquet", {".parquet", ".pq"})):
+            if exts.intersection(suffixes):
+                return fmt  # type: ignore[return-value]
+        raise ValueError(f"{path}: cannot tell the format from the extension; set `format`")
+
+
+class Settings(BaseSettings):
+    """Everything vocmine reads from the user; built once at the edges (CLI, flows)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VOCMINE_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    config_file: Path | None = Field(None, exclude=True)
+    db: Path = DEFAULT_DB
+    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = _config_file.get()
+        sources: tuple[PydanticBaseSettingsSource, ...] = (init_settings, env_settings)
+        if toml_file is not None:
+            sources += (TomlConfigSettingsSource(settings_cls, toml_file=toml_file),)
+        return sources
+
+    @property
+    def project_dir(self) -> Path:
+        return self.config_file.parent if self.config_file else Path.cwd()
+
+    def resolve(self, path: Path | str) -> Path:
+        """A path from the config, made absolute against the project folder."""
+        path = Path(path).expanduser()
+        return path if path.is_absolute() else self.project_dir / path
+
+    @property
+    def db_path(self) -> Path:
+        return self.resolve(self.db)
+
+    def source(self, name: str) -> SourceConfig:
+        try:
+            return self.sources[name]
+        except KeyError:
+            known = ", ".join(sorted(self.sources)) or "none"
+            raise KeyError(f"unknown source {name!r} (configured: {known})") from None
+
+
+def config_path(explicit: Path | None = None) -> Path:
+    """The config file to read: the flag, else ``VOCMINE_CONFIG``, else ``./vocmine.toml``."""
+    if explicit is not None:
+        return explicit
+    return Path(os.environ.get("VOCMINE_CONFIG", DEFAULT_CONFIG))
+
+
+def load_settings(config: Path | None = None, **overrides: object) -> Settings:
+    """Read the config file (if it exists) and the environment into one Settings.
+
+    A config file named explicitly (flag or ``VOCMINE_CONFIG``) must exist; the default
+    ``vocmine.toml`` may be absent, so commands work in a bare folder with defaults.
+    """
+    path = config_path(config)
+    named = config is not None or "VOCMINE_CONFIG" in os.environ
+    if not path.exists():
+        if named:
+            raise FileNotFoundError(f"config file not found: {path}")
+        path = None
+    else:
+        path = path.resolve()
+    token = _config_file.set(path)
+    try:
+        values = {k: v for k, v in overrides.items() if v is not None}
+        return Settings(config_file=path, **values)
+    finally:
+        _config_file.reset(token)

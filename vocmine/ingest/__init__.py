@@ -1,0 +1,6 @@
+"""Ingestion: source files (CSV, JSON lines, Parquet) into the feedback table."""
+
+from vocmine.ingest.load import FileSummary, IngestResult, inbox_files, ingest_file, ingest_files
+from vocmine.ingest.readers import IngestError
+
+__all__ = ["FileSummary", "IngestError", "IngestResult", "inbox_files", "ingest_file", "ingest_files"]

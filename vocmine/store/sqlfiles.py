@@ -1,0 +1,38 @@
+"""Running the project's ``.sql`` files with named parameters.
+
+DuckDB prepares one statement at a time, so a file is split into statements and each gets
+only the ``$parameters`` it mentions. Files are ours (never user input); values are always
+passed as parameters, never formatted into the text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import duckdb
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@cache
+def read_sql(package: str, name: str) -> tuple[str, ...]:
+    """The statements of ``<package>/sql/<name>``, without comment lines."""
+    text = (resources.files(package) / "sql" / name).read_text(encoding="utf-8")
+    statements = []
+    for chunk in re.split(r";\s*(?:\n|$)", text):
+        code = "\n".join(line for line in chunk.splitlines() if not line.lstrip().startswith("--"))
+        if code.strip():
+            statements.append(code.strip())
+    return tuple(statements)
+
+
+def run_sql(
+    con: duckdb.DuckDBPyConnection, package: str, name: str, params: dict[str, Any] | None = None
+) -> None:
+    params = params or {}
+    for statement in read_sql(package, name):
+        wanted = {p: params[p] for p in set(_PARAM.findall(statement))}
+        con.execute(statement, wanted)
