@@ -156,7 +156,7 @@ def sql(
         err.print(f"[red]query failed:[/red] {exc}")
         raise typer.Exit(1) from exc
     if format is OutputFormat.csv:
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(names)
         writer.writerows(rows)
     elif format is OutputFormat.json:

@@ -17,14 +17,14 @@ keyed AS (
     FROM valid
 ),
 identified AS (
-    SELECT
-        *,
-        sha256($source || chr(31) || dedup_key)[:24] AS feedback_id,
-        row_number() OVER (PARTITION BY dedup_key ORDER BY _row) AS nth
+    SELECT *, md5(dedup_key || chr(31) || $source)[:24] AS feedback_id
     FROM keyed
+),
+first_of_each AS (  -- narrow on purpose: grouping whole rows is several times slower
+    SELECT min(_row) AS _row FROM identified GROUP BY dedup_key
 )
 SELECT * FROM identified
-WHERE nth = 1
+WHERE _row IN (SELECT _row FROM first_of_each)
   AND feedback_id NOT IN (SELECT feedback_id FROM feedback);
 
 INSERT INTO feedback (

@@ -1,11 +1,20 @@
 -- Every row that cannot be loaded is kept with the reason, never silently dropped.
+-- A row already quarantined from the same file with the same content is not logged twice,
+-- so re-running an inbox does not bury new problems under old ones.
 -- Parameters: $source, $file, $run_id.
 INSERT INTO quarantine (run_id, source, file, row_number, reason, raw, quarantined_at)
-SELECT $run_id, $source, $file, row_number, reason, raw, now()::TIMESTAMP
-FROM _rejected;
-
-INSERT INTO quarantine (run_id, source, file, row_number, reason, raw, quarantined_at)
-SELECT $run_id, $source, $file, c._row, c.reason, s.raw, now()::TIMESTAMP
-FROM _checked c
-JOIN _staged s ON s._row = c._row
-WHERE c.reason <> '';
+WITH rejected AS (
+    SELECT row_number, reason, raw FROM _rejected
+    UNION ALL
+    SELECT c._row, c.reason, s.raw
+    FROM _checked c
+    JOIN _staged s ON s._row = c._row
+    WHERE c.reason <> ''
+)
+SELECT $run_id, $source, $file, r.row_number, r.reason, r.raw, now()::TIMESTAMP
+FROM rejected r
+WHERE NOT EXISTS (
+    SELECT 1 FROM quarantine q
+    WHERE q.source = $source AND q.file = $file AND q.row_number = r.row_number
+      AND q.reason = r.reason AND q.raw IS NOT DISTINCT FROM r.raw
+);

@@ -1,6 +1,9 @@
 -- Core tables: runs, the feedback customers gave us, and what we refused to load.
 -- Analyst-visible: feedback (text is filled with redacted text by enrichment), runs.
 -- Restricted (never published): feedback_raw, quarantine (both may hold PII).
+-- feedback_id is unique by construction (ingest skips known ids); no index is declared
+-- because maintaining one costs more than the whole rest of a bulk load. Uniqueness is
+-- checked by the column tests instead.
 
 CREATE TABLE runs (
     run_id      VARCHAR PRIMARY KEY,
@@ -13,7 +16,7 @@ CREATE TABLE runs (
 );
 
 CREATE TABLE feedback (
-    feedback_id  VARCHAR PRIMARY KEY,          -- stable: derived from source + external id (or content hash)
+    feedback_id  VARCHAR NOT NULL,             -- stable: derived from source + external id (or content hash)
     source       VARCHAR NOT NULL,
     kind         VARCHAR NOT NULL CHECK (kind IN ('call_note', 'review', 'complaint', 'survey', 'social')),
     external_id  VARCHAR,                      -- the id the source system gave the row, if mapped
@@ -34,7 +37,7 @@ CREATE TABLE feedback (
 
 -- Raw text as received, kept only until enrichment has written the redacted text.
 CREATE TABLE feedback_raw (
-    feedback_id VARCHAR PRIMARY KEY,
+    feedback_id VARCHAR NOT NULL,
     text        VARCHAR NOT NULL
 );
 

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set everything up and run vocmine on the bundled demo data (data/demo, config vocmine.toml).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export HF_HUB_OFFLINE=1 DO_NOT_TRACK=1
+.venv/bin/vocmine init
+.venv/bin/vocmine ingest
+.venv/bin/vocmine status

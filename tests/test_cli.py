@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT, write_bytes
+from vocmine.cli import app
+
+runner = CliRunner()
+COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project folder with a config for one CSV source, as `vocmine init` users have."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("VOCMINE_DB", "VOCMINE_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "vocmine.toml").write_text(
+        'db = "store/vocmine.duckdb"\n[sources.notes]\nkind = "call_note"\ninbox = ["inbox/*.csv"]\n'
+        '[sources.notes.columns]\nid = "id"\ntext = "text"\n'
+    )
+    (tmp_path / "inbox").mkdir()
+    write_bytes(tmp_path / "inbox", "a.csv", "id,text\n1,Hold music for 40 minutes\n2,\n3,Agent was great\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_cli_every_command_has_help_and_is_in_the_readme(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+    assert re.search(rf"`vocmine {command}\b", (ROOT / "README.md").read_text()), f"{command} not in README"
+
+
+def test_cli_init_writes_config_and_database(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VOCMINE_DB", raising=False)
+    monkeypatch.delenv("VOCMINE_CONFIG", raising=False)
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "vocmine.toml").exists() and (tmp_path / "data" / "vocmine.duckdb").exists()
+    assert "kept existing" in runner.invoke(app, ["init"]).output
+
+
+def test_cli_ingest_inbox_then_sql_and_status(project):
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 0, result.output
+    assert "a.csv" in result.output
+    result = runner.invoke(app, ["sql", "SELECT external_id FROM feedback ORDER BY 1", "--format", "json"])
+    assert json.loads(result.output) == [{"external_id": "1"}, {"external_id": "3"}]
+    result = runner.invoke(app, ["sql", "SELECT row_number, reason FROM quarantine", "--format", "csv"])
+    assert result.output.splitlines() == ["row_number,reason", "2,text is empty"]
+    status = runner.invoke(app, ["status"])
+    assert status.exit_code == 0 and "notes" in status.output and "ingest" in status.output
+
+
+def test_cli_ingest_named_file_needs_a_known_source(project):
+    assert runner.invoke(app, ["ingest", "inbox/a.csv"]).exit_code == 2
+    result = runner.invoke(app, ["ingest", "inbox/a.csv", "--source", "nope"])
+    assert result.exit_code == 2 and "unknown source 'nope'" in result.output
+
+
+def test_cli_ingest_failing_file_exits_nonzero_with_file_and_column(project):
+    write_bytes(project, "bad.csv", "id,body\n1,hi\n")
+    result = runner.invoke(app, ["ingest", "bad.csv", "--source", "notes"])
+    assert result.exit_code == 1
+    flat = " ".join(result.output.split())
+    assert "bad.csv" in flat and "'text'" in flat
+
+
+def test_cli_sql_is_read_only(project):
+    runner.invoke(app, ["ingest"])
+    result = runner.invoke(app, ["sql", "DELETE FROM feedback"])
+    assert result.exit_code == 1 and "read-only" in result.output.lower()
+
+
+def test_cli_db_flag_overrides_config(project, tmp_path):
+    other = tmp_path / "other.duckdb"
+    assert runner.invoke(app, ["ingest", "--db", str(other)]).exit_code == 0
+    assert other.exists() and not (project / "store" / "vocmine.duckdb").exists()
