@@ -13,6 +13,7 @@ import argparse
 import os
 import platform
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -66,7 +67,8 @@ def main() -> None:
             seconds = time.perf_counter() - started
             t = result.totals()
             print(f"{label:28s} {seconds:6.2f} s  {t['rows_read'] / seconds:>10,.0f} rows/s  "
-                  f"loaded {t['loaded']:,}  duplicates {t['duplicates']:,}  quarantined {t['quarantined']:,}")
+                  f"loaded {t['loaded']:,}  duplicates {t['duplicates']:,}  quarantined {t['quarantined']:,}  "
+                  f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
 
 if __name__ == "__main__":

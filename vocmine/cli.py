@@ -183,12 +183,13 @@ def status(config: ConfigOption = None, db: DbOption = None) -> None:
     for row in source_counts(con):
         sources.add_row(*(_show(v) for v in row.values()))
     console.print(sources)
-    runs = Table("run", "kind", "status", "started", "finished", "counts", title="Latest runs", title_justify="left")
+    runs = Table("run", "status", "started", "took", "what happened", title="Latest runs", title_justify="left")
     for run in recent_runs(con):
         counts = json.loads(run["counts"]) if run["counts"] else {}
-        brief = ", ".join(f"{k} {v:,}" for k, v in counts.items() if isinstance(v, int))
-        runs.add_row(run["run_id"], run["kind"], run["status"], _show(run["started_at"]),
-                     _show(run["finished_at"]), brief + (f" [red]{run['error']}[/red]" if run["error"] else ""))
+        brief = " · ".join(f"{k.replace('_', ' ')} {_show(v)}" for k, v in counts.items() if not isinstance(v, list))
+        took = f"{(run['finished_at'] - run['started_at']).total_seconds():.1f} s" if run["finished_at"] else "-"
+        runs.add_row(run["run_id"], run["status"], _show(run["started_at"]), took,
+                     brief + (f" [red]{run['error']}[/red]" if run["error"] else ""))
     console.print(runs)
 
 
