@@ -27,32 +27,17 @@ texts = st.text(
 rows = st.lists(st.tuples(st.sampled_from(KINDS), texts), min_size=1, max_size=40)
 
 
-def _csv_records(plan: list[tuple[str, str]]) -> tuple[bytes, dict[str, int]]:
-    out = io.BytesIO()
-    out.write(b"id,text,when,stars\n")
+def _build(plan: list[tuple[str, str]], render, header: bytes = b"") -> tuple[bytes, dict[str, int]]:
+    """Write the planned records with ``render(kind, ident, text)``; count where each must end up."""
+    out = io.BytesIO(header)
+    out.seek(0, io.SEEK_END)
     expected = {"rows_read": 0, "loaded": 0, "duplicates": 0, "quarantined": 0}
     loaded_ids: list[str] = []
     for i, (kind, text) in enumerate(plan):
         if kind == "duplicate" and not loaded_ids:
             kind = "good"
         ident = loaded_ids[0] if kind == "duplicate" else f"R{i}"
-        fields = [ident, text, "2026-09-01 10:00:00", "4"]
-        if kind == "empty_text":
-            fields[1] = "   "
-        elif kind == "bad_date":
-            fields[2] = "not a date"
-        elif kind == "bad_rating":
-            fields[3] = "n/a"
-        elif kind == "too_few":
-            fields = fields[:3]
-        elif kind == "too_many":
-            fields.append("extra")
-        line = io.StringIO()
-        csv.writer(line).writerow(fields)  # CRLF line ends; quotes any field holding \r or \n
-        data = line.getvalue().encode()
-        if kind == "bad_bytes":
-            data = data.replace(b",2026-", b",\xff2026-", 1)  # in the date, which is never quoted
-        out.write(data)
+        out.write(render(kind, ident, text))
         expected["rows_read"] += 1
         if kind in BAD:
             expected["quarantined"] += 1
@@ -64,35 +49,32 @@ def _csv_records(plan: list[tuple[str, str]]) -> tuple[bytes, dict[str, int]]:
     return out.getvalue(), expected
 
 
-def _jsonl_records(plan: list[tuple[str, str]]) -> tuple[bytes, dict[str, int]]:
-    out = io.BytesIO()
-    expected = {"rows_read": 0, "loaded": 0, "duplicates": 0, "quarantined": 0}
-    seen: list[str] = []
-    for i, (kind, text) in enumerate(plan):
-        if kind == "duplicate" and not seen:
-            kind = "good"
-        record = {"id": seen[0] if kind == "duplicate" else f"R{i}", "text": text, "when": "2026-09-01", "stars": 4}
-        if kind == "empty_text":
-            record["text"] = ""
-        elif kind == "bad_date":
-            record["when"] = "someday"
-        elif kind == "bad_rating":
-            record["stars"] = "four"
-        line = json.dumps(record, ensure_ascii=False).encode()
-        if kind in ("too_few", "too_many"):
-            line = line[:-1]  # truncated: invalid JSON
-        elif kind == "bad_bytes":
-            line = line.replace(b'"text": "', b'"text": "\xff', 1)
-        out.write(line + b"\n")
-        expected["rows_read"] += 1
-        if kind in BAD:
-            expected["quarantined"] += 1
-        elif kind == "duplicate":
-            expected["duplicates"] += 1
-        else:
-            expected["loaded"] += 1
-            seen.append(record["id"])
-    return out.getvalue(), expected
+def _csv_row(kind: str, ident: str, text: str) -> bytes:
+    fields = [ident, "   " if kind == "empty_text" else text,
+              "not a date" if kind == "bad_date" else "2026-09-01 10:00:00",
+              "n/a" if kind == "bad_rating" else "4"]
+    if kind == "too_few":
+        fields = fields[:3]
+    elif kind == "too_many":
+        fields.append("extra")
+    line = io.StringIO()
+    csv.writer(line).writerow(fields)  # CRLF line ends; quotes any field holding \r or \n
+    data = line.getvalue().encode()
+    if kind == "bad_bytes":
+        data = data.replace(b",2026-", b",\xff2026-", 1)  # in the date, which is never quoted
+    return data
+
+
+def _jsonl_row(kind: str, ident: str, text: str) -> bytes:
+    record = {"id": ident, "text": "" if kind == "empty_text" else text,
+              "when": "someday" if kind == "bad_date" else "2026-09-01",
+              "stars": "four" if kind == "bad_rating" else 4}
+    line = json.dumps(record, ensure_ascii=False).encode()
+    if kind in ("too_few", "too_many"):
+        line = line[:-1]  # truncated: invalid JSON
+    elif kind == "bad_bytes":
+        line = line.replace(b'"text": "', b'"text": "\xff', 1)
+    return line + b"\n"
 
 
 def _ingest_twice(content: bytes, suffix: str) -> tuple[dict[str, int], dict[str, int]]:
@@ -109,7 +91,7 @@ def _ingest_twice(content: bytes, suffix: str) -> tuple[dict[str, int], dict[str
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows)
 def test_ingest_reconciles_for_any_csv(plan):
-    content, expected = _csv_records(plan)
+    content, expected = _build(plan, _csv_row, b"id,text,when,stars\n")
     first, second = _ingest_twice(content, ".csv")
     assert {k: first[k] for k in expected} == expected
     assert second["loaded"] == 0 and second["rows_read"] == expected["rows_read"]
@@ -118,7 +100,7 @@ def test_ingest_reconciles_for_any_csv(plan):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows)
 def test_ingest_reconciles_for_any_jsonl(plan):
-    content, expected = _jsonl_records(plan)
+    content, expected = _build(plan, _jsonl_row)
     first, second = _ingest_twice(content, ".jsonl")
     assert {k: first[k] for k in expected} == expected
     assert second["loaded"] == 0 and second["rows_read"] == expected["rows_read"]
