@@ -6,4 +6,5 @@ scripts/setup.sh
 export HF_HUB_OFFLINE=1 DO_NOT_TRACK=1
 .venv/bin/vocmine init
 .venv/bin/vocmine ingest
+.venv/bin/vocmine enrich
 .venv/bin/vocmine status

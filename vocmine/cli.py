@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from vocmine.config import Settings, config_path, load_settings
@@ -136,6 +136,40 @@ def _print_summaries(source: str, summaries: list[FileSummary]) -> None:
         elif s.quarantined:
             console.print(f"{Path(s.file).name}: {s.quarantined} row(s) quarantined; "
                           "see `vocmine sql \"SELECT row_number, reason FROM quarantine\"`")
+
+
+@app.command()
+def enrich(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Also redo feedback enriched by an older pipeline version.")] = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Split feedback into segments, redact personal data, add language, lemmas, key phrases and sentiment.
+
+    Only feedback not enriched yet is processed; running it again does nothing. After a change
+    of pipeline (model, settings, vocmine version) use --rebuild to redo older work.
+    """
+    from vocmine.nlp.enrich import enrich as run_enrich  # spaCy loads only for this command
+
+    settings = _settings(config, db)
+    con = connect(settings.db_path)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("enriching feedback", total=None)
+        result = run_enrich(con, settings.nlp, rebuild=rebuild,
+                            on_batch=lambda done, total: progress.update(task, completed=done, total=total))
+    con.close()
+    rate = result.feedback / result.seconds if result.seconds else 0
+    console.print(f"Enriched {result.feedback:,} feedback into {result.segments:,} segments "
+                  f"in {result.seconds:.1f} s ({rate:,.0f} feedback/s); pipeline {result.pipeline_version}")
+    if result.languages:
+        console.print("Languages: " + ", ".join(f"{k} {v:,}" for k, v in result.languages.most_common()))
+    if result.redacted:
+        console.print("Redacted: " + ", ".join(f"{k} {v:,}" for k, v in sorted(result.redacted.items())))
+    if result.outdated:
+        console.print(f"[yellow]{result.outdated:,} feedback were enriched by an older pipeline version; "
+                      "run `vocmine enrich --rebuild` to redo them.[/yellow]")
 
 
 @app.command()

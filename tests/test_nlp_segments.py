@@ -1,0 +1,86 @@
+"""Segmentation, redaction inside segments, lemmas and key phrases, on hand-written samples."""
+
+from __future__ import annotations
+
+import pytest
+
+from vocmine.config import NlpConfig
+from vocmine.nlp.pipeline import build_pipeline
+from vocmine.nlp.segments import enrich_doc
+
+CONFIG = NlpConfig(brand_handles=["BrightlineHelp"], pii_patterns={"ACCOUNT": [r"\bACC-\d{7}\b"]})
+
+
+@pytest.fixture(scope="module")
+def pipelines():
+    built = {}
+
+    def get(language: str):
+        if language not in built:
+            built[language] = build_pipeline(language, CONFIG)
+        return built[language]
+
+    return get
+
+
+def _segments(pipelines, text: str, language: str = "en") -> list[str]:
+    return [s.text for s in enrich_doc(pipelines(language)(text), "f1", language).segments]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The courier was late but the agent sorted it out quickly.",
+         ["The courier was late", "but the agent sorted it out quickly."]),
+        ("The delivery was two days late and the box was damaged.",
+         ["The delivery was two days late", "and the box was damaged."]),
+        ("Fast and friendly service from the Leeds store.", ["Fast and friendly service from the Leeds store."]),
+        ("App crashes every time. Support was useless!", ["App crashes every time.", "Support was useless!"]),
+        ("I waited forty minutes on hold, although the agent was polite in the end.",
+         ["I waited forty minutes on hold,", "although the agent was polite in the end."]),
+    ],
+)
+def test_segments_english_sentences_and_clauses(pipelines, text, expected):
+    assert _segments(pipelines, text) == expected
+
+
+def test_segments_chinese_full_stops(pipelines):
+    assert _segments(pipelines, "送餐很快，好吃。但是太贵了！下次不会再点？", "zh") == [
+        "送餐很快，好吃。", "但是太贵了！", "下次不会再点？"]
+
+
+def test_segments_polish_sentences_and_contrast_clause(pipelines):
+    assert _segments(pipelines, "Kamera jest słaba, ale dostawa była szybka. Polecam!", "pl") == [
+        "Kamera jest słaba,", "ale dostawa była szybka.", "Polecam!"]
+
+
+def test_segments_ukrainian_sentences(pipelines):
+    assert _segments(pipelines, "Доставка була швидкою. Але якість погана!", "uk") == [
+        "Доставка була швидкою.", "Але якість погана!"]
+
+
+def test_segments_are_redacted_and_offsets_point_into_redacted_text(pipelines):
+    text = ("My name is Priya Shah and my number is 07700 900123. "
+            "Card 4539 1488 0343 6467 was charged twice, account ACC-1234567.")
+    item = enrich_doc(pipelines("en")(text), "f1", "en")
+    assert "Priya" not in item.text and "07700" not in item.text and "4539" not in item.text
+    assert "[PERSON]" in item.text and "[PHONE]" in item.text and "[CARD]" in item.text and "[ACCOUNT]" in item.text
+    for segment in item.segments:
+        assert item.text[segment.start_char:segment.end_char] == segment.text
+        assert "priya" not in segment.lemmas and "shah" not in segment.lemmas
+    assert item.pii_counts["CARD"] == 1 and item.pii_counts["PERSON"] == 1
+
+
+def test_segments_brand_handles_are_kept_but_do_not_drive_themes(pipelines):
+    item = enrich_doc(pipelines("en")("@BrightlineHelp my roaming charges are wrong again, says @jenny_k_88"),
+                      "f1", "en")
+    assert item.brands == ["brightlinehelp"]
+    assert "@BrightlineHelp" in item.text and "@jenny_k_88" not in item.text and "[HANDLE]" in item.text
+    lemmas = " ".join(s.lemmas for s in item.segments)
+    assert "brightlinehelp" not in lemmas and "charge" in lemmas
+
+
+def test_segments_key_phrases_are_lemmatised_noun_phrases(pipelines):
+    item = enrich_doc(pipelines("en")("The roaming charges on my last bill were wrong."), "f1", "en")
+    assert "roaming charge" in item.segments[0].key_phrases
+    assert "bill" in " ".join(item.segments[0].key_phrases)

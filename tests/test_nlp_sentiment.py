@@ -1,0 +1,126 @@
+"""Per-segment sentiment: the right sign per supported language, None (never a made-up number) otherwise."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vocmine.nlp import sentiment
+from vocmine.nlp.sentiment import SUPPORTED, method_for, score_segments
+
+# All example sentences below were written for these tests.
+POSITIVE = {
+    "en": ["The agent was brilliant and fixed everything quickly.", "Great service, really happy with the new plan."],
+    "zh": ["服务态度很好，下次还会再来", "房间干净，位置方便，推荐"],
+    "pl": ["Kurier był bardzo miły i szybki.", "Wszystko działa bez problemu.", "Niezły telefon za tę cenę."],
+}
+NEGATIVE = {
+    "en": ["Absolutely useless, I was overcharged again.", "The app keeps crashing and nobody helps."],
+    "zh": ["质量太差了，非常失望", "等了两个小时还没送到，太慢了"],
+    "pl": ["Aplikacja ciągle się zawiesza, jestem rozczarowany.", "Nie polecam tego sklepu.",
+           "Brak odpowiedzi od obsługi, to jest skandal."],
+}
+
+
+@pytest.mark.parametrize("language,text", [(lang, t) for lang, texts in POSITIVE.items() for t in texts])
+def test_sentiment_positive_examples_score_above_zero(language, text):
+    assert score_segments([text], language)[0] > 0
+
+
+@pytest.mark.parametrize("language,text", [(lang, t) for lang, texts in NEGATIVE.items() for t in texts])
+def test_sentiment_negative_examples_score_below_zero(language, text):
+    assert score_segments([text], language)[0] < 0
+
+
+@pytest.mark.parametrize("text", ["I called to ask when my contract ends.", "The store is on the high street."])
+def test_sentiment_english_neutral_examples_are_near_zero(text):
+    assert abs(score_segments([text], "en")[0]) < 0.05
+
+
+def test_sentiment_contrast_clauses_get_opposite_signs():
+    late, sorted_out = score_segments(["the courier was late", "the agent sorted it out"], "en")
+    assert late < 0 < sorted_out
+
+
+@pytest.mark.parametrize("language", ["de", "es", "fr", "xx", "", None])
+def test_sentiment_unsupported_language_gives_none_for_every_text(language):
+    assert score_segments(["Der Kurier war zu spät.", "Muy amable.", "great"], language) == [None, None, None]
+    assert method_for(language) is None
+
+
+def test_sentiment_empty_batch_gives_empty_list():
+    assert score_segments([], "en") == [] == score_segments([], "de")
+
+
+@pytest.mark.parametrize("language,method", [("en", "vader+cx"), ("EN-gb", "vader+cx"), ("zh_CN", "snownlp"),
+                                             ("zh-Hans", "snownlp"), (" pl ", "lexicon-pl")])
+def test_sentiment_method_for_ignores_region_and_case(language, method):
+    assert method_for(language) == method == SUPPORTED[language.strip()[:2].lower()]
+
+
+@pytest.mark.parametrize("language", sorted(SUPPORTED))
+@settings(max_examples=40, deadline=None)
+@given(texts=st.lists(st.text(max_size=80), max_size=5))
+def test_sentiment_scores_within_bounds(language, texts):
+    scores = score_segments(texts, language)
+    assert len(scores) == len(texts)
+    assert all(isinstance(s, float) and -1.0 <= s <= 1.0 for s in scores)
+
+
+@pytest.mark.parametrize("language,with_placeholder,without", [
+    ("en", "Thanks [PERSON], great help!", "Thanks, great help!"),
+    ("en", "[PERSON] from [ORG] was rude, call me on [PHONE]", "from was rude, call me on"),
+    ("zh", "[PERSON]的服务很周到，谢谢", "的服务很周到，谢谢"),
+    ("pl", "[PERSON] z infolinii była bardzo pomocna.", "z infolinii była bardzo pomocna."),
+])
+def test_sentiment_placeholders_do_not_change_or_break_scoring(language, with_placeholder, without):
+    assert score_segments([with_placeholder], language) == score_segments([without], language)
+
+
+@pytest.mark.parametrize("language", sorted(SUPPORTED))
+def test_sentiment_placeholder_only_or_blank_segment_is_neutral(language):
+    assert score_segments(["[PHONE]", "[EMAIL].", "", "   "], language) == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_sentiment_duplicate_texts_get_the_same_score():
+    scores = score_segments(["slow refund", "great", "slow refund"], "en")
+    assert scores[0] == scores[2] and len(scores) == 3
+
+
+def test_sentiment_rejects_a_single_string():
+    with pytest.raises(TypeError, match="sequence of texts"):
+        score_segments("the courier was late", "en")
+
+
+def test_sentiment_chinese_matches_snownlp():
+    from snownlp import SnowNLP
+
+    texts = POSITIVE["zh"] + NEGATIVE["zh"]
+    expected = [round(2 * SnowNLP(t).sentiments - 1, 4) for t in texts]
+    assert score_segments(texts, "zh") == expected
+
+
+@pytest.mark.parametrize("text,expected_sign", [
+    ("polecam", 1), ("nie polecam", -1),            # negation flips
+    ("problem", -1), ("bez problemu", 1),           # "bez" flips too
+    ("wygodny", 1), ("niewygodny", -1),             # "nie" glued to an adjective
+    ("swietny", 1), ("zle", -1),                    # typed without diacritics
+    ("po prostu telefon", 0),                       # a 0 entry keeps the stem "prost" from matching
+])
+def test_sentiment_polish_rules(text, expected_sign):
+    score = score_segments([text], "pl")[0]
+    assert (score > 0) - (score < 0) == expected_sign
+
+
+def test_sentiment_polish_intensifier_and_contrast():
+    plain, boosted = score_segments(["dobry", "bardzo dobry"], "pl")
+    assert boosted > plain > 0
+    assert score_segments(["Obsługa była miła, ale kurier spóźnił się dwa dni."], "pl")[0] < 0
+
+
+def test_sentiment_polish_lexicon_is_well_formed():
+    exact, stems, _, _ = sentiment._pl_lexicon()
+    assert len(exact) + len(stems) >= 300
+    assert all(-4 <= v <= 4 for v in [*exact.values(), *stems.values()])
+    assert all(len(stem) >= 3 for stem in stems)  # shorter stems would match far too many words

@@ -1,0 +1,1 @@
+"""Enrichment: language, segments, PII redaction, lemmas, key phrases and sentiment."""

@@ -1,0 +1,181 @@
+"""``vocmine enrich``: segment, redact and score feedback that has not been enriched yet.
+
+Work is done in batches, each committed in one transaction together with its bookkeeping
+row in ``feedback_enrichment``, so an interrupted run resumes where it stopped and a
+finished one finds nothing to do. A feedback is enriched again when its content hash
+changed or, on ``rebuild``, when it was enriched by another pipeline version.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+from spacy.language import Language
+
+from vocmine.config import NlpConfig
+from vocmine.nlp.language import identify_languages
+from vocmine.nlp.pipeline import build_pipeline, pipeline_version
+from vocmine.nlp.segments import EnrichedFeedback, enrich_doc
+from vocmine.nlp.sentiment import method_for, score_segments
+from vocmine.store.runs import finish_run, start_run
+from vocmine.store.sqlfiles import run_sql
+
+SPACY_BATCH = 256
+
+
+@dataclass
+class EnrichResult:
+    run_id: str
+    pipeline_version: str
+    feedback: int = 0
+    segments: int = 0
+    languages: Counter = field(default_factory=Counter)
+    redacted: Counter = field(default_factory=Counter)
+    outdated: int = 0  # enriched by another pipeline version and not rebuilt
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, object]:
+        return {"feedback": self.feedback, "segments": self.segments, "outdated": self.outdated,
+                "languages": dict(self.languages), "redacted": dict(self.redacted),
+                "pipeline_version": self.pipeline_version}
+
+
+class Pipelines:
+    """One spaCy pipeline per language, built on first use (loading a model takes seconds)."""
+
+    def __init__(self, config: NlpConfig) -> None:
+        self.config = config
+        self._built: dict[str, Language] = {}
+
+    def __getitem__(self, language: str) -> Language:
+        if language not in self._built:
+            self._built[language] = build_pipeline(language, self.config)
+        return self._built[language]
+
+
+def enrich(
+    con: duckdb.DuckDBPyConnection,
+    config: NlpConfig,
+    *,
+    rebuild: bool = False,
+    pipelines: Pipelines | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> EnrichResult:
+    """Enrich pending feedback; ``on_batch(done, total)`` reports progress."""
+    started = time.perf_counter()
+    version = pipeline_version(config)
+    pipelines = pipelines or Pipelines(config)
+    result = EnrichResult(run_id=start_run(con, "enrich"), pipeline_version=version)
+    params = {"version": version, "rebuild": rebuild}
+    total = con.execute(_PENDING_COUNT, params).fetchone()[0]
+    try:
+        while True:
+            rows = con.execute(_PENDING + " LIMIT $limit", {**params, "limit": config.batch_size}).fetchall()
+            if not rows:
+                break
+            enriched = _process(rows, config, pipelines)
+            _store(con, enriched, rows, version, result.run_id, config.keep_raw_text)
+            result.feedback += len(enriched)
+            result.segments += sum(len(e.segments) for e in enriched)
+            result.languages.update(e.language for e in enriched)
+            for e in enriched:
+                result.redacted.update(e.pii_counts)
+            if on_batch:
+                on_batch(result.feedback, total)
+    except BaseException as exc:
+        finish_run(con, result.run_id, counts=result.counts(), error=f"{type(exc).__name__}: {exc}")
+        raise
+    result.outdated = con.execute(
+        "SELECT count(*) FROM feedback_enrichment WHERE pipeline_version <> ?", [version]).fetchone()[0]
+    result.seconds = time.perf_counter() - started
+    finish_run(con, result.run_id, counts=result.counts())
+    return result
+
+
+_PENDING_FROM = """
+    FROM feedback f
+    LEFT JOIN feedback_enrichment e USING (feedback_id)
+    LEFT JOIN feedback_raw r USING (feedback_id)
+    WHERE coalesce(r.text, f.text) IS NOT NULL
+      AND (e.feedback_id IS NULL OR e.content_hash <> f.content_hash
+           OR ($rebuild AND e.pipeline_version <> $version))
+"""
+_PENDING_COUNT = "SELECT count(*)" + _PENDING_FROM
+# Raw text while it exists; the redacted text when rebuilding after the raw text is gone.
+_PENDING = ("SELECT f.feedback_id, coalesce(r.text, f.text), "
+            "CASE WHEN e.language_source = 'detected' THEN NULL ELSE f.language END, f.content_hash"
+            + _PENDING_FROM + " ORDER BY f.feedback_id")
+
+
+def _process(rows: list[tuple], config: NlpConfig, pipelines: Pipelines) -> list[EnrichedFeedback]:
+    texts = [r[1] for r in rows]
+    unknown = [i for i, r in enumerate(rows) if not r[2]]
+    detected = identify_languages([texts[i] for i in unknown], config.languages, config.default_language,
+                                  config.min_language_confidence)
+    languages = [r[2] for r in rows]
+    for i, language in zip(unknown, detected, strict=True):
+        languages[i] = language
+    by_language: dict[str, list[int]] = defaultdict(list)
+    for i, language in enumerate(languages):
+        by_language[language].append(i)
+    enriched: list[EnrichedFeedback | None] = [None] * len(rows)
+    for language, indexes in sorted(by_language.items()):
+        nlp = pipelines[language]
+        n_process = config.n_process if language == "en" and len(indexes) > 4 * SPACY_BATCH else 1
+        docs = nlp.pipe((texts[i] for i in indexes), batch_size=SPACY_BATCH, n_process=n_process)
+        items = [enrich_doc(doc, rows[i][0], language) for i, doc in zip(indexes, docs, strict=True)]
+        scores = iter(score_segments([s.text for item in items for s in item.segments], language))
+        for i, item in zip(indexes, items, strict=True):
+            item.sentiments = [next(scores) for _ in item.segments]
+            enriched[i] = item
+    return [e for e in enriched if e is not None]
+
+
+def _store(con: duckdb.DuckDBPyConnection, enriched: list[EnrichedFeedback], rows: list[tuple],
+           version: str, run_id: str, keep_raw: bool) -> None:
+    hashes = {r[0]: r[3] for r in rows}
+    mapped = {r[0] for r in rows if r[2]}
+    batch_feedback = pa.table({  # noqa: F841 - read by name in enrich_store.sql
+        "feedback_id": [e.feedback_id for e in enriched],
+        "text": [e.text for e in enriched],
+        "language": [e.language for e in enriched],
+        "language_source": ["mapped" if e.feedback_id in mapped else "detected" for e in enriched],
+        "content_hash": [hashes[e.feedback_id] for e in enriched],
+        "segments": [len(e.segments) for e in enriched],
+        "pii_counts": [json.dumps(e.pii_counts, sort_keys=True) for e in enriched],
+        "brands": [e.brands for e in enriched],
+        "sentiment_method": [method_for(e.language) for e in enriched],
+    })
+    segs = [(e, s, score) for e in enriched for s, score in zip(e.segments, e.sentiments, strict=True)]
+    batch_segments = pa.table({  # noqa: F841 - read by name in enrich_store.sql
+        "segment_id": [f"{e.feedback_id}-{s.position}" for e, s, _ in segs],
+        "feedback_id": [e.feedback_id for e, _, _ in segs],
+        "position": pa.array([s.position for _, s, _ in segs], pa.int32()),
+        "text": [s.text for _, s, _ in segs],
+        "language": [e.language for e, _, _ in segs],
+        "sentiment": pa.array([score for *_, score in segs], pa.float64()),
+        "start_char": pa.array([s.start_char for _, s, _ in segs], pa.int32()),
+        "end_char": pa.array([s.end_char for _, s, _ in segs], pa.int32()),
+        "lemmas": [s.lemmas for _, s, _ in segs],
+        "key_phrases": pa.array([list(s.key_phrases) for _, s, _ in segs], pa.list_(pa.string())),
+    })
+    con.register("batch_feedback", batch_feedback)
+    con.register("batch_segments", batch_segments)
+    try:
+        con.execute("BEGIN")
+        try:
+            run_sql(con, "vocmine.nlp", "enrich_store.sql",
+                    {"version": version, "run_id": run_id, "keep_raw": keep_raw})
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.unregister("batch_feedback")
+        con.unregister("batch_segments")

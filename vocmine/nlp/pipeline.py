@@ -1,0 +1,93 @@
+"""Building the spaCy pipeline for each language, and the version that names its output.
+
+English uses the configured trained pipeline without its dependency parser (the slowest
+part, and nothing here needs it: sentences come from the lighter ``senter``). Other
+languages get ``spacy.blank(lang)`` with a rule-based sentencizer, which knows Chinese
+full stops (。！？), plus the lookup lemmatizer where spacy-lookups-data has tables.
+Every pipeline ends with vocmine's own components: PII, clauses, key phrases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from importlib import resources
+
+import spacy
+from spacy.language import Language
+from spacy.symbols import ORTH
+
+import vocmine.nlp.components  # noqa: F401  (registers vocmine_* factories)
+from vocmine.config import NlpConfig
+from vocmine.nlp.redact import placeholder
+
+# Bump when code changes what enrichment produces, so `vocmine enrich --rebuild` redoes it.
+CODE_VERSION = 1
+_NOT_NEEDED = ("parser",)
+STANDARD_KINDS = ("EMAIL", "PHONE", "CARD", "IBAN", "SSN", "URL", "HANDLE", "PERSON", "ACCOUNT")
+
+
+def build_pipeline(language: str, config: NlpConfig) -> Language:
+    """The pipeline for one language; ``language`` is an ISO 639-1 code."""
+    if language == "en":
+        nlp = _trained(config.model)
+    else:
+        nlp = _blank(language)
+    # Redacted text is enriched again on --rebuild: a placeholder must stay one token.
+    if hasattr(nlp.tokenizer, "add_special_case"):  # the Chinese character tokenizer has none
+        for kind in (*STANDARD_KINDS, *config.pii_patterns):
+            nlp.tokenizer.add_special_case(placeholder(kind), [{ORTH: placeholder(kind)}])
+    nlp.add_pipe("vocmine_pii", config={"extra_patterns": config.pii_patterns, "brand_handles": config.brand_handles})
+    nlp.add_pipe("vocmine_clauses")
+    nlp.add_pipe("vocmine_key_phrases")
+    return nlp
+
+
+def _trained(model: str) -> Language:
+    try:
+        probe = spacy.load(model, exclude=list(_NOT_NEEDED))
+    except OSError as exc:
+        raise RuntimeError(f"spaCy pipeline {model!r} is not installed (pip install it, or set nlp.model)") from exc
+    if "senter" in probe.component_names:
+        probe.enable_pipe("senter")
+        return probe
+    return spacy.load(model)  # no senter: keep the parser, which then sets sentences
+
+
+def _blank(language: str) -> Language:
+    try:
+        nlp = spacy.blank(language)
+    except ImportError:
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    if _has_lookup_tables(language):
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    return nlp
+
+
+@cache
+def _has_lookup_tables(language: str) -> bool:
+    """spacy-lookups-data ships a plain lemma table for some languages (de, es, fr, ...)."""
+    try:
+        data = resources.files("spacy_lookups_data") / "data"
+    except ModuleNotFoundError:
+        return False
+    return (data / f"{language}_lemma_lookup.json.gz").is_file()
+
+
+def pipeline_version(config: NlpConfig) -> str:
+    """A short hash of everything that changes enrichment output: code, model, settings."""
+    meta = {"code": CODE_VERSION, "spacy": spacy.__version__, "model": config.model,
+            "model_version": _model_version(config.model),
+            **config.model_dump(exclude={"batch_size", "n_process", "keep_raw_text"})}
+    return hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:12]
+
+
+@cache
+def _model_version(model: str) -> str:
+    try:
+        return spacy.info(model).get("version", "?")
+    except Exception:  # a path or a model that is not installed: the name must do
+        return "?"
