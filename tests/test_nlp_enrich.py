@@ -125,3 +125,21 @@ def test_enrich_demo_leaves_no_card_email_or_phone_in_analyst_tables(tmp_path):
     digits = re.sub(r"\D", "", analyst_text)
     assert not any(re.sub(r"\D", "", v) in digits for v in values if sum(c.isdigit() for c in v) >= 12)
     assert json.loads(con.execute("SELECT counts FROM runs WHERE kind = 'enrich'").fetchone()[0])["feedback"] == 2986
+
+
+@pytest.mark.slow
+def test_enrich_with_two_processes_gives_the_same_segments(tmp_path):
+    rows = ["id,text"] + [f'{i},"Order {i} arrived late but Tom at the store was helpful. Call 07700 900{i % 1000:03d}."'
+                          for i in range(1100)]
+    path = write_bytes(tmp_path, "many.csv", "\n".join(rows) + "\n")
+    results = []
+    for n_process in (1, 2):
+        con = connect(":memory:")
+        ingest_files(con, [path], "s", SourceConfig(kind="call_note", columns={"id": "id", "text": "text"}))
+        config = NlpConfig(n_process=n_process, languages=["en"])
+        enrich(con, config, pipelines=Pipelines(config))
+        results.append(con.execute("SELECT segment_id, text, sentiment, lemmas, key_phrases FROM segments "
+                                   "ORDER BY segment_id").fetchall())
+    assert len(results[0]) >= 2200 and results[0] == results[1]
+    texts = " ".join(r[1] for r in results[0])
+    assert "Tom" not in texts and "07700" not in texts and "[PERSON]" in texts and "[PHONE]" in texts

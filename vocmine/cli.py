@@ -19,6 +19,7 @@ from rich.table import Table
 from vocmine.config import Settings, config_path, load_settings
 from vocmine.ingest import FileSummary, inbox_files, ingest_files
 from vocmine.store import connect, open_read_only
+from vocmine.store.migrate import pending_migrations
 from vocmine.store.status import recent_runs, source_counts
 
 app = typer.Typer(
@@ -205,15 +206,18 @@ def sql(
 
 @app.command()
 def status(config: ConfigOption = None, db: DbOption = None) -> None:
-    """Show feedback and quarantine counts per source and the latest runs."""
+    """Show feedback, enrichment and quarantine counts per source and the latest runs."""
     settings = _settings(config, db)
     try:
         con = open_read_only(settings.db_path)
     except Exception as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
-    sources = Table("source", "feedback", "quarantined", "first received", "last received",
-                    "last ingested", title="Sources", title_justify="left")
+    if pending_migrations(con):
+        err.print(f"[red]{settings.db_path} was made by an older vocmine: run `vocmine init` to upgrade it[/red]")
+        raise typer.Exit(1)
+    sources = Table("source", "feedback", "enriched", "segments", "quarantined", "first received",
+                    "last received", title="Sources", title_justify="left")
     for row in source_counts(con):
         sources.add_row(*(_show(v) for v in row.values()))
     console.print(sources)

@@ -72,3 +72,12 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[Migration]:
             raise
         done.append(migration)
     return done
+
+
+def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[Migration]:
+    """Migrations a (possibly read-only) database has not had yet."""
+    try:
+        applied = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    except duckdb.CatalogException:
+        applied = set()
+    return [m for m in available_migrations() if m.version not in applied]

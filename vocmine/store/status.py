@@ -6,15 +6,17 @@ import duckdb
 
 
 def source_counts(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
-    """Per source: feedback loaded, rows quarantined, the received_at range, last ingest."""
+    """Per source: feedback loaded, enriched, segments, rows quarantined, received_at range."""
     return _dicts(con.execute("""
         WITH f AS (
-            SELECT source, count(*) AS feedback, min(received_at) AS first_received,
-                   max(received_at) AS last_received, max(ingested_at) AS last_ingested
-            FROM feedback GROUP BY source
+            SELECT source, count(*) AS feedback, count(e.feedback_id) AS enriched,
+                   coalesce(sum(e.segments), 0) AS segments,
+                   min(received_at) AS first_received, max(received_at) AS last_received
+            FROM feedback LEFT JOIN feedback_enrichment e USING (feedback_id) GROUP BY source
         ), q AS (SELECT source, count(*) AS quarantined FROM quarantine GROUP BY source)
-        SELECT source, coalesce(f.feedback, 0) AS feedback, coalesce(q.quarantined, 0) AS quarantined,
-               f.first_received, f.last_received, f.last_ingested
+        SELECT source, coalesce(f.feedback, 0) AS feedback, coalesce(f.enriched, 0) AS enriched,
+               coalesce(f.segments, 0) AS segments, coalesce(q.quarantined, 0) AS quarantined,
+               f.first_received, f.last_received
         FROM f FULL JOIN q USING (source)
         ORDER BY source
     """))
