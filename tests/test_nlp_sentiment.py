@@ -53,8 +53,8 @@ def test_sentiment_empty_batch_gives_empty_list():
     assert score_segments([], "en") == [] == score_segments([], "de")
 
 
-@pytest.mark.parametrize("language,method", [("en", "vader+cx"), ("EN-gb", "vader+cx"), ("zh_CN", "snownlp"),
-                                             ("zh-Hans", "snownlp"), (" pl ", "lexicon-pl")])
+@pytest.mark.parametrize("language,method", [("en", "vader+cx"), ("EN-gb", "vader+cx"), ("zh_CN", "lexicon-zh"),
+                                             ("zh-Hans", "lexicon-zh"), (" pl ", "lexicon-pl")])
 def test_sentiment_method_for_ignores_region_and_case(language, method):
     assert method_for(language) == method == SUPPORTED[language.strip()[:2].lower()]
 
@@ -93,12 +93,21 @@ def test_sentiment_rejects_a_single_string():
         score_segments("the courier was late", "en")
 
 
-def test_sentiment_chinese_matches_snownlp():
-    from snownlp import SnowNLP
+@pytest.mark.parametrize("text,expected_sign", [
+    ("好吃", 1), ("不好吃", -1),                    # negation flips
+    ("不错", 1),                                    # a word that starts with the negator is matched whole
+    ("没问题", 1), ("有问题", -1),
+    ("不是很满意", -1),                             # negation reaches over "是" and the booster
+    ("差不多吧", 0), ("请问合同什么时候到期", 0),   # blocked entry; a neutral enquiry scores nothing
+    ("味道不错，但是送餐太慢了", -1),               # what follows "但是" weighs more
+])
+def test_sentiment_chinese_rules(text, expected_sign):
+    score = score_segments([text], "zh")[0]
+    assert (score > 0) - (score < 0) == expected_sign
 
-    texts = POSITIVE["zh"] + NEGATIVE["zh"]
-    expected = [round(2 * SnowNLP(t).sentiments - 1, 4) for t in texts]
-    assert score_segments(texts, "zh") == expected
+
+def test_sentiment_chinese_punctuation_ends_negation():
+    assert score_segments(["没有，很好"], "zh")[0] > 0
 
 
 @pytest.mark.parametrize("text,expected_sign", [
@@ -119,8 +128,18 @@ def test_sentiment_polish_intensifier_and_contrast():
     assert score_segments(["Obsługa była miła, ale kurier spóźnił się dwa dni."], "pl")[0] < 0
 
 
-def test_sentiment_polish_lexicon_is_well_formed():
-    exact, stems, _, _ = sentiment._pl_lexicon()
-    assert len(exact) + len(stems) >= 300
-    assert all(-4 <= v <= 4 for v in [*exact.values(), *stems.values()])
-    assert all(len(stem) >= 3 for stem in stems)  # shorter stems would match far too many words
+@pytest.mark.parametrize("name,minimum", [("pl.tsv", 300), ("zh.tsv", 200)])
+def test_sentiment_lexicon_files_are_well_formed(name, minimum):
+    lexicon = sentiment._read_lexicon(name)
+    assert len(lexicon) >= minimum
+    assert all(-4 <= v <= 4 for v in lexicon.values())
+    stems = [entry for entry in lexicon if entry.endswith("*")]
+    assert all(len(stem) >= 4 for stem in stems)  # 3 letters + "*": shorter stems would match far too many words
+
+
+def test_sentiment_lexicon_error_names_file_and_line(tmp_path, monkeypatch):
+    (tmp_path / "lexicons").mkdir()
+    (tmp_path / "lexicons" / "xx.tsv").write_text("# comment\ndobry\t1.5\nzły -2\n", encoding="utf-8")
+    monkeypatch.setattr(sentiment.resources, "files", lambda package: tmp_path)
+    with pytest.raises(ValueError, match=r"xx.tsv:3: expected 'entry<TAB>score'"):
+        sentiment._read_lexicon("xx.tsv")
