@@ -160,3 +160,9 @@ def test_ingest_file_is_one_transaction(fresh_db, tmp_path, review_source, monke
         ingest_file(fresh_db, path, "reviews", review_source, "run-1")
     counts = fresh_db.execute("SELECT (SELECT count(*) FROM quarantine), (SELECT count(*) FROM feedback)").fetchone()
     assert counts == (0, 0)
+
+
+def test_ingest_unknown_extension_fails_the_file_clearly(fresh_db, tmp_path, review_source):
+    path = write_bytes(tmp_path, "notes.xlsx", "not really a spreadsheet")
+    summary = ingest_files(fresh_db, [path], "reviews", review_source).files[0]
+    assert "notes.xlsx" in summary.error and "format" in summary.error

@@ -98,7 +98,7 @@ def ingest_file(
         except BaseException:
             con.execute("ROLLBACK")
             raise
-    except (IngestError, duckdb.Error) as exc:
+    except (IngestError, duckdb.Error, OSError) as exc:
         message = str(exc) if isinstance(exc, IngestError) else f"{path}: {first_line(exc)}"
         summary = FileSummary(file=summary.file, error=message)
         _record_file(con, run_id, source_name, summary)

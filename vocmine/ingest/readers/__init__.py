@@ -35,8 +35,12 @@ def stage_file(con: duckdb.DuckDBPyConnection, path: Path, source: SourceConfig)
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
     con.execute("CREATE OR REPLACE TEMP TABLE _rejected (row_number BIGINT, reason VARCHAR, raw VARCHAR)")
+    try:
+        fmt = source.format_for(path)
+    except ValueError as exc:
+        raise IngestError(str(exc)) from exc
     readers = {"csv": stage_csv, "jsonl": stage_jsonl, "parquet": stage_parquet}
-    readers[source.format_for(path)](con, path, source)
+    readers[fmt](con, path, source)
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:

@@ -10,7 +10,6 @@ import duckdb
 from vocmine.config import SourceConfig
 from vocmine.ingest.readers.staging import (
     FIELDS,
-    IngestError,
     add_rejects,
     append_batch,
     create_src,
