@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import time
 from enum import Enum
 from importlib import resources
 from pathlib import Path
@@ -171,6 +172,27 @@ def enrich(
     if result.outdated:
         console.print(f"[yellow]{result.outdated:,} feedback were enriched by an older pipeline version; "
                       "run `vocmine enrich --rebuild` to redo them.[/yellow]")
+
+
+@app.command()
+def embed(config: ConfigOption = None, db: DbOption = None) -> None:
+    """Embed segments not embedded yet with the configured backend (cached per model and text)."""
+    from vocmine.embed import embed_segments, load_backend  # torch loads only for this command
+
+    settings = _settings(config, db)
+    backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
+    con = connect(settings.db_path)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(f"embedding with {backend.name}", total=None)
+        started = time.perf_counter()
+        new = embed_segments(con, backend, on_batch=lambda done, total: progress.update(task, completed=done,
+                                                                                          total=total))
+    seconds = time.perf_counter() - started
+    con.close()
+    console.print(f"Embedded {new:,} new segment texts with {backend.name} in {seconds:.1f} s"
+                  + (f" ({new / seconds:,.0f}/s)" if new and seconds else "; the rest were cached"))
 
 
 @app.command()

@@ -138,6 +138,13 @@ class NlpConfig(_Strict):
         return value
 
 
+class EmbeddingConfig(_Strict):
+    """Which model turns segments into vectors (the `[embedding]` table)."""
+
+    backend: str = Field("minilm", description="minilm | static | multilingual | a sentence-transformers name or path")
+    threads: int = Field(2, ge=1, description="threads for the multilingual encoder")
+
+
 class Settings(BaseSettings):
     """Everything vocmine reads from the user; built once at the edges (CLI, flows)."""
 
@@ -149,6 +156,7 @@ class Settings(BaseSettings):
     db: Path = DEFAULT_DB
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     nlp: NlpConfig = Field(default_factory=NlpConfig)
+    embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
 
     @classmethod
     def settings_customise_sources(

@@ -1,0 +1,74 @@
+"""The embedding cache: each distinct segment text is embedded once per model.
+
+Vectors live in DuckDB next to the segments (``embeddings``), keyed by model and the md5
+of the text, so a rebuild of enrichment that reproduces a text, a refit of themes, or a
+nightly run never pays for an embedding twice; only texts never seen are encoded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from vocmine.embed.backends import EmbeddingBackend
+from vocmine.store.runs import finish_run, start_run
+
+BATCH = 2048
+
+
+def embed_segments(
+    con: duckdb.DuckDBPyConnection,
+    backend: EmbeddingBackend,
+    *,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> int:
+    """Embed every segment text not cached for this backend; returns how many were new."""
+    run_id = start_run(con, "embed")
+    missing = con.execute("""
+        SELECT DISTINCT md5(s.text) AS text_hash, s.text
+        FROM segments s
+        WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model = $model AND e.text_hash = md5(s.text))
+        ORDER BY text_hash
+    """, {"model": backend.name}).fetchall()
+    done = 0
+    try:
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start:start + BATCH]
+            vectors = backend.encode([text for _, text in batch])
+            rows = pa.table({  # noqa: F841 - read by name below
+                "text_hash": [h for h, _ in batch],
+                "vector": pa.array(list(vectors), type=pa.list_(pa.float32())),
+            })
+            con.execute("INSERT INTO embeddings SELECT $model, text_hash, vector, $run_id FROM rows",
+                        {"model": backend.name, "run_id": run_id})
+            done += len(batch)
+            if on_batch:
+                on_batch(done, len(missing))
+    except BaseException as exc:
+        finish_run(con, run_id, counts={"model": backend.name, "embedded": done}, error=repr(exc))
+        raise
+    finish_run(con, run_id, counts={"model": backend.name, "embedded": done})
+    return done
+
+
+def segment_embeddings(
+    con: duckdb.DuckDBPyConnection, model: str, segment_ids: list[str] | None = None
+) -> tuple[list[str], np.ndarray]:
+    """(segment ids, matrix) for cached segments, in segment_id order."""
+    query = """
+        SELECT s.segment_id, e.vector
+        FROM segments s JOIN embeddings e ON e.model = $model AND e.text_hash = md5(s.text)
+    """
+    params: dict[str, object] = {"model": model}
+    if segment_ids is not None:
+        query += " WHERE s.segment_id IN (SELECT unnest($ids))"
+        params["ids"] = segment_ids
+    table = con.sql(query + " ORDER BY s.segment_id", params=params).to_arrow_table()
+    ids = table.column("segment_id").to_pylist()
+    if not ids:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    flat = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
+    return ids, flat.astype(np.float32).reshape(len(ids), -1)
