@@ -145,6 +145,27 @@ class EmbeddingConfig(_Strict):
     threads: int = Field(2, ge=1, description="threads for the multilingual encoder")
 
 
+class ThemesConfig(_Strict):
+    """How themes are discovered (the `[themes]` table)."""
+
+    min_themes: int = Field(20, ge=2)
+    max_themes: int = Field(120, ge=2)
+    target_themes: int | None = Field(None, description="fixed number of themes; default: from the data size")
+    similarity_floor: float = Field(0.25, description="below this cosine to its theme a segment is an outlier")
+    seed: int = 42
+    stop_words: list[str] = Field(
+        default_factory=lambda: ["cust", "customer", "pls", "please", "thanks", "thank", "hi", "hello",
+                                 "adv", "advise", "advised", "say", "says", "said", "want", "wants"],
+        description="words never used in theme keywords, on top of English stop words",
+    )
+
+    @model_validator(mode="after")
+    def _range(self) -> ThemesConfig:
+        if self.min_themes > self.max_themes:
+            raise ValueError("themes.min_themes is larger than themes.max_themes")
+        return self
+
+
 class Settings(BaseSettings):
     """Everything vocmine reads from the user; built once at the edges (CLI, flows)."""
 
@@ -157,6 +178,7 @@ class Settings(BaseSettings):
     sources: dict[str, SourceConfig] = Field(default_factory=dict)
     nlp: NlpConfig = Field(default_factory=NlpConfig)
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
+    themes: ThemesConfig = Field(default_factory=ThemesConfig)
 
     @classmethod
     def settings_customise_sources(

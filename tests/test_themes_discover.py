@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+from sklearn.metrics import normalized_mutual_info_score
+
+from conftest import ROOT
+from vocmine.config import ThemesConfig, load_settings
+from vocmine.embed import embed_segments, load_backend, segment_embeddings
+from vocmine.ingest import inbox_files, ingest_files
+from vocmine.nlp.enrich import enrich
+from vocmine.store import connect
+from vocmine.themes.discover import _distinct, _groups, discover_themes, number_of_themes
+
+
+@pytest.mark.parametrize(("n", "expected"), [(100, 20), (2_000, 32), (10_000, 71), (1_000_000, 120)])
+def test_themes_number_grows_with_the_data_within_bounds(n, expected):
+    assert number_of_themes(n, ThemesConfig()) == expected
+
+
+def test_themes_number_can_be_fixed():
+    assert number_of_themes(10_000, ThemesConfig(target_themes=40)) == 40
+
+
+def test_themes_labels_skip_words_inside_chosen_phrases():
+    words = [("late delivery", 0.9), ("delivery", 0.8), ("courier", 0.7), ("late", 0.6), ("tracking number", 0.5)]
+    assert [w for w, _ in _distinct(words)] == ["late delivery", "courier", "tracking number"]
+
+
+def test_themes_groups_join_similar_themes():
+    centroids = np.array([[1, 0, 0], [0.99, 0.1, 0], [0, 1, 0], [0, 0.98, 0.1], [0, 0, 1]], dtype=np.float32)
+    groups = _groups(centroids / np.linalg.norm(centroids, axis=1, keepdims=True))
+    assert groups[0] == groups[1] and groups[2] == groups[3] and groups[0] != groups[2]
+
+
+@pytest.fixture(scope="module")
+def demo_segments(tmp_path_factory):
+    """The demo data ingested, enriched and embedded with the default backend."""
+    settings = load_settings(ROOT / "vocmine.toml", db=tmp_path_factory.mktemp("themes") / "demo.duckdb")
+    con = connect(settings.db_path)
+    for name in sorted(settings.sources):
+        ingest_files(con, inbox_files(settings, name), name, settings.source(name))
+    enrich(con, settings.nlp)
+    backend = load_backend("minilm")
+    embed_segments(con, backend)
+    ids, vectors = segment_embeddings(con, backend.name)
+    rows = dict(con.execute("SELECT segment_id, lemmas || ' ' || array_to_string(key_phrases, ' ') FROM segments")
+                .fetchall())
+    truth = _planted_theme_per_segment(con)
+    return ids, vectors, [rows[i] for i in ids], truth
+
+
+def _planted_theme_per_segment(con) -> dict[str, str]:
+    """Segment -> planted theme, for feedback whose segments line up one to one with the truth."""
+    with (ROOT / "data" / "demo" / "ground_truth.csv").open(encoding="utf-8", newline="") as handle:
+        truth: dict[tuple[str, str], list[str]] = {}
+        for row in csv.DictReader(handle):
+            truth.setdefault((row["source"], row["record_id"]), []).append(row["theme"])
+    segments = con.execute("SELECT f.source, f.external_id, list(s.segment_id ORDER BY s.position) "
+                           "FROM feedback f JOIN segments s USING (feedback_id) GROUP BY ALL").fetchall()
+    return {sid: theme for source, rid, sids in segments
+            if len(truth.get((source, rid), [])) == 1 == len(sids) for sid, theme in zip(sids, truth[(source, rid)])}
+
+
+@pytest.mark.slow
+def test_themes_on_demo_are_analyst_sized_deterministic_and_find_the_planted_themes(demo_segments):
+    ids, vectors, documents, truth = demo_segments
+    config = ThemesConfig()
+    first = discover_themes(vectors, documents, config)
+    second = discover_themes(vectors, documents, config)
+    np.testing.assert_array_equal(first.assignments, second.assignments)
+    assert first.labels == second.labels
+    assert config.min_themes <= len(first.labels) <= config.max_themes
+    assert first.outlier_share <= 0.05
+    keywords = {w for words in first.keywords for w, _ in words}
+    assert not keywords & {"cust", "brightlinehelp", "customer"}
+    assert all(label and "[" not in label for label in first.labels)
+    position = {sid: i for i, sid in enumerate(ids)}
+    known = [sid for sid in truth if sid in position]
+    assert len(known) > 300
+    found = [int(first.assignments[position[sid]]) for sid in known]
+    score = normalized_mutual_info_score([truth[sid] for sid in known], found)
+    assert score > 0.6, f"NMI against planted themes {score:.3f}"
