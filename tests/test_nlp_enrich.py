@@ -143,3 +143,13 @@ def test_enrich_with_two_processes_gives_the_same_segments(tmp_path):
     assert len(results[0]) >= 2200 and results[0] == results[1]
     texts = " ".join(r[1] for r in results[0])
     assert "Tom" not in texts and "07700" not in texts and "[PERSON]" in texts and "[PHONE]" in texts
+
+
+def test_enrich_mapped_language_with_region_uses_the_base_language(fresh_db, tmp_path, pipelines):
+    path = write_bytes(tmp_path, "gb.csv", "id,text,lang\n1,My name is Priya Shah and the courier was late,en-GB\n")
+    source = SourceConfig(kind="review", columns={"id": "id", "text": "text", "language": "lang"})
+    ingest_files(fresh_db, [path], "gb", source)
+    enrich(fresh_db, CONFIG, pipelines=pipelines)
+    assert fresh_db.execute("SELECT language, text FROM feedback").fetchone() == (
+        "en", "My name is [PERSON] and the courier was late")
+    assert fresh_db.execute("SELECT language_source FROM feedback_enrichment").fetchone() == ("mapped",)

@@ -118,7 +118,7 @@ def _process(rows: list[tuple], config: NlpConfig, pipelines: Pipelines) -> list
     unknown = [i for i, r in enumerate(rows) if not r[2]]
     detected = identify_languages([texts[i] for i in unknown], config.languages, config.default_language,
                                   config.min_language_confidence)
-    languages = [r[2] for r in rows]
+    languages = [_base_language(r[2]) for r in rows]  # 'en-GB' from a source means English
     for i, language in zip(unknown, detected, strict=True):
         languages[i] = language
     by_language: dict[str, list[int]] = defaultdict(list)
@@ -135,6 +135,10 @@ def _process(rows: list[tuple], config: NlpConfig, pipelines: Pipelines) -> list
             item.sentiments = [next(scores) for _ in item.segments]
             enriched[i] = item
     return [e for e in enriched if e is not None]
+
+
+def _base_language(code: str | None) -> str | None:
+    return code.lower().replace("_", "-").split("-")[0] if code else None
 
 
 def _store(con: duckdb.DuckDBPyConnection, enriched: list[EnrichedFeedback], rows: list[tuple],
