@@ -166,3 +166,9 @@ def test_ingest_unknown_extension_fails_the_file_clearly(fresh_db, tmp_path, rev
     path = write_bytes(tmp_path, "notes.xlsx", "not really a spreadsheet")
     summary = ingest_files(fresh_db, [path], "reviews", review_source).files[0]
     assert "notes.xlsx" in summary.error and "format" in summary.error
+
+
+def test_ingest_csv_rows_starting_with_hash_are_feedback_not_comments(fresh_db, tmp_path):
+    source = SourceConfig(kind="review", columns={"text": "text", "id": "id"})
+    path = write_bytes(tmp_path, "h.csv", "text,id\n#1 worst service,1\n# two,2\n#3 awful,3\nfine,4\n")
+    assert ingest_files(fresh_db, [path], "h", source).totals()["loaded"] == 4

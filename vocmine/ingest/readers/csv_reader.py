@@ -29,7 +29,7 @@ BATCH_ROWS = 50_000
 MAX_FIELD_CHARS = 10_000_000
 _OPTIONS = (
     "all_varchar = true, header = true, delim = $delim, quote = '\"', escape = '\"', "
-    "encoding = $encoding, store_rejects = true, "
+    "encoding = $encoding, skip = 0, comment = '', store_rejects = true, "  # no sniffed skipping: every row counts
     "rejects_table = '_csv_rejects', rejects_scan = '_csv_reject_scans'"
 )
 
