@@ -83,3 +83,19 @@ def test_themes_on_demo_are_analyst_sized_deterministic_and_find_the_planted_the
     found = [int(first.assignments[position[sid]]) for sid in known]
     score = normalized_mutual_info_score([truth[sid] for sid in known], found)
     assert score > 0.6, f"NMI against planted themes {score:.3f}"
+
+
+@pytest.mark.slow
+def test_themes_fit_saves_and_loads_without_pickle(demo_segments, tmp_path):
+    from vocmine.themes.persist import load_fit, save_fit
+
+    ids, vectors, documents, _ = demo_segments
+    fit = discover_themes(vectors[:3000], documents[:3000], ThemesConfig(min_themes=10))
+    save_fit(fit, tmp_path / "fit", "minilm:all-MiniLM-L6-v2")
+    files = [p.name for p in (tmp_path / "fit").rglob("*") if p.is_file()]
+    assert not [f for f in files if f.endswith((".pkl", ".pickle", ".bin", ".pt"))], files
+    loaded = load_fit(tmp_path / "fit")
+    np.testing.assert_array_equal(loaded.centroids, fit.centroids)
+    np.testing.assert_array_equal(loaded.groups, fit.groups)
+    assert loaded.labels == fit.labels and loaded.embedding_model == "minilm:all-MiniLM-L6-v2"
+    assert [tuple(p) for p in loaded.model.get_topic(0)] == [(w, float(s)) for w, s in fit.model.get_topic(0)]
