@@ -81,3 +81,16 @@ def test_cli_db_flag_overrides_config(project, tmp_path):
     other = tmp_path / "other.duckdb"
     assert runner.invoke(app, ["ingest", "--db", str(other)]).exit_code == 0
     assert other.exists() and not (project / "store" / "vocmine.duckdb").exists()
+
+
+@pytest.mark.parametrize("command", ["refit", "list", "rename"])
+def test_cli_theme_commands_have_help_and_are_in_the_readme(command):
+    result = runner.invoke(app, ["themes", command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+    assert f"`vocmine themes {command}" in (ROOT / "README.md").read_text()
+
+
+def test_cli_themes_refit_without_embeddings_says_what_to_do(project):
+    runner.invoke(app, ["ingest"])
+    result = runner.invoke(app, ["themes", "refit"])
+    assert result.exit_code == 1 and "vocmine embed" in result.output

@@ -49,7 +49,7 @@ def demo_segments(tmp_path_factory):
     rows = dict(con.execute("SELECT segment_id, lemmas || ' ' || array_to_string(key_phrases, ' ') FROM segments")
                 .fetchall())
     truth = _planted_theme_per_segment(con)
-    return ids, vectors, [rows[i] for i in ids], truth
+    return ids, vectors, [rows[i] for i in ids], truth, con
 
 
 def _planted_theme_per_segment(con) -> dict[str, str]:
@@ -66,7 +66,7 @@ def _planted_theme_per_segment(con) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_themes_on_demo_are_analyst_sized_deterministic_and_find_the_planted_themes(demo_segments):
-    ids, vectors, documents, truth = demo_segments
+    ids, vectors, documents, truth, _ = demo_segments
     config = ThemesConfig()
     first = discover_themes(vectors, documents, config)
     second = discover_themes(vectors, documents, config)
@@ -89,7 +89,7 @@ def test_themes_on_demo_are_analyst_sized_deterministic_and_find_the_planted_the
 def test_themes_fit_saves_and_loads_without_pickle(demo_segments, tmp_path):
     from vocmine.themes.persist import load_fit, save_fit
 
-    ids, vectors, documents, _ = demo_segments
+    ids, vectors, documents, *_ = demo_segments
     fit = discover_themes(vectors[:3000], documents[:3000], ThemesConfig(min_themes=10))
     save_fit(fit, tmp_path / "fit", "minilm:all-MiniLM-L6-v2")
     files = [p.name for p in (tmp_path / "fit").rglob("*") if p.is_file()]
@@ -99,3 +99,25 @@ def test_themes_fit_saves_and_loads_without_pickle(demo_segments, tmp_path):
     np.testing.assert_array_equal(loaded.groups, fit.groups)
     assert loaded.labels == fit.labels and loaded.embedding_model == "minilm:all-MiniLM-L6-v2"
     assert [tuple(p) for p in loaded.model.get_topic(0)] == [(w, float(s)) for w, s in fit.model.get_topic(0)]
+
+
+@pytest.mark.slow
+def test_themes_refit_keeps_ids_and_analyst_labels(demo_segments, tmp_path):
+    from vocmine.themes.registry import list_themes, refit_themes, rename_theme
+
+    con = demo_segments[4]
+    first = refit_themes(con, "minilm:all-MiniLM-L6-v2", ThemesConfig(), tmp_path / "fits")
+    assert first.created == first.themes and first.kept == 0 and 20 <= first.themes <= 120
+    before = dict(con.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall())
+    theme_id = list_themes(con)[0]["theme_id"]
+    rename_theme(con, theme_id, "Roaming charges abroad")
+    second = refit_themes(con, "minilm:all-MiniLM-L6-v2", ThemesConfig(), tmp_path / "fits")
+    assert second.kept == first.themes and second.created == 0 and second.retired == 0
+    assert dict(con.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall()) == before
+    assert con.execute("SELECT label FROM themes WHERE theme_id = ?", [theme_id]).fetchone() == (
+        "Roaming charges abroad",)
+    groups = con.execute("SELECT count(*) FROM themes WHERE level = 1 AND status = 'active'").fetchone()[0]
+    orphans = con.execute("SELECT count(*) FROM themes WHERE level = 2 AND parent_id NOT IN "
+                          "(SELECT theme_id FROM themes WHERE level = 1)").fetchone()[0]
+    assert groups >= 2 and orphans == 0
+    assert len(list((tmp_path / "fits").iterdir())) == 2

@@ -195,6 +195,69 @@ def embed(config: ConfigOption = None, db: DbOption = None) -> None:
                   + (f" ({new / seconds:,.0f}/s)" if new and seconds else "; the rest were cached"))
 
 
+themes_app = typer.Typer(help="Discover, list and curate themes.", no_args_is_help=True)
+app.add_typer(themes_app, name="themes")
+
+
+@themes_app.command("refit")
+def themes_refit(config: ConfigOption = None, db: DbOption = None) -> None:
+    """Discover themes on all embedded segments; known themes keep their IDs and analysts' labels."""
+    from vocmine.embed.backends import backend_key
+    from vocmine.themes.registry import refit_themes
+
+    settings = _settings(config, db)
+    con = connect(settings.db_path)
+    with err.status("fitting themes (the first fit in a new environment compiles UMAP: ~1 min)"):
+        try:
+            result = refit_themes(con, backend_key(settings.embedding.backend), settings.themes,
+                                  settings.resolve(settings.themes.fits_dir))
+        except ValueError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+    con.close()
+    console.print(f"{result.themes} themes in {result.groups} groups: {result.kept} kept, {result.created} new, "
+                  f"{result.retired} retired; {result.outlier_share:.1%} of segments fit no theme")
+
+
+@themes_app.command("list")
+def themes_list(
+    groups: Annotated[bool, typer.Option("--groups", help="Also list theme groups.")] = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """List active themes, largest first, with their group, size and keywords."""
+    from vocmine.themes.registry import list_themes
+
+    settings = _settings(config, db)
+    con = open_read_only(settings.db_path)
+    table = Table("id", "group", "label", "segments", "first seen", "last seen", "keywords")
+    for theme in list_themes(con, include_groups=groups):
+        table.add_row(str(theme["theme_id"]), _show(theme["parent_id"]), theme["label"], _show(theme["size"]),
+                      _show(theme["first_seen"])[:10], _show(theme["last_seen"])[:10],
+                      ", ".join(theme["keywords"][:5]))
+    console.print(table)
+
+
+@themes_app.command("rename")
+def themes_rename(
+    theme_id: Annotated[int, typer.Argument(help="Theme id, from `vocmine themes list`.")],
+    label: Annotated[str, typer.Argument(help="The name analysts will see.")],
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Give a theme a name; later refits keep it as long as the theme is matched."""
+    from vocmine.themes.registry import rename_theme
+
+    settings = _settings(config, db)
+    con = connect(settings.db_path)
+    try:
+        rename_theme(con, theme_id, label)
+    except (KeyError, ValueError) as exc:
+        err.print(f"[red]{exc.args[0]}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"Theme {theme_id} is now {label!r}")
+
+
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run against the database (read-only).")],

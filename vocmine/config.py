@@ -152,6 +152,8 @@ class ThemesConfig(_Strict):
     max_themes: int = Field(120, ge=2)
     target_themes: int | None = Field(None, description="fixed number of themes; default: from the data size")
     similarity_floor: float = Field(0.25, description="below this cosine to its theme a segment is an outlier")
+    match_similarity: float = Field(0.8, description="a refit theme keeps a known theme's ID from this cosine on")
+    fits_dir: Path = Field(Path("models/themes"), description="where theme fits are saved (safetensors)")
     seed: int = 42
     stop_words: list[str] = Field(
         default_factory=lambda: ["cust", "customer", "pls", "please", "thanks", "thank", "hi", "hello",

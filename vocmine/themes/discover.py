@@ -16,6 +16,7 @@ themes they can read through and almost every segment placed, so the recipe is:
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 
@@ -26,6 +27,9 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from vocmine.config import ThemesConfig
 
 OUTLIER = -1
+# BERTopic warns about steps vocmine does on purpose (custom topic assignments, saving
+# without an embedding model); its errors still show.
+logging.getLogger("BERTopic").setLevel(logging.ERROR)
 
 
 @dataclass
@@ -93,12 +97,14 @@ def _centroids(embeddings: np.ndarray, topics: np.ndarray, k: int) -> np.ndarray
 
 
 def _distinct(words: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """Drop a unigram already inside a chosen bigram: 'late delivery', not also 'delivery'."""
+    """Keywords that add a word: 'late delivery', then not 'delivery' nor 'delivery late'."""
     chosen: list[tuple[str, float]] = []
+    used: set[str] = set()
     for word, score in words:
-        if any(word in c.split() or c in word.split() for c, _ in chosen):
+        if used & set(word.split()):
             continue
         chosen.append((word, score))
+        used.update(word.split())
     return chosen
 
 
