@@ -101,7 +101,8 @@ def _distinct(words: list[tuple[str, float]]) -> list[tuple[str, float]]:
     chosen: list[tuple[str, float]] = []
     used: set[str] = set()
     for word, score in words:
-        if used & set(word.split()):
+        parts = word.split()
+        if used & set(parts) or len(set(parts)) < len(parts):  # also 'contract contract'
             continue
         chosen.append((word, score))
         used.update(word.split())
