@@ -34,7 +34,8 @@ class EmbeddingBackend(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
-def _normalised(vectors: np.ndarray) -> np.ndarray:
+def normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), as float32: dot product = cosine."""
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)
@@ -48,7 +49,7 @@ class SentenceTransformerBackend:
     batch_size: int = 64
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        return _normalised(self.model.encode(texts, batch_size=self.batch_size, show_progress_bar=False,
+        return normalise_rows(self.model.encode(texts, batch_size=self.batch_size, show_progress_bar=False,
                                              normalize_embeddings=True, convert_to_numpy=True))
 
 
@@ -59,7 +60,7 @@ class StaticBackend:
     dim: int
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        return _normalised(self.model.encode(texts))
+        return normalise_rows(self.model.encode(texts))
 
 
 @dataclass
@@ -69,7 +70,7 @@ class UseBackend:
     dim: int = 512
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        return _normalised(self.model.encode(texts))
+        return normalise_rows(self.model.encode(texts))
 
 
 def backend_key(name: str) -> str:

@@ -25,6 +25,7 @@ from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from vocmine.config import ThemesConfig
+from vocmine.embed.backends import normalise_rows
 
 OUTLIER = -1
 # BERTopic warns about steps vocmine does on purpose (custom topic assignments, saving
@@ -92,8 +93,7 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
 def _centroids(embeddings: np.ndarray, topics: np.ndarray, k: int) -> np.ndarray:
     sums = np.zeros((k, embeddings.shape[1]), dtype=np.float64)
     np.add.at(sums, topics, embeddings)
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return (sums / np.where(norms == 0, 1, norms)).astype(np.float32)
+    return normalise_rows(sums)
 
 
 def _distinct(words: list[tuple[str, float]]) -> list[tuple[str, float]]:

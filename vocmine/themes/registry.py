@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from vocmine.config import ThemesConfig
+from vocmine.embed.backends import normalise_rows
 from vocmine.embed.cache import segment_embeddings
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.sqlfiles import run_sql
@@ -48,7 +49,7 @@ def refit_themes(
     fit = discover_themes(vectors, [lemmas[i] for i in ids], config)
     result = RefitResult(run_id=start_run(con, "themes"), outlier_share=fit.outlier_share)
     next_id = con.execute("SELECT coalesce(max(theme_id), 0) + 1 FROM themes").fetchone()[0]
-    group_centroids = _normalise(np.array([fit.centroids[fit.groups == g].mean(axis=0)
+    group_centroids = normalise_rows(np.array([fit.centroids[fit.groups == g].mean(axis=0)
                                            for g in range(int(fit.groups.max()) + 1)]))
     group_ids, next_id = _identify(con, model, 1, group_centroids, config, next_id, result)
     theme_ids, _ = _identify(con, model, 2, fit.centroids, config, next_id, result)
@@ -132,11 +133,6 @@ def _group_keywords(fit, group: int) -> list[tuple[str, float]]:
 
 def _group_label(fit, group: int) -> str:
     return " · ".join(w for w, _ in _group_keywords(fit, group)[:3]) or f"group {group}"
-
-
-def _normalise(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return (matrix / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
 def rename_theme(con: duckdb.DuckDBPyConnection, theme_id: int, label: str) -> None:
