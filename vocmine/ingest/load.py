@@ -20,6 +20,7 @@ from vocmine.ingest.readers import IngestError, drop_staging, stage_file
 from vocmine.ingest.readers.staging import first_line
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.sqlfiles import run_sql
+from vocmine.store.tx import transaction
 
 # Tried in order when no received_at_format is given (ISO-8601 is tried first, natively).
 # Day/month orders that read both ways (03/04/2026) are deliberately absent.
@@ -90,14 +91,9 @@ def ingest_file(
         # Staging lives in temp tables outside the transaction: row order (rowid) is only
         # stable in committed tables, and temp tables vanish with the connection anyway.
         stage_file(con, path, source)
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             summary = _check_and_load(con, source, params, summary)
             _record_file(con, run_id, source_name, summary)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     except (IngestError, duckdb.Error, OSError) as exc:
         message = str(exc) if isinstance(exc, IngestError) else f"{path}: {first_line(exc)}"
         summary = FileSummary(file=summary.file, error=message)

@@ -25,6 +25,7 @@ from vocmine.nlp.segments import EnrichedFeedback, enrich_doc
 from vocmine.nlp.sentiment import method_for, score_segments
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.sqlfiles import run_sql
+from vocmine.store.tx import registered, transaction
 
 SPACY_BATCH = 256
 
@@ -145,7 +146,7 @@ def _store(con: duckdb.DuckDBPyConnection, enriched: list[EnrichedFeedback], row
            version: str, run_id: str, keep_raw: bool) -> None:
     hashes = {r[0]: r[3] for r in rows}
     mapped = {r[0] for r in rows if r[2]}
-    batch_feedback = pa.table({  # noqa: F841 - read by name in enrich_store.sql
+    batch_feedback = pa.table({
         "feedback_id": [e.feedback_id for e in enriched],
         "text": [e.text for e in enriched],
         "language": [e.language for e in enriched],
@@ -157,7 +158,7 @@ def _store(con: duckdb.DuckDBPyConnection, enriched: list[EnrichedFeedback], row
         "sentiment_method": [method_for(e.language) for e in enriched],
     })
     segs = [(e, s, score) for e in enriched for s, score in zip(e.segments, e.sentiments, strict=True)]
-    batch_segments = pa.table({  # noqa: F841 - read by name in enrich_store.sql
+    batch_segments = pa.table({
         "segment_id": [f"{e.feedback_id}-{s.position}" for e, s, _ in segs],
         "feedback_id": [e.feedback_id for e, _, _ in segs],
         "position": pa.array([s.position for _, s, _ in segs], pa.int32()),
@@ -169,17 +170,5 @@ def _store(con: duckdb.DuckDBPyConnection, enriched: list[EnrichedFeedback], row
         "lemmas": [s.lemmas for _, s, _ in segs],
         "key_phrases": pa.array([list(s.key_phrases) for _, s, _ in segs], pa.list_(pa.string())),
     })
-    con.register("batch_feedback", batch_feedback)
-    con.register("batch_segments", batch_segments)
-    try:
-        con.execute("BEGIN")
-        try:
-            run_sql(con, "vocmine.nlp", "enrich_store.sql",
-                    {"version": version, "run_id": run_id, "keep_raw": keep_raw})
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.unregister("batch_feedback")
-        con.unregister("batch_segments")
+    with registered(con, batch_feedback=batch_feedback, batch_segments=batch_segments), transaction(con):
+        run_sql(con, "vocmine.nlp", "enrich_store.sql", {"version": version, "run_id": run_id, "keep_raw": keep_raw})

@@ -14,6 +14,8 @@ from importlib import resources
 
 import duckdb
 
+from vocmine.store.tx import transaction
+
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
@@ -59,17 +61,12 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[Migration]:
                     "applied; add a new migration instead of editing an applied one"
                 )
             continue
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             con.execute(migration.sql)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?, now()::TIMESTAMP)",
                 [migration.version, migration.name, migration.checksum],
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         done.append(migration)
     return done
 

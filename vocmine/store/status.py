@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import duckdb
 
+from vocmine.store.tx import as_dicts
+
 
 def source_counts(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     """Per source: feedback loaded, enriched, segments, rows quarantined, received_at range."""
-    return _dicts(con.execute("""
+    return as_dicts(con.execute("""
         WITH f AS (
             SELECT source, count(*) AS feedback, count(e.feedback_id) AS enriched,
                    coalesce(sum(e.segments), 0) AS segments,
@@ -23,12 +25,7 @@ def source_counts(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
 
 
 def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[dict[str, object]]:
-    return _dicts(con.execute(
+    return as_dicts(con.execute(
         "SELECT run_id, kind, status, started_at, finished_at, counts, error "
         "FROM runs ORDER BY started_at DESC LIMIT ?", [limit]
     ))
-
-
-def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -21,6 +21,7 @@ from vocmine.embed.backends import normalise_rows
 from vocmine.embed.cache import segment_embeddings
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.sqlfiles import run_sql
+from vocmine.store.tx import as_dicts, registered, transaction
 from vocmine.themes.discover import OUTLIER, discover_themes
 from vocmine.themes.matching import match_themes
 from vocmine.themes.persist import save_fit
@@ -61,18 +62,9 @@ def refit_themes(
     })
     events = pa.table({"event": [e for e, _ in result.events],
                        "theme_id": pa.array([t for _, t in result.events], pa.int32())})
-    for name, table in (("refit_themes", pa.table(rows)), ("refit_events", events), ("refit_segments", segments)):
-        con.register(name, table)
-    con.execute("BEGIN")
-    try:
+    with registered(con, refit_themes=pa.table(rows), refit_events=events, refit_segments=segments), \
+            transaction(con):
         run_sql(con, "vocmine.themes", "themes_store.sql", {"run_id": result.run_id, "model": model})
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        for name in ("refit_themes", "refit_events", "refit_segments"):
-            con.unregister(name)
     if fits_dir is not None:
         save_fit(fit, fits_dir / result.run_id, model)
     result.themes, result.groups = len(theme_ids), len(group_ids)
@@ -148,11 +140,9 @@ def rename_theme(con: duckdb.DuckDBPyConnection, theme_id: int, label: str) -> N
 
 
 def list_themes(con: duckdb.DuckDBPyConnection, include_groups: bool = False) -> list[dict[str, object]]:
-    cursor = con.execute(
+    return as_dicts(con.execute(
         "SELECT theme_id, level, parent_id, label, size, status, first_seen, last_seen, keywords FROM themes "
-        "WHERE status = 'active' AND (level = 2 OR ?) ORDER BY size DESC, theme_id", [include_groups])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        "WHERE status = 'active' AND (level = 2 OR ?) ORDER BY size DESC, theme_id", [include_groups]))
 
 
 __all__ = ["RefitResult", "list_themes", "refit_themes", "rename_theme"]
