@@ -7,6 +7,8 @@ import csv
 import json
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from importlib import resources
 from pathlib import Path
@@ -110,15 +112,21 @@ def ingest(
     raise typer.Exit(1 if failed else 0)
 
 
-def _ingest_with_progress(con, settings: Settings, name: str, paths: list[Path]) -> list[FileSummary]:
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+@contextmanager
+def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A transient progress bar on stderr; yields the ``on_batch(done, total)`` callback."""
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task(f"{name}: {len(paths)} file(s)", total=len(paths))
+        task = progress.add_task(description, total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
 
-        def advance(summary: FileSummary) -> None:
-            progress.advance(task)
 
-        result = ingest_files(con, paths, name, settings.source(name), on_file=advance)
+def _ingest_with_progress(con, settings: Settings, name: str, paths: list[Path]) -> list[FileSummary]:
+    with _progress(f"{name}: {len(paths)} file(s)") as report:
+        done = iter(range(1, len(paths) + 1))
+        result = ingest_files(con, paths, name, settings.source(name),
+                              on_file=lambda _: report(next(done), len(paths)))
     return result.files
 
 
@@ -155,12 +163,8 @@ def enrich(
 
     settings = _settings(config, db)
     con = connect(settings.db_path)
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("enriching feedback", total=None)
-        result = run_enrich(con, settings.nlp, rebuild=rebuild,
-                            on_batch=lambda done, total: progress.update(task, completed=done, total=total))
+    with _progress("enriching feedback") as report:
+        result = run_enrich(con, settings.nlp, rebuild=rebuild, on_batch=report)
     con.close()
     rate = result.feedback / result.seconds if result.seconds else 0
     console.print(f"Enriched {result.feedback:,} feedback into {result.segments:,} segments "
@@ -182,13 +186,9 @@ def embed(config: ConfigOption = None, db: DbOption = None) -> None:
     settings = _settings(config, db)
     backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
     con = connect(settings.db_path)
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task(f"embedding with {backend.name}", total=None)
-        started = time.perf_counter()
-        new = embed_segments(con, backend, on_batch=lambda done, total: progress.update(task, completed=done,
-                                                                                          total=total))
+    started = time.perf_counter()
+    with _progress(f"embedding with {backend.name}") as report:
+        new = embed_segments(con, backend, on_batch=report)
     seconds = time.perf_counter() - started
     con.close()
     console.print(f"Embedded {new:,} new segment texts with {backend.name} in {seconds:.1f} s"
