@@ -8,6 +8,6 @@ export HF_HUB_OFFLINE=1 DO_NOT_TRACK=1
 .venv/bin/vocmine ingest
 .venv/bin/vocmine enrich
 .venv/bin/vocmine embed
-.venv/bin/vocmine themes refit
+.venv/bin/vocmine themes update
 .venv/bin/vocmine status
 .venv/bin/vocmine themes list

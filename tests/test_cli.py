@@ -83,7 +83,7 @@ def test_cli_db_flag_overrides_config(project, tmp_path):
     assert other.exists() and not (project / "store" / "vocmine.duckdb").exists()
 
 
-@pytest.mark.parametrize("command", ["refit", "list", "rename"])
+@pytest.mark.parametrize("command", ["refit", "update", "list", "show", "rename", "merge"])
 def test_cli_theme_commands_have_help_and_are_in_the_readme(command):
     result = runner.invoke(app, ["themes", command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
@@ -94,3 +94,16 @@ def test_cli_themes_refit_without_embeddings_says_what_to_do(project):
     runner.invoke(app, ["ingest"])
     result = runner.invoke(app, ["themes", "refit"])
     assert result.exit_code == 1 and "vocmine embed" in result.output
+
+
+def test_cli_themes_update_without_embeddings_says_what_to_do(project):
+    runner.invoke(app, ["ingest"])
+    result = runner.invoke(app, ["themes", "update"])
+    assert result.exit_code == 1 and "vocmine embed" in result.output
+
+
+@pytest.mark.parametrize("args", [["show", "7"], ["merge", "7", "8"], ["rename", "7", "Roaming"]])
+def test_cli_theme_curation_of_an_unknown_theme_fails_clearly(project, args):
+    runner.invoke(app, ["init"])
+    result = runner.invoke(app, ["themes", *args])
+    assert result.exit_code == 1 and "no theme 7" in result.output

@@ -103,22 +103,37 @@ def test_themes_fit_saves_and_loads_without_pickle(demo_segments, tmp_path):
 
 
 @pytest.mark.slow
-def test_themes_refit_keeps_ids_and_analyst_labels(demo_segments, tmp_path):
-    from vocmine.themes.registry import list_themes, refit_themes, rename_theme
+def test_themes_refit_keeps_ids_analyst_labels_and_merges(demo_segments, tmp_path):
+    from vocmine.themes.curation import list_themes, merge_themes, rename_theme
+    from vocmine.themes.registry import current_fit, refit_themes
 
-    con = demo_segments[4]
-    first = refit_themes(con, "minilm:all-MiniLM-L6-v2", ThemesConfig(), tmp_path / "fits")
+    con, model, config = demo_segments[4], "minilm:all-MiniLM-L6-v2", ThemesConfig(keep_fits=2)
+    first = refit_themes(con, model, config, tmp_path / "fits")
     assert first.created == first.themes and first.kept == 0 and 20 <= first.themes <= 120
     before = dict(con.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall())
-    theme_id = list_themes(con)[0]["theme_id"]
+    themes = list_themes(con)
+    theme_id, into, merged = themes[0]["theme_id"], themes[1]["theme_id"], themes[2]["theme_id"]
     rename_theme(con, theme_id, "Roaming charges abroad")
-    second = refit_themes(con, "minilm:all-MiniLM-L6-v2", ThemesConfig(), tmp_path / "fits")
+    second = refit_themes(con, model, config, tmp_path / "fits")
     assert second.kept == first.themes and second.created == 0 and second.retired == 0
     assert dict(con.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall()) == before
-    assert con.execute("SELECT label FROM themes WHERE theme_id = ?", [theme_id]).fetchone() == (
-        "Roaming charges abroad",)
-    groups = con.execute("SELECT count(*) FROM themes WHERE level = 1 AND status = 'active'").fetchone()[0]
+    assert con.execute("SELECT label FROM themes WHERE theme_id = ?", [theme_id]).fetchall() == [
+        ("Roaming charges abroad",)]
+    groups = con.execute("SELECT count(*) FROM themes WHERE level = 1 AND status = 'active'").fetchall()[0][0]
     orphans = con.execute("SELECT count(*) FROM themes WHERE level = 2 AND parent_id NOT IN "
-                          "(SELECT theme_id FROM themes WHERE level = 1)").fetchone()[0]
+                          "(SELECT theme_id FROM themes WHERE level = 1)").fetchall()[0][0]
     assert groups >= 2 and orphans == 0
-    assert len(list((tmp_path / "fits").iterdir())) == 2
+
+    merge_themes(con, into, [merged], config)
+    combined = {s for s, t in before.items() if t in (into, merged)}
+    third = refit_themes(con, model, config, tmp_path / "fits")
+    assert third.themes == first.themes - 1 and third.created == 0 and third.retired == 0
+    after = dict(con.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall())
+    assert {s for s, t in after.items() if t == into} == combined
+    assert not [s for s, t in after.items() if t == merged]
+    assert con.execute("SELECT status, merged_into FROM themes WHERE theme_id = ?", [merged]).fetchall() == [
+        ("merged", into)]
+    # fits: every refit is recorded, only the newest keep_fits folders stay on disk
+    assert sorted(p.name for p in (tmp_path / "fits").iterdir()) == sorted([second.run_id, third.run_id])
+    assert current_fit(con, model)["run_id"] == third.run_id
+    assert con.execute("SELECT count(*), sum(pruned::INT) FROM theme_fits").fetchall() == [(3, 1)]

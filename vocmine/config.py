@@ -154,7 +154,21 @@ class ThemesConfig(_Strict):
     similarity_floor: float = Field(0.25, description="below this cosine to its theme a segment is an outlier")
     match_similarity: float = Field(0.8, description="a refit theme keeps a known theme's ID from this cosine on")
     fits_dir: Path = Field(Path("models/themes"), description="where theme fits are saved (safetensors)")
+    keep_fits: int = Field(3, ge=1, description="saved fits kept under fits_dir; older folders are deleted")
     seed: int = 42
+    # nightly assignment of new segments, and new themes from what fits no known theme
+    novelty_percentile: float = Field(
+        5.0, ge=0, le=50, description="a new segment less similar to its nearest theme than this percentile of "
+        "the theme's own segments at the fit stays unassigned")
+    propose_after: int = Field(50, ge=1, description="unassigned segments needed before new themes are proposed")
+    propose_min_size: int = Field(15, ge=2, description="segments a proposed theme needs")
+    propose_similarity: float = Field(0.4, description="average cosine within a proposed theme")
+    refit_every_days: int = Field(28, ge=0, description="nightly runs refit when the last fit is older (0: never)")
+    # emerging themes
+    baseline_weeks: int = Field(8, ge=4, description="prior weeks a theme's latest share is compared with")
+    emerging_z: float = Field(3.0, gt=0, description="z-score of the latest weekly share that flags a theme")
+    emerging_min_volume: int = Field(10, ge=1, description="segments in the latest week a flagged theme needs")
+    new_within_weeks: int = Field(2, ge=1, description="a theme first seen within these weeks counts as new")
     stop_words: list[str] = Field(
         default_factory=lambda: ["cust", "customer", "pls", "please", "thanks", "thank", "hi", "hello",
                                  "adv", "advise", "advised", "say", "says", "said", "want", "wants"],

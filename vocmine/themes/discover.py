@@ -30,7 +30,8 @@ from vocmine.embed.backends import normalise_rows
 OUTLIER = -1
 # BERTopic warns about steps vocmine does on purpose (custom topic assignments, saving
 # without an embedding model); its errors still show.
-logging.getLogger("BERTopic").setLevel(logging.ERROR)
+# BERTopic resets its logger's level on every init, so a filter, not a level.
+logging.getLogger("BERTopic").addFilter(lambda record: record.levelno >= logging.ERROR)
 
 
 @dataclass
@@ -65,9 +66,7 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
     distinct, first, inverse = np.unique(embeddings, axis=0, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
     k = number_of_themes(len(distinct), config)
-    vectorizer = CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | set(config.stop_words)),
-                                 ngram_range=(1, 2), min_df=2 if len(documents) > 200 else 1,
-                                 token_pattern=r"(?u)\b[^\W\d_]{2,}\b")  # words, not numbers
+    vectorizer = _vectorizer(config, min_df=2 if len(documents) > 200 else 1)
     ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
     model = BERTopic(
         umap_model=UMAP(n_components=5, n_neighbors=15, min_dist=0.0, metric="cosine",
@@ -86,8 +85,41 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
     similarity = np.einsum("ij,ij->i", embeddings, centroids[topics])
     assignments = np.where(similarity >= config.similarity_floor, topics, OUTLIER)
     keywords = [[(w, float(s)) for w, s in (model.get_topic(t) or []) if w] for t in range(k)]
-    labels = [" · ".join(w for w, _ in _distinct(words)[:3]) or f"theme {t}" for t, words in enumerate(keywords)]
+    labels = [_label(words, t) for t, words in enumerate(keywords)]
     return ThemeFit(assignments, similarity, centroids, keywords, labels, _groups(centroids), model)
+
+
+def describe_themes(
+    documents: list[str], topics: np.ndarray, n_themes: int, config: ThemesConfig, top_n: int = 10
+) -> tuple[list[list[tuple[str, float]]], list[str]]:
+    """Keywords and labels for themes 0..n_themes-1 found outside a BERTopic fit.
+
+    Documents with any other topic (e.g. a background sample of the corpus) only weigh the
+    c-TF-IDF, so a small new theme is described by what sets it apart from everything else.
+    """
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    classes = sorted({int(t) for t in topics})
+    joined = [" ".join(d for d, t in zip(documents, topics, strict=True) if t == c) for c in classes]
+    vectorizer = _vectorizer(config, min_df=1)
+    counts = vectorizer.fit_transform(joined)
+    scores = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts).toarray()
+    words = vectorizer.get_feature_names_out()
+    keywords = []
+    for theme in range(n_themes):
+        row = scores[classes.index(theme)] if theme in classes else np.zeros(len(words))
+        best = [i for i in np.argsort(-row, kind="stable")[:top_n] if row[i] > 0]
+        keywords.append([(str(words[i]), float(row[i])) for i in best])
+    return keywords, [_label(words, t) for t, words in enumerate(keywords)]
+
+
+def _vectorizer(config: ThemesConfig, min_df: int) -> CountVectorizer:
+    return CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | set(config.stop_words)), ngram_range=(1, 2),
+                           min_df=min_df, token_pattern=r"(?u)\b[^\W\d_]{2,}\b")  # words, not numbers
+
+
+def _label(words: list[tuple[str, float]], theme: int) -> str:
+    return " · ".join(w for w, _ in _distinct(words)[:3]) or f"theme {theme}"
 
 
 def _centroids(embeddings: np.ndarray, topics: np.ndarray, k: int) -> np.ndarray:

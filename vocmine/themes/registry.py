@@ -1,14 +1,22 @@
 """The theme registry: a refit that keeps the IDs analysts know.
 
 ``refit_themes`` discovers themes on every embedded segment, pairs them one to one with the
-active themes of the same embedding model (:mod:`vocmine.themes.matching`), keeps matched
-IDs (and analysts' labels), gives new IDs to new themes, retires themes nothing matched,
-records each of these in ``theme_events``, re-assigns every segment, and saves the fit.
+themes of the same embedding model (:mod:`vocmine.themes.matching`), keeps matched IDs (and
+analysts' labels), gives new IDs to new themes, retires themes nothing matched, records each
+of these in ``theme_events``, re-assigns every segment, and saves the fit.
+
+Analysts' merges survive because a merged theme keeps its own row and centroid (status
+``merged``): a refit topic that matches it is filed under the theme it was merged into.
+Lineage beyond one-to-one matching is read off the segments: a new theme mostly made of one
+kept theme's segments was split from it; a retired theme whose segments mostly went to one
+theme was absorbed by it (``merged`` event, ``merged_into`` set, status ``retired``).
 Theme groups (level 1) are matched the same way, so a theme's ``parent_id`` is stable too.
 """
 
 from __future__ import annotations
 
+import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +29,20 @@ from vocmine.embed.backends import normalise_rows
 from vocmine.embed.cache import segment_embeddings
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.sqlfiles import run_sql
-from vocmine.store.tx import as_dicts, registered, transaction
+from vocmine.store.tx import registered, transaction
 from vocmine.themes.discover import OUTLIER, discover_themes
 from vocmine.themes.matching import match_themes
 from vocmine.themes.persist import save_fit
+
+LINEAGE_SHARE = 0.5  # share of a theme's segments that makes a split or an absorption
+
+
+@dataclass
+class Event:
+    event: str
+    theme_id: int
+    other_id: int | None = None
+    detail: str | None = None
 
 
 @dataclass
@@ -36,7 +54,15 @@ class RefitResult:
     created: int = 0
     retired: int = 0
     outlier_share: float = 0.0
-    events: list[tuple[str, int]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+
+@dataclass
+class _Identity:
+    rows: list[int]  # theme row per fitted topic (matched or new)
+    themes: list[int]  # the theme each topic's segments count for (a merged row resolves)
+    created: list[int]  # rows new in this fit
+    retired: list[int]  # active themes with no matched row of their own or of a merged one
 
 
 def refit_themes(
@@ -45,63 +71,137 @@ def refit_themes(
     ids, vectors = segment_embeddings(con, model)
     if not ids:
         raise ValueError(f"no segments embedded with {model}: run `vocmine embed` first")
-    lemmas = dict(con.execute(
-        "SELECT segment_id, lemmas || ' ' || array_to_string(key_phrases, ' ') FROM segments").fetchall())
-    fit = discover_themes(vectors, [lemmas[i] for i in ids], config)
+    fit = discover_themes(vectors, theme_documents(con, ids), config)
     result = RefitResult(run_id=start_run(con, "themes"), outlier_share=fit.outlier_share)
-    next_id = con.execute("SELECT coalesce(max(theme_id), 0) + 1 FROM themes").fetchone()[0]
+    next_id = con.execute("SELECT coalesce(max(theme_id), 0) + 1 FROM themes").fetchall()[0][0]
     group_centroids = normalise_rows(np.array([fit.centroids[fit.groups == g].mean(axis=0)
-                                           for g in range(int(fit.groups.max()) + 1)]))
-    group_ids, next_id = _identify(con, model, 1, group_centroids, config, next_id, result)
-    theme_ids, _ = _identify(con, model, 2, fit.centroids, config, next_id, result)
-    rows = _theme_rows(fit, theme_ids, group_ids, group_centroids, model, result.run_id)
+                                               for g in range(int(fit.groups.max()) + 1)]))
+    groups, next_id = _identify(con, model, 1, group_centroids, config, next_id, result.events)
+    themes, _ = _identify(con, model, 2, fit.centroids, config, next_id, result.events)
+    assigned = [themes.themes[t] if t != OUTLIER else None for t in fit.assignments]
+    previous = dict(con.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall())
+    absorbed = _lineage(ids, previous, assigned, themes, result.events)
+    floors = [assign_floor(fit.similarity[fit.assignments == t], config) for t in range(len(fit.centroids))]
+    rows = _theme_rows(fit, themes.rows, groups.themes, group_centroids, floors)
     segments = pa.table({
         "segment_id": ids,
-        "theme_id": pa.array([theme_ids[t] if t != OUTLIER else None for t in fit.assignments], pa.int32()),
+        "theme_id": pa.array(assigned, pa.int32()),
         "similarity": pa.array(fit.similarity.astype(np.float64)),
     })
-    events = pa.table({"event": [e for e, _ in result.events],
-                       "theme_id": pa.array([t for _, t in result.events], pa.int32())})
-    with registered(con, refit_themes=pa.table(rows), refit_events=events, refit_segments=segments), \
-            transaction(con):
+    retired = pa.table({"theme_id": pa.array(groups.retired + themes.retired, pa.int32()),
+                        "absorbed_into": pa.array([absorbed.get(t) for t in groups.retired + themes.retired],
+                                                  pa.int32())})
+    events = pa.table({"event": [e.event for e in result.events],
+                       "theme_id": pa.array([e.theme_id for e in result.events], pa.int32()),
+                       "other_id": pa.array([e.other_id for e in result.events], pa.int32()),
+                       "detail": pa.array([e.detail for e in result.events], pa.string())})
+    folder = fits_dir / result.run_id if fits_dir is not None else None
+    if folder is not None:
+        save_fit(fit, folder, model)
+    with registered(con, refit_themes=pa.table(rows), refit_events=events, refit_segments=segments,
+                    refit_retired=retired), transaction(con):
         run_sql(con, "vocmine.themes", "themes_store.sql", {"run_id": result.run_id, "model": model})
-    if fits_dir is not None:
-        save_fit(fit, fits_dir / result.run_id, model)
-    result.themes, result.groups = len(theme_ids), len(group_ids)
-    finish_run(con, result.run_id, counts={"themes": result.themes, "groups": result.groups, "kept": result.kept,
-                                           "created": result.created, "retired": result.retired,
+        run_sql(con, "vocmine.themes", "theme_stats.sql", {"model": model})
+        con.execute("INSERT INTO theme_fits VALUES (?, ?, ?, now()::TIMESTAMP, ?, ?, false)",
+                    [result.run_id, model, str(folder) if folder else None, len(ids), len(themes.rows)])
+    if folder is not None:
+        prune_fits(con, model, config.keep_fits)
+    result.themes, result.groups = len(set(themes.themes)), len(groups.rows)
+    result.created, result.retired = len(themes.created), len(themes.retired)
+    result.kept = result.themes - result.created
+    finish_run(con, result.run_id, counts={"model": model, "themes": result.themes, "groups": result.groups,
+                                           "kept": result.kept, "created": result.created,
+                                           "retired": result.retired,
                                            "outlier_share": round(result.outlier_share, 4)})
     return result
 
 
+def theme_documents(con: duckdb.DuckDBPyConnection, segment_ids: list[str]) -> list[str]:
+    """What c-TF-IDF reads for each segment: its lemmas and key phrases."""
+    rows = dict(con.execute(
+        "SELECT segment_id, lemmas || ' ' || array_to_string(key_phrases, ' ') FROM segments "
+        "WHERE segment_id IN (SELECT unnest($ids))", {"ids": segment_ids}).fetchall())
+    return [rows[i] for i in segment_ids]
+
+
+def assign_floor(member_similarity: np.ndarray, config: ThemesConfig) -> float:
+    """Nightly, a new segment joins a theme only if it is as close as most of its members.
+
+    A fixed floor lets a genuinely new subject (an app update breaking eSIM transfers) hide in
+    its nearest theme; the theme's own spread (a low percentile of its members' similarity)
+    tells a typical member from a stranger. Never below the global similarity floor.
+    """
+    if len(member_similarity) == 0:
+        return config.similarity_floor
+    return max(config.similarity_floor, float(np.percentile(member_similarity, config.novelty_percentile)))
+
+
 def _identify(con, model: str, level: int, centroids: np.ndarray, config: ThemesConfig, next_id: int,
-              result: RefitResult) -> tuple[list[int], int]:
-    """IDs for this refit's themes (or groups): kept where matched, new otherwise."""
-    known = con.execute("SELECT theme_id, centroid FROM themes WHERE status = 'active' AND level = ? AND model = ? "
-                        "ORDER BY theme_id", [level, model]).fetchall()
-    known_ids = [t for t, _ in known]
-    known_centroids = np.array([c for _, c in known], dtype=np.float32).reshape(len(known), centroids.shape[1])
-    matching = match_themes(known_ids, known_centroids, centroids, config.match_similarity)
-    ids = []
+              events: list[Event]) -> tuple[_Identity, int]:
+    """Rows and themes for this refit's topics (or groups): matched rows kept, new ones created."""
+    known = con.execute(
+        "SELECT theme_id, centroid, status, merged_into FROM themes "
+        "WHERE status IN ('active', 'merged') AND level = ? AND model = ? ORDER BY theme_id",
+        [level, model]).fetchall()
+    known_centroids = np.array([c for _, c, _, _ in known], dtype=np.float32).reshape(len(known), centroids.shape[1])
+    matching = match_themes([t for t, *_ in known], known_centroids, centroids, config.match_similarity)
+    survivor = {t: (into if status == "merged" else t) for t, _, status, into in known}
+    rows, themes, created = [], [], []
     for index in range(len(centroids)):
         if index in matching.pairs:
-            ids.append(matching.pairs[index])
-            result.events.append(("kept", matching.pairs[index]))
+            row = matching.pairs[index]
+            events.append(Event("kept", row, None if survivor[row] == row else survivor[row],
+                                f"cosine {matching.similarity[index]:.2f}"))
         else:
-            ids.append(next_id)
-            result.events.append(("created", next_id))
+            row = next_id
             next_id += 1
-    result.events += [("retired", t) for t in matching.gone]
-    if level == 2:
-        result.kept, result.created, result.retired = len(matching.pairs), len(matching.new), len(matching.gone)
-    return ids, next_id
+            created.append(row)
+            events.append(Event("created", row))
+        rows.append(row)
+        themes.append(survivor.get(row, row))
+    alive = set(themes)
+    retired = [t for t, _, status, _ in known if status == "active" and t not in alive]
+    events += [Event("retired", t) for t in retired]
+    return _Identity(rows, themes, created, retired), next_id
 
 
-def _theme_rows(fit, theme_ids: list[int], group_ids: list[int], group_centroids: np.ndarray,
-                model: str, run_id: str) -> dict[str, pa.Array]:
-    groups = [(gid, _group_label(fit, g), group_centroids[g], None, 1) for g, gid in enumerate(group_ids)]
-    themes = [(tid, fit.labels[t], fit.centroids[t], group_ids[int(fit.groups[t])], 2)
-              for t, tid in enumerate(theme_ids)]
+def _lineage(ids: list[str], previous: dict[str, int | None], assigned: list[int | None],
+             themes: _Identity, events: list[Event]) -> dict[int, int]:
+    """Split and absorption events from where segments were before and where they are now."""
+    came_from: dict[int, Counter] = {}
+    went_to: dict[int, Counter] = {}
+    for segment, now in zip(ids, assigned, strict=True):
+        before = previous.get(segment)
+        if now is not None:
+            came_from.setdefault(now, Counter())[before] += 1
+        if before is not None:
+            went_to.setdefault(before, Counter())[now] += 1
+    kept = set(themes.themes) - set(themes.created)
+    for theme in themes.created:
+        origin, share = _main_share(came_from.get(theme))
+        if origin in kept and share >= LINEAGE_SHARE:
+            events.append(Event("split", theme, origin, f"{share:.0%} of its segments were in theme {origin}"))
+    absorbed = {}
+    for theme in themes.retired:
+        target, share = _main_share(went_to.get(theme))
+        if target is not None and share >= LINEAGE_SHARE:
+            absorbed[theme] = target
+            events.append(Event("merged", theme, target, f"absorbed at refit: {share:.0%} of its segments"))
+    return absorbed
+
+
+def _main_share(counts: Counter | None) -> tuple[int | None, float]:
+    if not counts:
+        return None, 0.0
+    value, count = counts.most_common(1)[0]
+    return value, count / sum(counts.values())
+
+
+def _theme_rows(fit, theme_rows: list[int], group_ids: list[int], group_centroids: np.ndarray,
+                floors: list[float]) -> dict[str, pa.Array]:
+    groups = [(gid, _group_label(fit, g), group_centroids[g], None, 1, None) for g, gid in enumerate(group_ids)]
+    themes = [(row, fit.labels[t], fit.centroids[t], group_ids[int(fit.groups[t])], 2, floors[t])
+              for t, row in enumerate(theme_rows)]
     keywords = [[w for w, _ in words[:10]] for words in
                 [_group_keywords(fit, g) for g in range(len(group_ids))] + fit.keywords]
     everything = groups + themes
@@ -112,6 +212,7 @@ def _theme_rows(fit, theme_ids: list[int], group_ids: list[int], group_centroids
         "centroid": pa.array([list(map(float, r[2])) for r in everything], pa.list_(pa.float32())),
         "parent_id": pa.array([r[3] for r in everything], pa.int32()),
         "level": pa.array([r[4] for r in everything], pa.int32()),
+        "assign_floor": pa.array([r[5] for r in everything], pa.float64()),
     }
 
 
@@ -127,22 +228,22 @@ def _group_label(fit, group: int) -> str:
     return " · ".join(w for w, _ in _group_keywords(fit, group)[:3]) or f"group {group}"
 
 
-def rename_theme(con: duckdb.DuckDBPyConnection, theme_id: int, label: str) -> None:
-    """An analyst's name for a theme; later refits keep it while the theme is matched."""
-    if not label.strip():
-        raise ValueError("a theme label cannot be empty")
-    updated = con.execute("UPDATE themes SET label = ?, custom_label = true WHERE theme_id = ? RETURNING theme_id",
-                          [label.strip(), theme_id]).fetchall()
-    if not updated:
-        raise KeyError(f"no theme {theme_id}")
-    con.execute("INSERT INTO theme_events VALUES ('curation', now()::TIMESTAMP, 'renamed', ?, NULL, ?)",
-                [theme_id, label.strip()])
+def current_fit(con: duckdb.DuckDBPyConnection, model: str) -> dict[str, object] | None:
+    """The newest fit of this embedding model: its run, folder and when it was made."""
+    rows = con.execute("SELECT run_id, path, saved_at FROM theme_fits WHERE model = ? "
+                       "ORDER BY saved_at DESC, run_id DESC LIMIT 1", [model]).fetchall()
+    return dict(zip(("run_id", "path", "saved_at"), rows[0], strict=True)) if rows else None
 
 
-def list_themes(con: duckdb.DuckDBPyConnection, include_groups: bool = False) -> list[dict[str, object]]:
-    return as_dicts(con.execute(
-        "SELECT theme_id, level, parent_id, label, size, status, first_seen, last_seen, keywords FROM themes "
-        "WHERE status = 'active' AND (level = 2 OR ?) ORDER BY size DESC, theme_id", [include_groups]))
+def prune_fits(con: duckdb.DuckDBPyConnection, model: str, keep: int) -> list[str]:
+    """Delete saved fit folders beyond the newest ``keep``; the database keeps their record."""
+    old = con.execute(
+        "SELECT run_id, path FROM theme_fits WHERE model = ? AND path IS NOT NULL AND NOT pruned "
+        "ORDER BY saved_at DESC, run_id DESC OFFSET ?", [model, keep]).fetchall()
+    for run_id, path in old:
+        shutil.rmtree(path, ignore_errors=True)
+        con.execute("UPDATE theme_fits SET pruned = true WHERE run_id = ?", [run_id])
+    return [path for _, path in old]
 
 
-__all__ = ["RefitResult", "list_themes", "refit_themes", "rename_theme"]
+__all__ = ["RefitResult", "assign_floor", "current_fit", "prune_fits", "refit_themes", "theme_documents"]

@@ -1,0 +1,214 @@
+"""Nightly theme work without a refit: place new segments, propose themes for the rest.
+
+A refit re-reads the whole corpus; a night only has to place what arrived. Each new segment
+goes to the theme of its nearest anchor (the current fit's centroids), if it is as close to it
+as that theme's own members were (``assign_floor``); a segment whose exact text is already
+placed follows it, so identical sentences never end up in different themes. What fits
+nowhere stays unassigned and accumulates; once there is enough of it, it is clustered
+(average-link, cosine) and tight clusters that no known theme covers become new themes,
+which the emerging-theme check then sees as new. ``refresh_themes`` is the nightly step:
+refit when due (no fit yet for the model, or the last one older than ``refit_every_days``),
+otherwise assign and propose; then recompute the emerging flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from sklearn.cluster import AgglomerativeClustering
+
+from vocmine.config import ThemesConfig
+from vocmine.embed.backends import normalise_rows
+from vocmine.embed.cache import segment_embeddings
+from vocmine.store.runs import finish_run, start_run
+from vocmine.store.sqlfiles import run_sql
+from vocmine.store.tx import registered, transaction
+from vocmine.themes.discover import describe_themes
+from vocmine.themes.emerging import flag_emerging
+from vocmine.themes.registry import RefitResult, assign_floor, current_fit, refit_themes, theme_documents
+
+POOL_LIMIT = 5_000  # newest unassigned segments clustered for proposals (average link is O(n^2))
+BACKGROUND = 5_000  # assigned segments the proposals' keywords are contrasted with
+
+
+@dataclass
+class AssignResult:
+    run_id: str
+    new_segments: int = 0
+    assigned: int = 0
+    unassigned: int = 0  # of the new segments
+    pool: int = 0  # all unassigned segments after this run
+    proposed: list[int] = field(default_factory=list)
+
+
+@dataclass
+class RefreshResult:
+    refit: RefitResult | None = None
+    assigned: AssignResult | None = None
+    emerging: list[int] = field(default_factory=list)
+
+
+def refresh_themes(
+    con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, fits_dir: Path | None = None,
+    now: datetime | None = None,
+) -> RefreshResult:
+    """The nightly theme step: refit when due, else assign and propose; then flag emerging themes."""
+    result = RefreshResult()
+    if refit_due(con, model, config, now):
+        result.refit = refit_themes(con, model, config, fits_dir)
+        run_id = result.refit.run_id
+    else:
+        result.assigned = assign_new_segments(con, model, config)
+        run_id = result.assigned.run_id
+    result.emerging = flag_emerging(con, model, config, run_id)
+    return result
+
+
+def refit_due(con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, now: datetime | None = None) -> bool:
+    fit = current_fit(con, model)
+    if fit is None or not _anchors(con, model)[0]:
+        return True
+    if config.refit_every_days == 0:
+        return False
+    now = now or con.execute("SELECT now()::TIMESTAMP").fetchall()[0][0]
+    return fit["saved_at"] <= now - timedelta(days=config.refit_every_days)
+
+
+def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig) -> AssignResult:
+    """Place segments that have no theme row yet; propose new themes from the unassigned pool."""
+    anchor_rows, themes, centroids, floors = _anchors(con, model)
+    if not anchor_rows:
+        raise ValueError(f"no themes for {model} yet: run `vocmine themes refit` first")
+    result = AssignResult(run_id=start_run(con, "theme-assign"))
+    new = [r[0] for r in con.execute(
+        "SELECT segment_id FROM segments WHERE segment_id NOT IN (SELECT segment_id FROM segment_themes) "
+        "ORDER BY segment_id").fetchall()]
+    ids, vectors = segment_embeddings(con, model, new) if new else ([], np.zeros((0, 0), np.float32))
+    placed = _place(con, ids, vectors, themes, centroids, floors)
+    result.new_segments = len(ids)
+    result.assigned = sum(t is not None for t, _ in placed)
+    result.unassigned = len(ids) - result.assigned
+    try:
+        with registered(con, new_segment_themes=pa.table({
+            "segment_id": pa.array(ids, pa.string()),
+            "theme_id": pa.array([t for t, _ in placed], pa.int32()),
+            "similarity": pa.array([s for _, s in placed], pa.float64()),
+        })), transaction(con):
+            con.execute("INSERT INTO segment_themes SELECT segment_id, theme_id, similarity, ? "
+                        "FROM new_segment_themes", [result.run_id])
+            if result.unassigned:
+                result.proposed = _propose(con, model, config, result.run_id)
+            run_sql(con, "vocmine.themes", "theme_stats.sql", {"model": model})
+        result.pool = con.execute("SELECT count(*) FROM segment_themes WHERE theme_id IS NULL").fetchall()[0][0]
+    except BaseException as exc:
+        finish_run(con, result.run_id, counts={"model": model}, error=repr(exc))
+        raise
+    finish_run(con, result.run_id, counts={"model": model, "new_segments": result.new_segments,
+                                           "assigned": result.assigned, "unassigned": result.unassigned,
+                                           "pool": result.pool, "proposed": result.proposed})
+    return result
+
+
+def _anchors(con, model: str) -> tuple[list[int], list[int], np.ndarray, np.ndarray]:
+    """Anchor rows of the current fit, the theme each counts for, centroids and floors."""
+    rows = con.execute(
+        "SELECT theme_id, CASE WHEN status = 'merged' THEN merged_into ELSE theme_id END, centroid, "
+        "coalesce(assign_floor, 0) FROM themes WHERE anchor AND level = 2 AND model = ? "
+        "AND status IN ('active', 'merged') ORDER BY theme_id", [model]).fetchall()
+    centroids = np.array([r[2] for r in rows], dtype=np.float32)
+    return [r[0] for r in rows], [r[1] for r in rows], centroids, np.array([r[3] for r in rows])
+
+
+def _place(con, ids: list[str], vectors: np.ndarray, themes: list[int], centroids: np.ndarray,
+           floors: np.ndarray) -> list[tuple[int | None, float]]:
+    """(theme or None, cosine to the nearest anchor) per segment."""
+    if not ids:
+        return []
+    similarity = vectors @ centroids.T
+    nearest = similarity.argmax(axis=1)
+    best = similarity[np.arange(len(ids)), nearest]
+    placed = [(themes[n] if s >= floors[n] else None, float(s)) for n, s in zip(nearest, best, strict=True)]
+    known = {sid: (theme, sim) for sid, theme, sim in con.execute("""
+        SELECT n.segment_id, min(st.theme_id), arg_min(st.similarity, st.theme_id)
+        FROM segments n
+        JOIN segments s ON md5(s.text) = md5(n.text)
+        JOIN segment_themes st ON st.segment_id = s.segment_id
+        WHERE n.segment_id IN (SELECT unnest($ids)) AND st.theme_id IS NOT NULL
+        GROUP BY n.segment_id
+    """, {"ids": ids}).fetchall()}
+    return [known.get(sid, place) for sid, place in zip(ids, placed, strict=True)]
+
+
+def _propose(con, model: str, config: ThemesConfig, run_id: str) -> list[int]:
+    """New themes from tight clusters of unassigned segments, if there are enough of them."""
+    pool = [r[0] for r in con.execute(
+        "SELECT st.segment_id FROM segment_themes st JOIN segments s USING (segment_id) "
+        "JOIN feedback f USING (feedback_id) WHERE st.theme_id IS NULL "
+        "ORDER BY f.received_at DESC, st.segment_id LIMIT ?", [POOL_LIMIT]).fetchall()]
+    if len(pool) < config.propose_after:
+        return []
+    ids, vectors = segment_embeddings(con, model, pool)
+    if len(ids) < max(2, config.propose_min_size):
+        return []
+    labels = AgglomerativeClustering(n_clusters=None, distance_threshold=1 - config.propose_similarity,
+                                     metric="cosine", linkage="average").fit_predict(vectors)
+    anchors = _anchors(con, model)[2]
+    clusters = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if len(members) < config.propose_min_size:
+            continue
+        centroid = normalise_rows(vectors[members].mean(axis=0, keepdims=True))[0]
+        if (anchors @ centroid).max() >= config.match_similarity:
+            continue  # the fringe of a known theme, not a new one
+        clusters.append((members, centroid))
+    if not clusters:
+        return []
+    return _store_proposals(con, model, config, run_id, ids, vectors, clusters)
+
+
+def _store_proposals(con, model: str, config: ThemesConfig, run_id: str, ids: list[str], vectors: np.ndarray,
+                     clusters: list[tuple[np.ndarray, np.ndarray]]) -> list[int]:
+    background = [r[0] for r in con.execute(
+        "SELECT segment_id FROM segment_themes WHERE theme_id IS NOT NULL ORDER BY hash(segment_id) LIMIT ?",
+        [BACKGROUND]).fetchall()]
+    member_ids = [ids[i] for members, _ in clusters for i in members]
+    topics = np.array([k for k, (members, _) in enumerate(clusters) for _ in members] + [-1] * len(background))
+    keywords, labels = describe_themes(theme_documents(con, member_ids + background), topics, len(clusters), config)
+    groups = con.execute("SELECT theme_id, centroid FROM themes WHERE level = 1 AND status = 'active' AND model = ? "
+                         "ORDER BY theme_id", [model]).fetchall()
+    group_centroids = np.array([c for _, c in groups], dtype=np.float32)
+    next_id = con.execute("SELECT coalesce(max(theme_id), 0) + 1 FROM themes").fetchall()[0][0]
+    theme_rows, segment_rows, new_ids = [], [], []
+    for k, (members, centroid) in enumerate(clusters):
+        theme_id = next_id + k
+        similarity = vectors[members] @ centroid
+        parent = groups[int((group_centroids @ centroid).argmax())][0] if groups else None
+        theme_rows.append((theme_id, labels[k], [w for w, _ in keywords[k]], parent, list(map(float, centroid)),
+                           assign_floor(similarity, config)))
+        segment_rows += [(ids[i], theme_id, float(s)) for i, s in zip(members, similarity, strict=True)]
+        new_ids.append(theme_id)
+    proposals = pa.table({
+        "theme_id": pa.array([r[0] for r in theme_rows], pa.int32()),
+        "label": [r[1] for r in theme_rows],
+        "keywords": pa.array([r[2] for r in theme_rows], pa.list_(pa.string())),
+        "parent_id": pa.array([r[3] for r in theme_rows], pa.int32()),
+        "centroid": pa.array([r[4] for r in theme_rows], pa.list_(pa.float32())),
+        "assign_floor": pa.array([r[5] for r in theme_rows], pa.float64()),
+        "detail": [f"proposed from {sum(1 for s in segment_rows if s[1] == r[0])} unassigned segments"
+                   for r in theme_rows],
+    })
+    placed = pa.table({"segment_id": [r[0] for r in segment_rows],
+                       "theme_id": pa.array([r[1] for r in segment_rows], pa.int32()),
+                       "similarity": [r[2] for r in segment_rows]})
+    with registered(con, proposed_themes=proposals, proposed_segments=placed):
+        run_sql(con, "vocmine.themes", "themes_propose.sql", {"run_id": run_id, "model": model})
+    return new_ids
+
+
+__all__ = ["AssignResult", "RefreshResult", "assign_new_segments", "refit_due", "refresh_themes"]
