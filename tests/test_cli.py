@@ -107,3 +107,20 @@ def test_cli_theme_curation_of_an_unknown_theme_fails_clearly(project, args):
     runner.invoke(app, ["init"])
     result = runner.invoke(app, ["themes", *args])
     assert result.exit_code == 1 and "no theme 7" in result.output
+
+
+def test_cli_init_writes_the_taxonomy_to_edit_and_keeps_an_edited_one(project):
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    taxonomy = project / "taxonomy.toml"
+    assert "[[stages]]" in taxonomy.read_text()
+    taxonomy.write_text("# mine\n" + taxonomy.read_text())
+    assert "kept existing" in runner.invoke(app, ["init"]).output
+    assert taxonomy.read_text().startswith("# mine")
+
+
+def test_cli_tag_and_check_refuse_a_broken_taxonomy_naming_it(project):
+    runner.invoke(app, ["init"])
+    (project / "taxonomy.toml").write_text("[[stages]]\nid = 'billing'\nname = 'Billing'\n")
+    for command in ("tag", "check"):
+        result = runner.invoke(app, [command])
+        assert result.exit_code == 2 and "taxonomy.toml" in result.output and "description" in result.output

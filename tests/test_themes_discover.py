@@ -105,11 +105,17 @@ def test_themes_fit_saves_and_loads_without_pickle(demo_segments, tmp_path):
 @pytest.mark.slow
 def test_themes_refit_keeps_ids_analyst_labels_and_merges(demo_segments, tmp_path):
     from vocmine.themes.curation import list_themes, merge_themes, rename_theme
+    from vocmine.themes.emerging import flag_emerging
     from vocmine.themes.registry import current_fit, refit_themes
 
     con, model, config = demo_segments[4], "minilm:all-MiniLM-L6-v2", ThemesConfig(keep_fits=2)
     first = refit_themes(con, model, config, tmp_path / "fits")
     assert first.created == first.themes and first.kept == 0 and 20 <= first.themes <= 120
+    # fitted on all 12 weeks, the planted eSIM theme is new in the last two: the only one flagged
+    flagged = flag_emerging(con, model, config, first.run_id)
+    esim = con.execute("SELECT avg((s.text ILIKE '%esim%')::INT) FROM segment_themes st JOIN segments s "
+                       "USING (segment_id) WHERE st.theme_id = ?", [flagged[0]]).fetchall()[0][0]
+    assert len(flagged) == 1 and esim >= 0.8
     before = dict(con.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall())
     themes = list_themes(con)
     theme_id, into, merged = themes[0]["theme_id"], themes[1]["theme_id"], themes[2]["theme_id"]

@@ -19,8 +19,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from vocmine.config import Settings, config_path, load_settings
+from vocmine.config import TAXONOMY_FILE, Settings, config_path, load_settings
 from vocmine.ingest import FileSummary, inbox_files, ingest_files
+from vocmine.journey.taxonomy import default_taxonomy_text, load_taxonomy
 from vocmine.store import connect, open_read_only
 from vocmine.store.migrate import pending_migrations
 from vocmine.store.status import recent_runs, source_counts
@@ -68,6 +69,13 @@ def init(config: ConfigOption = None, db: DbOption = None) -> None:
         template = resources.files("vocmine") / "templates" / "vocmine.toml"
         path.write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
         console.print(f"Config: wrote {path} (declare your sources there)")
+    taxonomy = path.parent / TAXONOMY_FILE
+    if taxonomy.exists():
+        console.print(f"Taxonomy: kept existing {taxonomy}")
+    else:
+        taxonomy.write_text(default_taxonomy_text(), encoding="utf-8")
+        console.print(f"Taxonomy: wrote {taxonomy} (your journey stages and touchpoints: edit it, then "
+                      "`vocmine tag --rebuild`)")
     settings = _settings(path, db)
     connect(settings.db_path).close()
     console.print(f"Database: {settings.db_path} is ready")
@@ -349,6 +357,63 @@ def _theme_errors() -> Iterator[None]:
     except (KeyError, ValueError) as exc:
         err.print(f"[red]{exc.args[0]}[/red]")
         raise typer.Exit(1) from exc
+
+
+@app.command()
+def tag(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Also re-tag segments tagged with another "
+                                          "taxonomy version (after editing the taxonomy).")] = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Tag new segments with a journey stage and a touchpoint (channel metadata, taxonomy
+    patterns, closeness in meaning; `unknown` below the thresholds)."""
+    from vocmine.embed.backends import load_backend
+    from vocmine.journey.store import tag_segments
+    from vocmine.journey.tagging import load_tagger
+
+    settings = _settings(config, db)
+    taxonomy = _taxonomy(settings)
+    con = connect(settings.db_path)
+    with err.status("loading the lemmatizer and the embedding model"):
+        tagger = load_tagger(taxonomy, settings.nlp, load_backend(settings.embedding.backend), settings.journey)
+    with _progress("tagging") as advance:
+        result = tag_segments(con, tagger, rebuild=rebuild, on_batch=advance)
+    con.close()
+    console.print(f"Tagged {result.segments:,} segments with taxonomy {result.taxonomy_version}: stages by "
+                  f"{_methods(result.stages)}; touchpoints by {_methods(result.touchpoints)}")
+    if result.stale:
+        err.print(f"[yellow]{result.stale:,} segments carry tags from another taxonomy version: "
+                  "`vocmine tag --rebuild` re-tags them[/yellow]")
+
+
+@app.command()
+def check(config: ConfigOption = None, db: DbOption = None) -> None:
+    """Run the declared column checks (unique keys, no NULLs, accepted values); exit 1 if any fails."""
+    from vocmine.store.checks import run_checks
+
+    settings = _settings(config, db)
+    con = open_read_only(settings.db_path)
+    results = run_checks(con, _taxonomy(settings))
+    table = Table("table", "column", "test", "result", "examples")
+    for r in results:
+        table.add_row(r.table, r.column, r.test, "[green]ok[/green]" if r.ok else f"[red]{r.failures:,} failing[/red]",
+                      ", ".join(r.examples))
+    console.print(table)
+    if not all(r.ok for r in results):
+        raise typer.Exit(1)
+
+
+def _taxonomy(settings: Settings):
+    try:
+        return load_taxonomy(settings.taxonomy_path)
+    except ValueError as exc:
+        err.print(f"[red]taxonomy error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _methods(counts: dict[str, int]) -> str:
+    return ", ".join(f"{method} {n:,}" for method, n in sorted(counts.items(), key=lambda kv: -kv[1])) or "-"
 
 
 @app.command()

@@ -34,6 +34,7 @@ FeedbackKind = Literal["call_note", "review", "complaint", "survey", "social"]
 FileFormat = Literal["csv", "jsonl", "parquet"]
 DEFAULT_CONFIG = Path("vocmine.toml")
 DEFAULT_DB = Path("data/vocmine.duckdb")
+TAXONOMY_FILE = "taxonomy.toml"
 
 _config_file: ContextVar[Path | None] = ContextVar("vocmine_config_file", default=None)
 
@@ -154,6 +155,8 @@ class ThemesConfig(_Strict):
     similarity_floor: float = Field(0.25, description="below this cosine to its theme a segment is an outlier")
     match_similarity: float = Field(0.8, description="a refit theme keeps a known theme's ID from this cosine on")
     fits_dir: Path = Field(Path("models/themes"), description="where theme fits are saved (safetensors)")
+    refit_keep_margin: float = Field(
+        0.05, ge=0, description="at a refit a segment keeps its theme unless another is closer by this cosine")
     keep_fits: int = Field(3, ge=1, description="saved fits kept under fits_dir; older folders are deleted")
     seed: int = 42
     # nightly assignment of new segments, and new themes from what fits no known theme
@@ -182,6 +185,18 @@ class ThemesConfig(_Strict):
         return self
 
 
+class JourneyConfig(_Strict):
+    """How segments are tagged with journey stages and touchpoints (the `[journey]` table)."""
+
+    taxonomy: Path | None = Field(
+        None, description="taxonomy file; default: taxonomy.toml beside the config if there is one, "
+        "else the one shipped with vocmine")
+    stage_min_similarity: float = Field(0.35, description="below this cosine to every stage: unknown")
+    touchpoint_min_similarity: float = Field(0.45, description="below this cosine to every touchpoint: unknown")
+    min_margin: float = Field(0.0, ge=0, description="the best stage/touchpoint must beat the second by this")
+    batch_size: int = Field(5000, ge=1, description="segments per committed batch")
+
+
 class Settings(BaseSettings):
     """Everything vocmine reads from the user; built once at the edges (CLI, flows)."""
 
@@ -195,6 +210,7 @@ class Settings(BaseSettings):
     nlp: NlpConfig = Field(default_factory=NlpConfig)
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
     themes: ThemesConfig = Field(default_factory=ThemesConfig)
+    journey: JourneyConfig = Field(default_factory=JourneyConfig)
 
     @classmethod
     def settings_customise_sources(
@@ -223,6 +239,14 @@ class Settings(BaseSettings):
     @property
     def db_path(self) -> Path:
         return self.resolve(self.db)
+
+    @property
+    def taxonomy_path(self) -> Path | None:
+        """The journey taxonomy in use; None means the one shipped with vocmine."""
+        if self.journey.taxonomy is not None:
+            return self.resolve(self.journey.taxonomy)
+        beside = self.project_dir / TAXONOMY_FILE
+        return beside if beside.is_file() else None
 
     def source(self, name: str) -> SourceConfig:
         try:

@@ -34,14 +34,19 @@ def build_pipeline(language: str, config: NlpConfig) -> Language:
         nlp = _trained(config.model)
     else:
         nlp = _blank(language)
-    # Redacted text is enriched again on --rebuild: a placeholder must stay one token.
-    if hasattr(nlp.tokenizer, "add_special_case"):  # the Chinese character tokenizer has none
-        for kind in (*STANDARD_KINDS, *config.pii_patterns):
-            nlp.tokenizer.add_special_case(placeholder(kind), [{ORTH: placeholder(kind)}])
+    keep_placeholders(nlp, config)
     nlp.add_pipe("vocmine_pii", config={"extra_patterns": config.pii_patterns, "brand_handles": config.brand_handles})
     nlp.add_pipe("vocmine_clauses")
     nlp.add_pipe("vocmine_key_phrases")
     return nlp
+
+
+def keep_placeholders(nlp: Language, config: NlpConfig) -> None:
+    """Make each PII placeholder one token: redacted text is processed again (enrich --rebuild,
+    tagging), and '[PHONE]' must not read as the word 'phone'."""
+    if hasattr(nlp.tokenizer, "add_special_case"):  # the Chinese character tokenizer has none
+        for kind in (*STANDARD_KINDS, *config.pii_patterns):
+            nlp.tokenizer.add_special_case(placeholder(kind), [{ORTH: placeholder(kind)}])
 
 
 def _trained(model: str) -> Language:

@@ -1,0 +1,193 @@
+"""Tagging segments with stages and touchpoints: rules, channel metadata, meaning, unknown.
+
+The English spaCy lemmatizer is real; embeddings come from a bag-of-words fake (unit tests
+only), so closeness in meaning here is word overlap and every outcome can be predicted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+import pytest
+
+from vocmine.config import JourneyConfig, NlpConfig
+from vocmine.journey.rules import lemma_pipeline
+from vocmine.journey.store import tag_segments
+from vocmine.journey.tagging import decide_stage, decide_touchpoint, load_tagger
+from vocmine.journey.taxonomy import load_taxonomy
+from vocmine.store.checks import run_checks
+
+TAXONOMY = '''
+[[stages]]
+id = "delivery"
+name = "Delivery"
+description = "parcel courier delivery arrive late"
+examples = ["my parcel is late", "the courier never came"]
+patterns = ["parcel", "courier", "deliver"]
+
+[[stages]]
+id = "billing"
+name = "Billing"
+description = "charge bill refund payment"
+examples = ["I was charged twice", "where is my refund"]
+patterns = ["charge", "refund", "bill"]
+
+[[touchpoints]]
+id = "phone"
+name = "Phone"
+description = "phone call agent hold"
+channels = ["phone", "call"]
+patterns = ["phone", "call", "hold"]
+examples = ["I was on hold for an hour"]
+
+[[touchpoints]]
+id = "mobile_app"
+name = "App"
+description = "app mobile login crash"
+channels = ["app_store"]
+patterns = ["app"]
+examples = ["the app crashes"]
+
+[[touchpoints]]
+id = "bill"
+name = "Bill"
+description = "bill statement invoice"
+channels = []
+patterns = ["bill", "statement"]
+examples = ["my bill is wrong"]
+'''
+
+
+class WordsBackend:
+    """Set of words (4 letters or more) hashed into 512 dimensions: texts sharing words are close."""
+
+    name = "fake:words"
+    dim = 512
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in set(re.findall(r"[a-z]{4,}", text.lower())):
+                vectors[row, int(hashlib.md5(word.encode()).hexdigest()[:6], 16) % self.dim] = 1
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return lemma_pipeline(NlpConfig())
+
+
+@pytest.fixture
+def taxonomy(tmp_path):
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(TAXONOMY, encoding="utf-8")
+    return load_taxonomy(path)
+
+
+@pytest.fixture
+def tagger(taxonomy, nlp, monkeypatch):
+    monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda config: nlp)
+    return load_tagger(taxonomy, NlpConfig(), WordsBackend(), JourneyConfig(stage_min_similarity=0.3,
+                                                                             touchpoint_min_similarity=0.3))
+
+
+def _tag(tagger, text: str, channel: str | None = None):
+    stage, touchpoint = tagger.tag([text], [channel], tagger.backend.encode([text]))[0]
+    return (stage.value, stage.method), (touchpoint.value, touchpoint.method)
+
+
+def test_tagging_rules_match_inflected_words_on_lemmas(tagger):
+    assert _tag(tagger, "They charged me twice on my last bill") == (("billing", "rule"), ("bill", "rule"))
+    assert _tag(tagger, "The couriers delivered it to the neighbours house") == (("delivery", "rule"), ("unknown", "none"))
+
+
+def test_tagging_channel_gives_the_touchpoint_unless_the_text_names_another(tagger):
+    assert _tag(tagger, "My refund has not arrived", "Phone")[1] == ("phone", "metadata")
+    assert _tag(tagger, "The app logs me out before I can see my refund", "phone")[1] == ("mobile_app", "rule")
+    assert _tag(tagger, "My refund has not arrived", "carrier pigeon")[1][1] != "metadata"
+
+
+def test_tagging_says_unknown_rather_than_guessing(tagger):
+    assert _tag(tagger, "Lovely weather today") == (("unknown", "none"), ("unknown", "none"))
+
+
+def test_tagging_falls_back_to_meaning_above_the_threshold(tagger):
+    assert _tag(tagger, "where is my money")[0] == ("billing", "semantic")  # no pattern; words as in an example
+    similarity = np.array([0.5, 0.2], dtype=np.float32)
+    ids = ["delivery", "billing"]
+    assert decide_stage({}, similarity, ids, JourneyConfig(stage_min_similarity=0.4)).value == "delivery"
+    assert decide_stage({}, similarity, ids, JourneyConfig(stage_min_similarity=0.6)).value == "unknown"
+    assert decide_stage({}, similarity, ids, JourneyConfig(stage_min_similarity=0.4, min_margin=0.4)).value \
+        == "unknown"
+
+
+def test_tagging_rule_ties_go_to_the_closer_in_meaning():
+    tag = decide_touchpoint({"phone": 1.0, "bill": 1.0}, None, np.array([0.1, 0.0, 0.6]), ["phone", "mobile_app", "bill"],
+                            {}, JourneyConfig())
+    assert (tag.value, tag.method, tag.confidence) == ("bill", "rule", 0.5)
+
+
+def test_tagging_picks_up_a_stage_added_by_the_user(tmp_path, nlp, monkeypatch):
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(TAXONOMY + '[[stages]]\nid = "advocacy"\nname = "Advocacy"\n'
+                    'description = "recommend to friends"\npatterns = ["recommend"]\n', encoding="utf-8")
+    monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda config: nlp)
+    tagger = load_tagger(load_taxonomy(path), NlpConfig(), WordsBackend(), JourneyConfig())
+    assert _tag(tagger, "I already recommended you to all my friends")[0] == ("advocacy", "rule")
+
+
+def _segments(con, rows: list[tuple[str, str, str | None]]) -> None:
+    for i, (text, channel, theme) in enumerate(rows):
+        fid = f"f{i}"
+        con.execute("INSERT INTO feedback (feedback_id, source, kind, channel, text, content_hash, dedup_key, run_id, "
+                    "ingested_at) VALUES (?, 't', 'review', ?, ?, ?, ?, 'r', now())", [fid, channel, text, fid, fid])
+        con.execute("INSERT INTO segments VALUES (?, ?, 0, ?, 'en', 0, 0, 1, '', [], 'v', 'r')", [f"{fid}-0", fid, text])
+        if theme is not None:
+            con.execute("INSERT INTO segment_themes VALUES (?, ?, 0.9, 'r')", [f"{fid}-0", theme])
+
+
+def test_tag_step_is_incremental_and_rebuilds_for_a_new_taxonomy(fresh_db, tagger, tmp_path, nlp, monkeypatch):
+    _segments(fresh_db, [("I was charged twice", "phone", None), ("The courier was late", "app_store", None)])
+    first = tag_segments(fresh_db, tagger)
+    assert first.segments == 2 and first.stages == {"rule": 2}
+    assert tag_segments(fresh_db, tagger).segments == 0
+    rows = fresh_db.execute("SELECT segment_id, journey_stage, touchpoint, touchpoint_method, taxonomy_version "
+                            "FROM segment_journey ORDER BY 1").fetchall()
+    assert rows[0][1:4] == ("billing", "phone", "metadata") and rows[1][1:4] == ("delivery", "mobile_app", "metadata")
+    assert fresh_db.execute("SELECT list(stage_id ORDER BY position) FROM journey_stages").fetchall() == [
+        (["delivery", "billing"],)]
+    path = tmp_path / "edited.toml"
+    path.write_text(TAXONOMY.replace('"charge", ', ""), encoding="utf-8")
+    monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda config: nlp)
+    edited = load_tagger(load_taxonomy(path), NlpConfig(), WordsBackend(), JourneyConfig())
+    assert tag_segments(fresh_db, edited).stale == 2
+    rebuilt = tag_segments(fresh_db, edited, rebuild=True)
+    assert rebuilt.segments == 2 and rebuilt.stale == 0
+    versions = {r[0] for r in fresh_db.execute("SELECT taxonomy_version FROM segment_journey").fetchall()}
+    assert versions == {edited.taxonomy.version}
+    counts = fresh_db.execute("SELECT counts->>'taxonomy_version' FROM runs WHERE kind = 'tag' "
+                              "ORDER BY started_at DESC LIMIT 1").fetchall()
+    assert counts == [(edited.taxonomy.version,)]
+
+
+def test_tag_checks_accept_only_taxonomy_values(fresh_db, tagger):
+    _segments(fresh_db, [("I was charged twice", "phone", None)])
+    tag_segments(fresh_db, tagger)
+    assert all(r.ok for r in run_checks(fresh_db, tagger.taxonomy))
+    fresh_db.execute("UPDATE segment_journey SET journey_stage = 'shipping', touchpoint = 'pigeon'")
+    failing = {(r.column, r.test): r.examples for r in run_checks(fresh_db, tagger.taxonomy) if not r.ok}
+    assert failing == {("journey_stage", "accepted_values"): ("shipping",),
+                       ("touchpoint", "accepted_values"): ("pigeon",)}
+
+
+def test_theme_journey_view_names_each_themes_dominant_stage_and_touchpoint(fresh_db, tagger):
+    fresh_db.execute("INSERT INTO themes (theme_id, label, keywords, level, status, size, centroid, model, "
+                     "created_run, updated_run) VALUES (1, 'charges', [], 2, 'active', 3, [1.0], 'm', 'r', 'r')")
+    _segments(fresh_db, [("I was charged twice", "phone", 1), ("Refund still missing", "phone", 1),
+                         ("The app shows a wrong bill", "app_store", 1), ("Nice weather", None, 1)])
+    tag_segments(fresh_db, tagger)
+    assert fresh_db.execute("SELECT dominant_stage, dominant_stage_share, dominant_touchpoint, "
+                            "dominant_touchpoint_share FROM theme_journey").fetchall() == [("billing", 0.75, "phone", 0.5)]

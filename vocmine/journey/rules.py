@@ -1,0 +1,84 @@
+"""Rule tagging: the taxonomy's patterns found in a segment, on lemmas of content words.
+
+Patterns are written in base form ("charge", "cancel contract"); matching lemmas lets
+"charged", "charges" and "Cancelled my contract" hit them without listing every inflection,
+and dropping function words (articles, pronouns, prepositions, auxiliaries, particles) lets
+one pattern cover "cancel the contract" and "cancel my contract".
+Each stage or touchpoint scores the number of tokens its matches cover, longest matches first
+within stages and within touchpoints separately (so "bill" can signal the billing stage and
+the bill touchpoint at once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from vocmine.config import NlpConfig
+from vocmine.journey.taxonomy import Taxonomy
+from vocmine.nlp.pipeline import keep_placeholders
+
+RuleScores = dict[str, float]
+
+
+@Language.component("vocmine_lower_lemmas")
+def _lower_lemmas(doc):
+    """'Chat' as a proper noun keeps its capital in its lemma; patterns are lowercase."""
+    for token in doc:
+        token.lemma_ = token.lemma_.lower()
+    return doc
+
+
+def lemma_pipeline(config: NlpConfig) -> Language:
+    """Tokenizer, tagger and lemmatizer of the English model; nothing else is needed here."""
+    try:
+        nlp = spacy.load(config.model, exclude=["parser", "ner", "senter"])
+    except OSError as exc:
+        raise RuntimeError(f"spaCy pipeline {config.model!r} is not installed (pip install it, or set nlp.model)") \
+            from exc
+    keep_placeholders(nlp, config)
+    nlp.add_pipe("vocmine_lower_lemmas")
+    return nlp
+
+
+FUNCTION_WORDS = {"DET", "PRON", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "PUNCT", "SPACE", "SYM", "X"}
+
+
+class RuleMatcher:
+    """Patterns and segments are both reduced to the lemmas of their content words, so
+    "closed my account" meets the pattern "close account" and "on hold" is just "hold"."""
+
+    def __init__(self, taxonomy: Taxonomy, nlp: Language) -> None:
+        self.nlp = nlp
+        self.matcher = PhraseMatcher(nlp.vocab)
+        for kind, items in (("stage", taxonomy.stages), ("touchpoint", taxonomy.touchpoints)):
+            for item in items:
+                docs = [d for d in self._reduced(nlp.pipe(p.lower() for p in item.patterns)) if len(d)]
+                if docs:
+                    self.matcher.add(f"{kind}:{item.id}", docs)
+
+    def scores(self, texts: Iterable[str], batch_size: int = 256) -> list[tuple[RuleScores, RuleScores]]:
+        """(stage scores, touchpoint scores) per text."""
+        found = []
+        for doc in self._reduced(self.nlp.pipe(texts, batch_size=batch_size)):
+            spans = self.matcher(doc, as_spans=True)
+            result: tuple[RuleScores, RuleScores] = ({}, {})
+            for index, kind in enumerate(("stage:", "touchpoint:")):
+                for span in filter_spans([s for s in spans if s.label_.startswith(kind)]):
+                    key = span.label_.removeprefix(kind)
+                    result[index][key] = result[index].get(key, 0.0) + len(span)
+            found.append(result)
+        return found
+
+    def _reduced(self, docs: Iterable[Doc]) -> Iterable[Doc]:
+        for doc in docs:
+            words = [t.lemma_ or t.lower_ for t in doc if t.pos_ not in FUNCTION_WORDS and not t.is_punct]
+            yield Doc(self.nlp.vocab, words=words)
+
+
+__all__ = ["RuleMatcher", "RuleScores", "lemma_pipeline"]

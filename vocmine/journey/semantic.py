@@ -1,0 +1,37 @@
+"""Zero-shot tagging: how close a segment is to each stage's and touchpoint's own words.
+
+Each stage (touchpoint) is represented by the embeddings of its description and examples;
+a segment's score for it is the best cosine to any of them, so a stage with varied examples
+("my card never arrived", "the engineer did not turn up") covers each of its sub-topics
+instead of one blurred average.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vocmine.embed.backends import EmbeddingBackend
+
+
+class Prototypes:
+    def __init__(self, items: list[tuple[str, list[str]]], backend: EmbeddingBackend) -> None:
+        """items: (id, [description, example, ...]) in taxonomy order."""
+        self.ids = [item_id for item_id, _ in items]
+        texts = [text for _, phrases in items for text in phrases]
+        self.owner = np.array([i for i, (_, phrases) in enumerate(items) for _ in phrases])
+        self.vectors = backend.encode(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+
+    def scores(self, vectors: np.ndarray) -> np.ndarray:
+        """segments x items: the best cosine of each segment to each item's phrases."""
+        result = np.full((len(vectors), len(self.ids)), -1.0, dtype=np.float32)
+        if len(vectors) == 0 or len(self.owner) == 0:
+            return result
+        similarity = vectors @ self.vectors.T
+        for index in range(len(self.ids)):
+            columns = self.owner == index
+            if columns.any():
+                result[:, index] = similarity[:, columns].max(axis=1)
+        return result
+
+
+__all__ = ["Prototypes"]

@@ -1,0 +1,127 @@
+"""The tagging step: tag every segment not tagged yet (or, on rebuild, tagged with another
+taxonomy version), batch by batch, each batch committed on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from vocmine.embed.cache import segment_embeddings
+from vocmine.journey.tagging import JourneyTagger
+from vocmine.store.runs import finish_run, start_run
+from vocmine.store.sqlfiles import run_sql
+from vocmine.store.tx import registered, transaction
+
+_PENDING = """
+    SELECT s.segment_id FROM segments s
+    LEFT JOIN segment_journey j USING (segment_id)
+    WHERE j.segment_id IS NULL OR ($rebuild AND j.taxonomy_version <> $version)
+    ORDER BY s.segment_id
+"""
+
+
+@dataclass
+class TagResult:
+    run_id: str
+    taxonomy_version: str
+    segments: int = 0
+    stages: dict[str, int] = field(default_factory=dict)  # method -> segments
+    touchpoints: dict[str, int] = field(default_factory=dict)
+    stale: int = 0  # segments left with tags from another taxonomy version (without rebuild)
+
+
+def tag_segments(
+    con: duckdb.DuckDBPyConnection,
+    tagger: JourneyTagger,
+    *,
+    rebuild: bool = False,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> TagResult:
+    """Tag pending segments; ``rebuild`` also re-tags those tagged with an older taxonomy."""
+    version = tagger.taxonomy.version
+    result = TagResult(run_id=start_run(con, "tag"), taxonomy_version=version)
+    try:
+        _store_taxonomy(con, tagger)
+        pending = [r[0] for r in con.execute(_PENDING, {"rebuild": rebuild, "version": version}).fetchall()]
+        batch_size = tagger.config.batch_size
+        for start in range(0, len(pending), batch_size):
+            _tag_batch(con, tagger, pending[start:start + batch_size], result)
+            if on_batch:
+                on_batch(min(start + batch_size, len(pending)), len(pending))
+        result.stale = con.execute("SELECT count(*) FROM segment_journey WHERE taxonomy_version <> ?",
+                                   [version]).fetchall()[0][0]
+    except BaseException as exc:
+        finish_run(con, result.run_id, counts=_counts(result), error=repr(exc))
+        raise
+    finish_run(con, result.run_id, counts=_counts(result))
+    return result
+
+
+def _tag_batch(con, tagger: JourneyTagger, ids: list[str], result: TagResult) -> None:
+    rows = con.execute(
+        "SELECT s.segment_id, s.text, f.channel FROM segments s JOIN feedback f USING (feedback_id) "
+        "WHERE s.segment_id IN (SELECT unnest($ids)) ORDER BY s.segment_id", {"ids": ids}).fetchall()
+    vectors = _vectors(con, tagger, [r[0] for r in rows], [r[1] for r in rows])
+    tags = tagger.tag([r[1] for r in rows], [r[2] for r in rows], vectors)
+    table = pa.table({
+        "segment_id": [r[0] for r in rows],
+        "journey_stage": [s.value for s, _ in tags],
+        "journey_stage_confidence": pa.array([s.confidence for s, _ in tags], pa.float64()),
+        "journey_stage_method": [s.method for s, _ in tags],
+        "touchpoint": [t.value for _, t in tags],
+        "touchpoint_confidence": pa.array([t.confidence for _, t in tags], pa.float64()),
+        "touchpoint_method": [t.method for _, t in tags],
+    })
+    with registered(con, batch_tags=table), transaction(con):
+        run_sql(con, "vocmine.journey", "tags_store.sql", {"run_id": result.run_id,
+                                                            "version": tagger.taxonomy.version})
+    result.segments += len(rows)
+    for stage, touchpoint in tags:
+        result.stages[stage.method] = result.stages.get(stage.method, 0) + 1
+        result.touchpoints[touchpoint.method] = result.touchpoints.get(touchpoint.method, 0) + 1
+
+
+def _vectors(con, tagger: JourneyTagger, ids: list[str], texts: list[str]) -> np.ndarray:
+    """Cached embeddings where `vocmine embed` made them; the rest encoded now (not cached)."""
+    cached_ids, cached = segment_embeddings(con, tagger.backend.name, ids)
+    position = {sid: i for i, sid in enumerate(cached_ids)}
+    missing = [i for i, sid in enumerate(ids) if sid not in position]
+    fresh = tagger.backend.encode([texts[i] for i in missing]) if missing else None
+    dim = cached.shape[1] if len(cached_ids) else fresh.shape[1]
+    vectors = np.zeros((len(ids), dim), dtype=np.float32)
+    for i, sid in enumerate(ids):
+        if sid in position:
+            vectors[i] = cached[position[sid]]
+    if missing:
+        vectors[missing] = fresh
+    return vectors
+
+
+def _store_taxonomy(con, tagger: JourneyTagger) -> None:
+    taxonomy, version = tagger.taxonomy, tagger.taxonomy.version
+    stages = pa.table({"stage_id": taxonomy.stage_ids,
+                       "position": pa.array(range(1, len(taxonomy.stages) + 1), pa.int32()),
+                       "name": [s.name for s in taxonomy.stages],
+                       "description": [s.description for s in taxonomy.stages],
+                       "taxonomy_version": [version] * len(taxonomy.stages)})
+    touchpoints = pa.table({"touchpoint_id": pa.array(taxonomy.touchpoint_ids, pa.string()),
+                            "position": pa.array(range(1, len(taxonomy.touchpoints) + 1), pa.int32()),
+                            "name": pa.array([t.name for t in taxonomy.touchpoints], pa.string()),
+                            "description": pa.array([t.description for t in taxonomy.touchpoints], pa.string()),
+                            "channels": pa.array([list(t.channels) for t in taxonomy.touchpoints],
+                                                 pa.list_(pa.string())),
+                            "taxonomy_version": pa.array([version] * len(taxonomy.touchpoints), pa.string())})
+    with registered(con, run_stages=stages, run_touchpoints=touchpoints), transaction(con):
+        run_sql(con, "vocmine.journey", "taxonomy_store.sql")
+
+
+def _counts(result: TagResult) -> dict[str, object]:
+    return {"taxonomy_version": result.taxonomy_version, "segments": result.segments,
+            "stage_methods": result.stages, "touchpoint_methods": result.touchpoints, "stale": result.stale}
+
+
+__all__ = ["TagResult", "tag_segments"]
