@@ -9,5 +9,7 @@ export HF_HUB_OFFLINE=1 DO_NOT_TRACK=1
 .venv/bin/vocmine enrich
 .venv/bin/vocmine embed
 .venv/bin/vocmine themes update
+.venv/bin/vocmine tag
+.venv/bin/vocmine check
 .venv/bin/vocmine status
 .venv/bin/vocmine themes list

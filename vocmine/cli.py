@@ -69,14 +69,16 @@ def init(config: ConfigOption = None, db: DbOption = None) -> None:
         template = resources.files("vocmine") / "templates" / "vocmine.toml"
         path.write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
         console.print(f"Config: wrote {path} (declare your sources there)")
+    settings = _settings(path, db)
     taxonomy = path.parent / TAXONOMY_FILE
-    if taxonomy.exists():
+    if settings.journey.taxonomy is not None:
+        console.print(f"Taxonomy: {settings.taxonomy_path} (journey.taxonomy in the config)")
+    elif taxonomy.exists():
         console.print(f"Taxonomy: kept existing {taxonomy}")
     else:
         taxonomy.write_text(default_taxonomy_text(), encoding="utf-8")
         console.print(f"Taxonomy: wrote {taxonomy} (your journey stages and touchpoints: edit it, then "
                       "`vocmine tag --rebuild`)")
-    settings = _settings(path, db)
     connect(settings.db_path).close()
     console.print(f"Database: {settings.db_path} is ready")
 

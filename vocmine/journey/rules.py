@@ -46,39 +46,45 @@ def lemma_pipeline(config: NlpConfig) -> Language:
     return nlp
 
 
-FUNCTION_WORDS = {"DET", "PRON", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "PUNCT", "SPACE", "SYM", "X"}
+FUNCTION_POS = {"DET", "PRON", "ADP", "AUX", "CCONJ", "SCONJ", "PART"}
 
 
 class RuleMatcher:
-    """Patterns and segments are both reduced to the lemmas of their content words, so
-    "closed my account" meets the pattern "close account" and "on hold" is just "hold"."""
+    """Patterns and segments are both reduced to their content words, so "closed my account"
+    meets the pattern "close account" and "on hold" is just "hold". Each is matched on lemmas
+    and on the words as written: a pattern lemmatised out of context ("booking" -> "book")
+    still finds its literal form."""
 
     def __init__(self, taxonomy: Taxonomy, nlp: Language) -> None:
         self.nlp = nlp
         self.matcher = PhraseMatcher(nlp.vocab)
         for kind, items in (("stage", taxonomy.stages), ("touchpoint", taxonomy.touchpoints)):
             for item in items:
-                docs = [d for d in self._reduced(nlp.pipe(p.lower() for p in item.patterns)) if len(d)]
+                docs = [d for pair in self._reduced(nlp.pipe(p.lower() for p in item.patterns)) for d in pair if len(d)]
                 if docs:
                     self.matcher.add(f"{kind}:{item.id}", docs)
 
     def scores(self, texts: Iterable[str], batch_size: int = 256) -> list[tuple[RuleScores, RuleScores]]:
         """(stage scores, touchpoint scores) per text."""
         found = []
-        for doc in self._reduced(self.nlp.pipe(texts, batch_size=batch_size)):
-            spans = self.matcher(doc, as_spans=True)
+        for lemmas, words in self._reduced(self.nlp.pipe(texts, batch_size=batch_size)):
+            spans = {(s.label_, s.start, s.end): s for s in [*self.matcher(lemmas, as_spans=True),
+                                                             *self.matcher(words, as_spans=True)]}
             result: tuple[RuleScores, RuleScores] = ({}, {})
             for index, kind in enumerate(("stage:", "touchpoint:")):
-                for span in filter_spans([s for s in spans if s.label_.startswith(kind)]):
+                for span in filter_spans([s for s in spans.values() if s.label_.startswith(kind)]):
                     key = span.label_.removeprefix(kind)
                     result[index][key] = result[index].get(key, 0.0) + len(span)
             found.append(result)
         return found
 
-    def _reduced(self, docs: Iterable[Doc]) -> Iterable[Doc]:
+    def _reduced(self, docs: Iterable[Doc]) -> Iterable[tuple[Doc, Doc]]:
+        """(lemmas, lowercase words) of each doc's content words: function words that are stop
+        words, punctuation and spaces go; a word the tagger is unsure of ("webchat") stays."""
         for doc in docs:
-            words = [t.lemma_ or t.lower_ for t in doc if t.pos_ not in FUNCTION_WORDS and not t.is_punct]
-            yield Doc(self.nlp.vocab, words=words)
+            kept = [t for t in doc if not (t.is_punct or t.is_space or (t.is_stop and t.pos_ in FUNCTION_POS))]
+            yield (Doc(self.nlp.vocab, words=[t.lemma_ or t.lower_ for t in kept]),
+                   Doc(self.nlp.vocab, words=[t.lower_ for t in kept]))
 
 
 __all__ = ["RuleMatcher", "RuleScores", "lemma_pipeline"]
