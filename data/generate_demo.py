@@ -18,6 +18,7 @@ import json
 import random
 import re
 import sys
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -48,6 +49,15 @@ HOURS = {"call_notes": [0] * 8 + [3, 6, 7, 7, 5, 6, 7, 6, 5, 4, 3, 2, 1] + [0] *
          "complaints": [0.3] * 7 + [1, 3, 5, 5, 5, 4, 5, 5, 5, 4, 3, 2, 2, 2, 1.5, 1, 0.5]}
 SECONDS = {"call_notes": True, "reviews": False, "complaints": True}
 BAD_BYTE = "\ue000"  # placeholder replaced by raw 0xE9 after UTF-8 encoding
+# Ground-truth touchpoint of a clause that names none: the one the feedback's channel implies, as
+# the `channels` of vocmine/journey/taxonomy.toml say (call notes and complaints `channel`, reviews
+# `platform`).  None: no touchpoint claims the channel, so the clause's touchpoint is "unknown".
+CHANNEL_TOUCHPOINT = {"phone": "phone", "chat": "chat", "email": "email",                     # call notes
+                      "web_form": "website", "store": "store", "social": "social_media", "letter": None,
+                      "app_store": "mobile_app", "google_play": "mobile_app", "website": "website",
+                      "trustpilot": None}                                                     # reviews
+GT_HEADER = ["source", "record_id", "segment_index", "theme", "journey_stage", "touchpoint", "sentiment", "language",
+             "text", "touchpoint_source"]
 
 
 # ---------------------------------------------------------------- identifiers
@@ -172,9 +182,26 @@ def weighted(rng, weights):
     return rng.choices(keys, [weights[k] for k in keys])[0]
 
 
+def phrase(entry, sentiment):
+    """(text, sentiment, annotation) of a catalogue phrase: text, (text, sentiment), (text, annotation)
+    or (text, sentiment, annotation); see the demo_catalogue docstring."""
+    if isinstance(entry, str):
+        return entry, sentiment, {}
+    text, *rest = entry
+    return (text, next((r for r in rest if isinstance(r, str)), sentiment),
+            next((r for r in rest if isinstance(r, dict)), {}))
+
+
 def clause_options(theme, style, allow_neutral=True):
-    opts = [o if isinstance(o, tuple) else (o, theme["sentiment"]) for o in theme[style]]
+    """Candidate clauses (text, sentiment, annotation), in catalogue order: the draw depends on it."""
+    opts = [phrase(o, theme["sentiment"]) for o in theme[style]]
     return [o for o in opts if allow_neutral or o[1] != "neutral"]
+
+
+def clause(text, theme_key, annotation):
+    """A planted clause as rendered, with the touchpoint it names (if any) and its journey stage."""
+    return {"text": text, "named": annotation.get("touchpoint"),
+            "stage": annotation.get("stage", THEMES[theme_key]["stage"])}
 
 
 # ---------------------------------------------------------------- planning
@@ -221,7 +248,7 @@ def plan(rng, customers):
             day = (ts - START).days
             theme, lang = weighted(rng, w), "en"
             if i in foreign_rank:
-                lang, theme, _ = cat.FOREIGN_REVIEWS[foreign_rank[i] % len(cat.FOREIGN_REVIEWS)]
+                lang, theme = cat.FOREIGN_REVIEWS[foreign_rank[i] % len(cat.FOREIGN_REVIEWS)][:2]
             elif day >= EMERGING_FROM_DAY and rng.random() < 0.07 + 0.10 * (day - EMERGING_FROM_DAY) / 13:
                 theme = cat.EMERGING_THEME
             cust = rng.choices(regulars, activity)[0]
@@ -240,9 +267,10 @@ def plan(rng, customers):
 def main_clause(rng, rec, style):
     """Primary theme clause, optionally joined to a second issue in one sentence."""
     theme = THEMES[rec["theme"]]
-    tpl, sent = rng.choice(clause_options(theme, style, allow_neutral=rec["role"] is None))
+    tpl, sent, ann = rng.choice(clause_options(theme, style, allow_neutral=rec["role"] is None))
     text = render(rng, rec, tpl)
     rec["segments"] = [(theme["key"], sent)]
+    rec["clauses"] = [clause(text, theme["key"], ann)]
     if sent != "neutral" and rng.random() < TWO_ISSUE_RATE:
         pos = ["friendly_agent", "helpful_store_staff"]
         negs = {k: t["weights"][SOURCE_IDX[rec["source"]]] for k, t in THEMES.items()
@@ -253,9 +281,11 @@ def main_clause(rng, rec, style):
             second, joiner = rng.choice(pos), rng.choice([", but ", ", although ", " but "])
         else:
             second, joiner = weighted(rng, negs), rng.choice([" and ", ", and "])
-        tpl2, sent2 = rng.choice(clause_options(THEMES[second], style, allow_neutral=False))
-        text += joiner + render(rng, rec, decap(tpl2))
+        tpl2, sent2, ann2 = rng.choice(clause_options(THEMES[second], style, allow_neutral=False))
+        text2 = render(rng, rec, decap(tpl2))
+        text += joiner + text2
         rec["segments"].append((second, sent2))
+        rec["clauses"].append(clause(text2, second, ann2))
     return text
 
 
@@ -293,45 +323,77 @@ def write_note(rng, rec):
     return ("\n" if len(sentences) > 1 and rng.random() < 0.02 else " ").join(sentences)
 
 
-def roughen(rng, text):
-    """Informal style / typos for some reviews (pure letter shuffles, no new words)."""
+def roughen(rng, pieces):
+    """Informal style / typos for some reviews (pure letter shuffles, no new words).
+
+    ``pieces`` are consecutive parts of the text (planted clauses and what lies between them); each
+    is roughened as the whole text is, so the clauses can still be found in the result."""
+    text, pieces = "".join(pieces), list(pieces)
+
+    def informal(t):
+        return re.sub(r"\byou\b", "u", re.sub(r"\byour\b", "ur", t))
+
     for op in rng.sample(["lower", "apos", "u", "swap", "bang", "nostop"], rng.randint(1, 2)):
         if op == "lower":
-            text = text.lower()
+            text, pieces = text.lower(), [p.lower() for p in pieces]
         elif op == "apos":
-            text = text.replace("'", "")
+            text, pieces = text.replace("'", ""), [p.replace("'", "") for p in pieces]
         elif op == "u":
-            text = re.sub(r"\byou\b", "u", re.sub(r"\byour\b", "ur", text))
+            text, pieces = informal(text), [informal(p) for p in pieces]
         elif op == "swap":
             words = [i for i, w in enumerate(text.split(" ")) if len(w) >= 5 and w.isalpha() and w.islower()]
             if words:
                 parts = text.split(" ")
                 w = parts[rng.choice(words)]
                 j = rng.randint(1, len(w) - 3)
-                parts[parts.index(w)] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+                k = parts.index(w)
+                parts[k] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
                 text = " ".join(parts)
+                pieces = swap_in_pieces(pieces, sum(len(p) + 1 for p in parts[:k]), w, parts[k])
         elif op == "bang":
-            text = text.rstrip(".") + "!!"
+            text, pieces[-1] = text.rstrip(".") + "!!", pieces[-1].rstrip(".") + "!!"
         elif op == "nostop":
-            text = text.rstrip(".")
-    return text
+            text, pieces[-1] = text.rstrip("."), pieces[-1].rstrip(".")
+    assert "".join(pieces) == text, (pieces, text)
+    return pieces
+
+
+def swap_in_pieces(pieces, start, old, new):
+    """Replace ``old`` at character ``start`` of the joined pieces by ``new`` (same length), in its piece."""
+    offset = 0
+    for i, p in enumerate(pieces):
+        if offset <= start and start + len(old) <= offset + len(p):
+            at = start - offset
+            assert p[at:at + len(old)] == old
+            return pieces[:i] + [p[:at] + new + p[at + len(old):]] + pieces[i + 1:]
+        offset += len(p)
+    raise AssertionError(f"{old!r} is not inside one piece")
 
 
 def write_review(rng, rec):
     """First person, 1-5 sentences, sometimes sloppy; a few in other languages."""
-    if rec["lang"] != "en":
-        lang, theme, tpl = cat.FOREIGN_REVIEWS[rec["foreign_idx"] % len(cat.FOREIGN_REVIEWS)]
+    if rec["lang"] != "en":  # the whole review is the planted clause
+        _, theme, tpl, *ann = cat.FOREIGN_REVIEWS[rec["foreign_idx"] % len(cat.FOREIGN_REVIEWS)]
         rec["segments"] = [(theme, THEMES[theme]["sentiment"])]
-        return render(rng, rec, tpl)
-    sentences = [main_clause(rng, rec, "reviews") + rng.choice([".", ".", ".", "!"])]
+        text = render(rng, rec, tpl)
+        rec["clauses"] = [clause(text, theme, ann[0] if ann else {})]
+        return text
+    main = main_clause(rng, rec, "reviews")
+    sentences = [main + rng.choice([".", ".", ".", "!"])]
     bank = cat.REVIEW_EXTRAS["churn"] if leaving_signal(rng, rec) else cat.REVIEW_EXTRAS[mood(rec)]
     for line in rng.sample(bank, min(len(bank), rng.choice([0, 0, 1, 1, 2, 3]))):
         sentences.append(render(rng, rec, line))
     body = " ".join(sentences)
     if rng.random() < 0.22:
-        rough = roughen(rng, body)
-        if all(v in rough for _, v in rec["pii"] + rec["look"]):
-            body = rough
+        # pieces: clause, [joiner, clause,] the rest; the clauses are at the even positions
+        texts = [c["text"] for c in rec["clauses"]]
+        assert main.startswith(texts[0]) and main.endswith(texts[-1])
+        pieces = [texts[0]] + ([main[len(texts[0]):len(main) - len(texts[1])], texts[1]] if len(texts) > 1 else [])
+        rough = roughen(rng, pieces + [body[len(main):]])
+        if all(v in "".join(rough) for _, v in rec["pii"] + rec["look"]):
+            body = "".join(rough)
+            for c, piece in zip(rec["clauses"], rough[0::2]):
+                c["text"] = piece
     tail = extra_sentence(rng, rec, "reviews")
     return f"{body} {tail}" if tail else body
 
@@ -464,6 +526,8 @@ def note_rows(rng, recs):
             city = rng.choice(cat.CITIES)
             row[4] = rec["text"] = f"Cust rang from the caf{BAD_BYTE} opposite the {city} store, calls keep dropping."
             rec["segments"] = [("poor_signal", "negative")]
+            # "Cust rang" names the phone; the store is only a landmark and the calls are the network's
+            rec["clauses"] = [clause(rec["text"][:-1], "poor_signal", {"touchpoint": "phone"})]
             desc = "notes contains invalid UTF-8 (raw latin-1 byte 0xE9 in 'caf\\xe9')"
         rec["gt"] = included
         bad.append({"row_number": i + 1, "record_id": rec["id"], "problem": desc, "ground_truth_included": included})
@@ -515,6 +579,21 @@ def complaint_table(rng, recs):
 
 
 # ---------------------------------------------------------------- output
+def check_annotation(annotation, entry):
+    assert set(annotation) <= {"touchpoint", "stage"}, entry
+    assert annotation.get("touchpoint", "phone") in cat.TOUCHPOINTS, entry
+    assert annotation.get("stage", "usage") in cat.JOURNEY_STAGES, entry
+
+
+def ground_truth_touchpoint(c, channel):
+    """vocmine's policy: a touchpoint the clause names, else the channel's, else unknown; and which."""
+    if c["named"]:
+        return c["named"], "named"
+    if CHANNEL_TOUCHPOINT[channel]:
+        return CHANNEL_TOUCHPOINT[channel], "channel"
+    return "unknown", "none"
+
+
 def csv_bytes(header, rows):
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180: CRLF, minimal quoting
@@ -556,6 +635,10 @@ def main(argv=None):
         assert t["stage"] in cat.JOURNEY_STAGES and t["touchpoint"] in cat.TOUCHPOINTS, t["key"]
         for style in ("notes", "reviews", "complaints"):
             assert len(set(map(str, t[style]))) >= 6, (t["key"], style)
+            for entry in t[style]:
+                check_annotation(phrase(entry, t["sentiment"])[2], entry)
+    for entry in cat.FOREIGN_REVIEWS:
+        check_annotation(entry[3] if len(entry) > 3 else {}, entry)
 
     rng = random.Random(SEED)
     customers = make_customers(rng)
@@ -576,16 +659,18 @@ def main(argv=None):
             looks += [{"source": source, "record_id": r["id"], "kind": k, "value": v} for k, v in r["look"]]
             if not r["gt"]:
                 continue
-            for idx, (key, sent) in enumerate(r["segments"]):
-                t = THEMES[key]
-                gt.append([source, r["id"], idx, key, t["stage"], t["touchpoint"], sent, r["lang"]])
+            assert len(r["clauses"]) == len(r["segments"]), r["id"]
+            for idx, ((key, sent), c) in enumerate(zip(r["segments"], r["clauses"], strict=True)):
+                assert c["text"] in r["text"], (r["id"], c["text"])
+                touchpoint, how = ground_truth_touchpoint(c, r.get("channel", r.get("platform")))
+                gt.append([source, r["id"], idx, key, c["stage"], touchpoint, sent, r["lang"],
+                           c["text"].replace(BAD_BYTE, "\u00e9"), how])
             seen = []
             for ptype, value in r["pii"]:
                 if (ptype, value) not in seen:
                     seen.append((ptype, value))
                     pii.append([source, r["id"], ptype, value])
-    (out / "ground_truth.csv").write_bytes(csv_bytes(
-        ["source", "record_id", "segment_index", "theme", "journey_stage", "touchpoint", "sentiment", "language"], gt))
+    (out / "ground_truth.csv").write_bytes(csv_bytes(GT_HEADER, gt))
     (out / "planted_pii.csv").write_bytes(csv_bytes(["source", "record_id", "pii_type", "value"], pii))
 
     manifest = {
@@ -600,7 +685,15 @@ def main(argv=None):
             "call_notes.csv": {"rows": len(notes), "malformed": notes_bad, "duplicates": notes_dup},
             "reviews.jsonl": {"rows": len(lines), "malformed": rev_bad, "duplicates": rev_dup},
             "complaints.parquet": {"rows": table.num_rows, "malformed": cmp_bad, "duplicates": cmp_dup},
-            "ground_truth.csv": {"rows": len(gt)},
+            "ground_truth.csv": {
+                "rows": len(gt),
+                "notes": "One row per planted theme clause. touchpoint: the one the clause names or unmistakably "
+                         "refers to (touchpoint_source 'named'), else the one the feedback's channel implies "
+                         "('channel'), else 'unknown' ('none'); journey_stage is the clause's own. text is the "
+                         "clause exactly as it appears in the feedback text (the invalid byte 0xE9 of call_notes.csv "
+                         "as 'é'). The themes' journey_stage and touchpoint below are theme defaults.",
+                "rows_by_touchpoint_source": dict(sorted(Counter(row[-1] for row in gt).items())),
+            },
             "planted_pii.csv": {"rows": len(pii)},
         },
         "customers": {"count": N_CUSTOMERS, "churned": sum(c["churned"] for c in customers)},

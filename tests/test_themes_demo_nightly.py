@@ -100,6 +100,9 @@ def test_nightly_flags_the_planted_esim_theme_and_no_stable_one(nights):
     """).fetchall()
     assert len(flagged) == 1, flagged
     theme_id, is_new, esim_share, segments = flagged[0]
+    a = result.assigned
+    print(f"\nnights: {a.new_segments:,} new segments, {a.assigned:,} placed, {a.unassigned:,} unassigned, "
+          f"proposed {a.proposed}; flagged theme {theme_id}: {segments} segments, {esim_share:.0%} about eSIM")
     assert is_new and esim_share >= 0.8 and theme_id in result.assigned.proposed
     esim_segments = con.execute("SELECT count(*) FROM segments WHERE text ILIKE '%esim%'").fetchall()[0][0]
     assert segments * esim_share >= 0.6 * esim_segments  # most of the eSIM feedback found its theme
