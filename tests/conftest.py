@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from vocmine.config import SourceConfig
+from vocmine.config import Settings, SourceConfig, load_settings
 from vocmine.store import connect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,3 +43,19 @@ def write_bytes(folder: Path, name: str, content: bytes | str) -> Path:
     path = folder / name
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     return path
+
+
+def demo_store(db: Path) -> tuple[Settings, duckdb.DuckDBPyConnection, object]:
+    """The demo data ingested, enriched and embedded with the configured backend (slow tests)."""
+    from vocmine.embed import embed_segments, load_backend
+    from vocmine.ingest import inbox_files, ingest_files
+    from vocmine.nlp.enrich import enrich
+
+    settings = load_settings(ROOT / "vocmine.toml", db=db)
+    con = connect(settings.db_path)
+    for name in sorted(settings.sources):
+        ingest_files(con, inbox_files(settings, name), name, settings.source(name))
+    enrich(con, settings.nlp)
+    backend = load_backend(settings.embedding.backend)
+    embed_segments(con, backend)
+    return settings, con, backend

@@ -11,16 +11,11 @@ import csv
 import re
 
 import pytest
+from conftest import ROOT, demo_store
 
-from conftest import ROOT
-from vocmine.config import load_settings
-from vocmine.embed import embed_segments, load_backend
-from vocmine.ingest import inbox_files, ingest_files
 from vocmine.journey.store import tag_segments
 from vocmine.journey.tagging import load_tagger
 from vocmine.journey.taxonomy import load_taxonomy
-from vocmine.nlp.enrich import enrich
-from vocmine.store import connect
 from vocmine.store.checks import run_checks
 
 WORD = re.compile(r"[a-z]{2,}")
@@ -44,13 +39,7 @@ def align(truth: list[dict[str, str]], segments: dict[tuple[str, str], list[tupl
 
 @pytest.fixture(scope="module")
 def tagged_demo(tmp_path_factory):
-    settings = load_settings(ROOT / "vocmine.toml", db=tmp_path_factory.mktemp("journey") / "demo.duckdb")
-    con = connect(settings.db_path)
-    for name in sorted(settings.sources):
-        ingest_files(con, inbox_files(settings, name), name, settings.source(name))
-    enrich(con, settings.nlp)
-    backend = load_backend(settings.embedding.backend)
-    embed_segments(con, backend)
+    settings, con, backend = demo_store(tmp_path_factory.mktemp("journey") / "demo.duckdb")
     taxonomy = load_taxonomy(settings.taxonomy_path)
     result = tag_segments(con, load_tagger(taxonomy, settings.nlp, backend, settings.journey))
     return con, taxonomy, result

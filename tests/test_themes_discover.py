@@ -4,14 +4,11 @@ import csv
 
 import numpy as np
 import pytest
+from conftest import ROOT, demo_store
 from sklearn.metrics import normalized_mutual_info_score
 
-from conftest import ROOT
-from vocmine.config import ThemesConfig, load_settings
-from vocmine.embed import embed_segments, load_backend, segment_embeddings
-from vocmine.ingest import inbox_files, ingest_files
-from vocmine.nlp.enrich import enrich
-from vocmine.store import connect
+from vocmine.config import ThemesConfig
+from vocmine.embed import segment_embeddings
 from vocmine.themes.discover import _distinct, _groups, discover_themes, number_of_themes
 
 
@@ -39,13 +36,7 @@ def test_themes_groups_join_similar_themes():
 @pytest.fixture(scope="module")
 def demo_segments(tmp_path_factory):
     """The demo data ingested, enriched and embedded with the default backend."""
-    settings = load_settings(ROOT / "vocmine.toml", db=tmp_path_factory.mktemp("themes") / "demo.duckdb")
-    con = connect(settings.db_path)
-    for name in sorted(settings.sources):
-        ingest_files(con, inbox_files(settings, name), name, settings.source(name))
-    enrich(con, settings.nlp)
-    backend = load_backend("minilm")
-    embed_segments(con, backend)
+    _, con, backend = demo_store(tmp_path_factory.mktemp("themes") / "demo.duckdb")
     ids, vectors = segment_embeddings(con, backend.name)
     rows = dict(con.execute("SELECT segment_id, lemmas || ' ' || array_to_string(key_phrases, ' ') FROM segments")
                 .fetchall())

@@ -363,8 +363,8 @@ def _theme_errors() -> Iterator[None]:
 
 @app.command()
 def tag(
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Also re-tag segments tagged with another "
-                                          "taxonomy version (after editing the taxonomy).")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-tag every segment (after editing the "
+                                          "taxonomy or the [journey] thresholds).")] = False,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
@@ -378,7 +378,8 @@ def tag(
     taxonomy = _taxonomy(settings)
     con = connect(settings.db_path)
     with err.status("loading the lemmatizer and the embedding model"):
-        tagger = load_tagger(taxonomy, settings.nlp, load_backend(settings.embedding.backend), settings.journey)
+        backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
+        tagger = load_tagger(taxonomy, settings.nlp, backend, settings.journey)
     with _progress("tagging") as advance:
         result = tag_segments(con, tagger, rebuild=rebuild, on_batch=advance)
     con.close()

@@ -1,5 +1,5 @@
-"""The tagging step: tag every segment not tagged yet (or, on rebuild, tagged with another
-taxonomy version), batch by batch, each batch committed on its own."""
+"""The tagging step: tag every segment not tagged yet (on rebuild: every segment), batch by
+batch, each batch committed on its own."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from vocmine.store.tx import registered, transaction
 _PENDING = """
     SELECT s.segment_id FROM segments s
     LEFT JOIN segment_journey j USING (segment_id)
-    WHERE j.segment_id IS NULL OR ($rebuild AND j.taxonomy_version <> $version)
+    WHERE j.segment_id IS NULL OR $rebuild
     ORDER BY s.segment_id
 """
 
@@ -41,12 +41,13 @@ def tag_segments(
     rebuild: bool = False,
     on_batch: Callable[[int, int], None] | None = None,
 ) -> TagResult:
-    """Tag pending segments; ``rebuild`` also re-tags those tagged with an older taxonomy."""
+    """Tag segments not tagged yet; ``rebuild`` re-tags every segment (after the taxonomy or the
+    thresholds changed: both change what a tag would be, only the taxonomy has a version)."""
     version = tagger.taxonomy.version
     result = TagResult(run_id=start_run(con, "tag"), taxonomy_version=version)
     try:
         _store_taxonomy(con, tagger)
-        pending = [r[0] for r in con.execute(_PENDING, {"rebuild": rebuild, "version": version}).fetchall()]
+        pending = [r[0] for r in con.execute(_PENDING, {"rebuild": rebuild}).fetchall()]
         batch_size = tagger.config.batch_size
         for start in range(0, len(pending), batch_size):
             _tag_batch(con, tagger, pending[start:start + batch_size], result)
