@@ -4,9 +4,11 @@ Patterns are written in base form ("charge", "cancel contract"); matching lemmas
 "charged", "charges" and "Cancelled my contract" hit them without listing every inflection,
 and dropping function words (articles, pronouns, prepositions, auxiliaries, particles) lets
 one pattern cover "cancel the contract" and "cancel my contract".
-Each stage or touchpoint scores the number of tokens its matches cover, longest matches first
-within stages and within touchpoints separately (so "bill" can signal the billing stage and
-the bill touchpoint at once).
+Each stage or touchpoint scores the number of words its matches cover. Overlapping matches
+are resolved among stages (and among touchpoints) in favour of the longest, so the most
+specific phrase claims its words ("termination charge" counts for renewal, not also "charge"
+for billing); stages and touchpoints are resolved separately, so "bill" can signal the billing
+stage and the bill touchpoint at once.
 """
 
 from __future__ import annotations
@@ -46,12 +48,13 @@ def lemma_pipeline(config: NlpConfig) -> Language:
     return nlp
 
 
-FUNCTION_POS = {"DET", "PRON", "ADP", "AUX", "CCONJ", "SCONJ", "PART"}
+FUNCTION_POS = {"DET", "PRON", "AUX", "CCONJ", "SCONJ", "PART"}
 
 
 class RuleMatcher:
-    """Patterns and segments are both reduced to their content words, so "closed my account"
-    meets the pattern "close account" and "on hold" is just "hold". Each is matched on lemmas
+    """Patterns and segments both lose articles, pronouns, auxiliaries, conjunctions and
+    particles, so "closed my account" meets the pattern "close account"; prepositions stay, so
+    "on the phone" (the call centre) differs from "my phone" (the handset). Each is matched on lemmas
     and on the words as written: a pattern lemmatised out of context ("booking" -> "book")
     still finds its literal form."""
 
@@ -72,6 +75,7 @@ class RuleMatcher:
                                                              *self.matcher(words, as_spans=True)]}
             result: tuple[RuleScores, RuleScores] = ({}, {})
             for index, kind in enumerate(("stage:", "touchpoint:")):
+                # the longest phrase claims its words: "termination charge" is not also "charge"
                 for span in filter_spans([s for s in spans.values() if s.label_.startswith(kind)]):
                     key = span.label_.removeprefix(kind)
                     result[index][key] = result[index].get(key, 0.0) + len(span)
@@ -79,8 +83,8 @@ class RuleMatcher:
         return found
 
     def _reduced(self, docs: Iterable[Doc]) -> Iterable[tuple[Doc, Doc]]:
-        """(lemmas, lowercase words) of each doc's content words: function words that are stop
-        words, punctuation and spaces go; a word the tagger is unsure of ("webchat") stays."""
+        """(lemmas, lowercase words) without punctuation, spaces and function words that are stop
+        words (prepositions excepted); a word the tagger is unsure of ("webchat") stays."""
         for doc in docs:
             kept = [t for t in doc if not (t.is_punct or t.is_space or (t.is_stop and t.pos_ in FUNCTION_POS))]
             yield (Doc(self.nlp.vocab, words=[t.lemma_ or t.lower_ for t in kept]),
