@@ -78,6 +78,24 @@ def test_enrich_new_version_waits_for_rebuild(store, pipelines):
     assert store.execute("SELECT count(DISTINCT segment_id) = count(*) FROM segments").fetchone() == (True,)
 
 
+def test_enrich_rebuild_drops_themes_and_tags_of_segments_whose_text_changed(store, pipelines):
+    enrich(store, CONFIG, pipelines=pipelines)
+    segments = store.execute("SELECT segment_id, text FROM segments ORDER BY segment_id").fetchall()
+    for segment_id, _ in segments:
+        store.execute("INSERT INTO segment_themes VALUES (?, 1, 0.9, 'fit')", [segment_id])
+        store.execute("INSERT INTO segment_journey VALUES (?, 'usage', 1, 'rule', 'phone', 1, 'metadata', 'v', 'r')",
+                      [segment_id])
+    # "courier" becomes a personal-data kind: the first note's first segment reads differently now
+    changed = CONFIG.model_copy(update={"pii_patterns": {"VEHICLE": [r"\bcourier\b"]}})
+    enrich(store, changed, rebuild=True, pipelines=Pipelines(changed))
+    after = dict(store.execute("SELECT segment_id, text FROM segments").fetchall())
+    changed_ids = {sid for sid, text in segments if after.get(sid) != text}
+    assert changed_ids
+    for table in ("segment_themes", "segment_journey"):
+        kept = {r[0] for r in store.execute(f"SELECT segment_id FROM {table}").fetchall()}
+        assert kept == {sid for sid, _ in segments} - changed_ids
+
+
 def test_enrich_keeps_raw_text_only_when_asked(store, pipelines):
     keep = CONFIG.model_copy(update={"keep_raw_text": True})
     enrich(store, keep, pipelines=Pipelines(keep))

@@ -79,3 +79,18 @@ def test_refit_keeps_a_segment_in_its_theme_unless_another_is_clearly_closer():
     # a: nearly tied, stays in 8; b: clearly closer to 7, moves; c: already 8; d: its theme is gone
     assert assigned == [8, 7, 8, 8]
     assert similarity[0] == pytest.approx(float(vectors[0, 1]))
+
+
+def test_identify_retires_the_merged_rows_of_a_retired_theme_and_revives_none(fresh_db):
+    from vocmine.config import ThemesConfig
+    from vocmine.themes.registry import _identify
+
+    for theme_id, status, into, centroid in [(1, "active", None, [1, 0, 0]), (2, "merged", 1, [0, 1, 0])]:
+        fresh_db.execute("INSERT INTO themes (theme_id, label, keywords, level, status, merged_into, size, centroid, "
+                         "model, created_run, updated_run) VALUES (?, 't', [], 2, ?, ?, 0, ?, 'm', 'r', 'r')",
+                         [theme_id, status, into, centroid])
+    gone, _ = _identify(fresh_db, "m", 2, np.array([[0, 0, 1]], dtype=np.float32), ThemesConfig(), 10, [])
+    assert (gone.retired, gone.retired_lobes, gone.created) == ([1], [2], [10])
+    # the merged row alone is found again: its theme lives on through it
+    lobe, _ = _identify(fresh_db, "m", 2, np.array([[0, 1, 0]], dtype=np.float32), ThemesConfig(), 10, [])
+    assert (lobe.rows, lobe.themes, lobe.retired, lobe.retired_lobes) == ([2], [1], [], [])

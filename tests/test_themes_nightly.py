@@ -116,6 +116,14 @@ def test_nightly_proposes_a_theme_from_a_tight_cluster_of_unassigned_segments(st
     assert _theme_of(store.con, later) == theme_id
 
 
+def test_nightly_leaves_the_fits_own_outliers_to_the_next_refit(store):
+    for i in range(20):
+        store.assign(store.segment(f"esim fails {i}", ESIM, START), None)  # unassigned by the fit itself
+    store.segment("courier never came", COURIER, START)
+    result = assign_new_segments(store.con, MODEL, ThemesConfig(propose_after=5, propose_min_size=10))
+    assert result.pool == 20 and result.proposed == []
+
+
 def test_nightly_does_not_propose_below_the_thresholds(store):
     for i in range(8):
         store.segment(f"esim fails {i}", ESIM, START)
@@ -168,6 +176,12 @@ def test_merge_refuses_a_theme_already_merged(store):
         merge_themes(store.con, 2, [1], ThemesConfig())
 
 
+def test_rename_works_for_theme_groups_too(store):
+    rename_theme(store.con, 100, "Delivery and money matters")
+    assert store.con.execute("SELECT label FROM themes WHERE theme_id = 100").fetchall() == [
+        ("Delivery and money matters",)]
+
+
 def test_rename_is_logged_and_refuses_empty_names(store):
     rename_theme(store.con, 2, "  Refunds that never arrive ")
     assert store.con.execute("SELECT label, custom_label FROM themes WHERE theme_id = 2").fetchall() == [
@@ -193,6 +207,7 @@ def _weeks(store: Store, per_week: dict[int, list[int]]) -> None:
 def test_emerging_flags_a_new_theme_and_a_surge_but_not_noise(store):
     store.theme(3, "esim transfer", ESIM)
     store.theme(4, "tiny newcomer", APP)
+    store.theme(5, "nothing yet", -ESIM)  # no segments at all: never seen, never flagged
     _weeks(store, {1: [50, 54, 47, 52, 49, 51, 50, 53], 2: [20, 22, 19, 21, 20, 18, 22, 90],
                    3: [0, 0, 0, 0, 0, 0, 12, 30], 4: [0, 0, 0, 0, 0, 0, 0, 3]})
     flagged = flag_emerging(store.con, MODEL, ThemesConfig(), "check")
@@ -202,7 +217,7 @@ def test_emerging_flags_a_new_theme_and_a_surge_but_not_noise(store):
     assert rows[3][0] and "new: first seen" in rows[3][2]
     assert not rows[2][0] and "z " in rows[2][2]
     assert rows[4][0] and not rows[4][1] and "below 10 segments" in rows[4][2]
-    assert not rows[1][1]
+    assert not rows[1][1] and rows[5][:2] == (False, False)
     assert [r[0] for r in store.con.execute("SELECT theme_id FROM emerging_themes ORDER BY 1").fetchall()] == [2, 3]
 
 

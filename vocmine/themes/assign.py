@@ -146,10 +146,12 @@ def _place(con, ids: list[str], vectors: np.ndarray, themes: list[int], centroid
 
 def _propose(con, model: str, config: ThemesConfig, run_id: str) -> list[int]:
     """New themes from tight clusters of unassigned segments, if there are enough of them."""
+    # what nights left unassigned since the fit; the fit's own outliers were seen by the fit
+    fit = current_fit(con, model)
     pool = [r[0] for r in con.execute(
         "SELECT st.segment_id FROM segment_themes st JOIN segments s USING (segment_id) "
-        "JOIN feedback f USING (feedback_id) WHERE st.theme_id IS NULL "
-        "ORDER BY f.received_at DESC, st.segment_id LIMIT ?", [POOL_LIMIT]).fetchall()]
+        "JOIN feedback f USING (feedback_id) WHERE st.theme_id IS NULL AND st.run_id <> ? "
+        "ORDER BY f.received_at DESC, st.segment_id LIMIT ?", [fit["run_id"] if fit else "", POOL_LIMIT]).fetchall()]
     if len(pool) < config.propose_after:
         return []
     ids, vectors = segment_embeddings(con, model, pool)
@@ -175,7 +177,8 @@ def _propose(con, model: str, config: ThemesConfig, run_id: str) -> list[int]:
 def _store_proposals(con, model: str, config: ThemesConfig, run_id: str, ids: list[str], vectors: np.ndarray,
                      clusters: list[tuple[np.ndarray, np.ndarray]]) -> list[int]:
     background = [r[0] for r in con.execute(
-        "SELECT segment_id FROM segment_themes WHERE theme_id IS NOT NULL ORDER BY hash(segment_id) LIMIT ?",
+        "SELECT segment_id FROM segment_themes JOIN segments USING (segment_id) WHERE theme_id IS NOT NULL "
+        "ORDER BY hash(segment_id) LIMIT ?",
         [BACKGROUND]).fetchall()]
     member_ids = [ids[i] for members, _ in clusters for i in members]
     topics = np.array([k for k, (members, _) in enumerate(clusters) for _ in members] + [-1] * len(background))
@@ -200,8 +203,7 @@ def _store_proposals(con, model: str, config: ThemesConfig, run_id: str, ids: li
         "parent_id": pa.array([r[3] for r in theme_rows], pa.int32()),
         "centroid": pa.array([r[4] for r in theme_rows], pa.list_(pa.float32())),
         "assign_floor": pa.array([r[5] for r in theme_rows], pa.float64()),
-        "detail": [f"proposed from {sum(1 for s in segment_rows if s[1] == r[0])} unassigned segments"
-                   for r in theme_rows],
+        "detail": [f"proposed from {len(members)} unassigned segments" for members, _ in clusters],
     })
     placed = pa.table({"segment_id": [r[0] for r in segment_rows],
                        "theme_id": pa.array([r[1] for r in segment_rows], pa.int32()),

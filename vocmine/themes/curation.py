@@ -20,7 +20,7 @@ def rename_theme(con: duckdb.DuckDBPyConnection, theme_id: int, label: str) -> N
     """An analyst's name for a theme; later refits keep it while the theme is matched."""
     if not label.strip():
         raise ValueError("a theme label cannot be empty")
-    _theme(con, theme_id)
+    _theme(con, theme_id, groups=True)
     run_id = start_run(con, "curation")
     with transaction(con):
         con.execute("UPDATE themes SET label = ?, custom_label = true WHERE theme_id = ?", [label.strip(), theme_id])
@@ -52,14 +52,14 @@ def merge_themes(con: duckdb.DuckDBPyConnection, into: int, others: list[int], c
     finish_run(con, run_id, counts={"merged": others, "into": into})
 
 
-def _theme(con: duckdb.DuckDBPyConnection, theme_id: int) -> dict[str, object]:
-    """An active theme (not a group) analysts can curate, or a clear error."""
+def _theme(con: duckdb.DuckDBPyConnection, theme_id: int, groups: bool = False) -> dict[str, object]:
+    """An active theme (or, where ``groups``, theme group) analysts can curate, or a clear error."""
     rows = as_dicts(con.execute("SELECT theme_id, level, status, model, merged_into FROM themes WHERE theme_id = ?",
                                 [theme_id]))
     if not rows:
         raise KeyError(f"no theme {theme_id}")
     theme = rows[0]
-    if theme["level"] != 2:
+    if theme["level"] != 2 and not groups:
         raise ValueError(f"{theme_id} is a theme group; name themes (see `vocmine themes list`)")
     if theme["status"] != "active":
         into = f" into {theme['merged_into']}" if theme["merged_into"] else ""

@@ -63,6 +63,7 @@ class _Identity:
     themes: list[int]  # the theme each topic's segments count for (a merged row resolves)
     created: list[int]  # rows new in this fit
     retired: list[int]  # active themes with no matched row of their own or of a merged one
+    retired_lobes: list[int] = field(default_factory=list)  # unmatched rows merged into those
 
 
 def refit_themes(
@@ -73,6 +74,26 @@ def refit_themes(
         raise ValueError(f"no segments embedded with {model}: run `vocmine embed` first")
     fit = discover_themes(vectors, theme_documents(con, ids), config)
     result = RefitResult(run_id=start_run(con, "themes"), outlier_share=fit.outlier_share)
+    folder = fits_dir / result.run_id if fits_dir is not None else None
+    try:
+        _store_refit(con, model, config, folder, ids, vectors, fit, result)
+    except BaseException as exc:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)  # a fit the database does not know is clutter
+        finish_run(con, result.run_id, counts={"model": model}, error=repr(exc))
+        raise
+    if folder is not None:
+        prune_fits(con, model, config.keep_fits)
+    finish_run(con, result.run_id, counts={"model": model, "themes": result.themes, "groups": result.groups,
+                                           "kept": result.kept, "created": result.created,
+                                           "retired": result.retired,
+                                           "outlier_share": round(result.outlier_share, 4)})
+    return result
+
+
+def _store_refit(con, model: str, config: ThemesConfig, folder: Path | None, ids: list[str], vectors: np.ndarray,
+                 fit, result: RefitResult) -> None:
+    """Identify, assign, record lineage, save the fit and store it all in one transaction."""
     next_id = con.execute("SELECT coalesce(max(theme_id), 0) + 1 FROM themes").fetchall()[0][0]
     group_centroids = normalise_rows(np.array([fit.centroids[fit.groups == g].mean(axis=0)
                                                for g in range(int(fit.groups.max()) + 1)]))
@@ -88,14 +109,14 @@ def refit_themes(
         "theme_id": pa.array(assigned, pa.int32()),
         "similarity": pa.array(similarity.astype(np.float64)),
     })
-    retired = pa.table({"theme_id": pa.array(groups.retired + themes.retired, pa.int32()),
-                        "absorbed_into": pa.array([absorbed.get(t) for t in groups.retired + themes.retired],
+    gone = groups.retired + themes.retired
+    retired = pa.table({"theme_id": pa.array(gone + themes.retired_lobes, pa.int32()),
+                        "absorbed_into": pa.array([absorbed.get(t) for t in gone] + [None] * len(themes.retired_lobes),
                                                   pa.int32())})
     events = pa.table({"event": [e.event for e in result.events],
                        "theme_id": pa.array([e.theme_id for e in result.events], pa.int32()),
                        "other_id": pa.array([e.other_id for e in result.events], pa.int32()),
                        "detail": pa.array([e.detail for e in result.events], pa.string())})
-    folder = fits_dir / result.run_id if fits_dir is not None else None
     if folder is not None:
         save_fit(fit, folder, model)
     with registered(con, refit_themes=pa.table(rows), refit_events=events, refit_segments=segments,
@@ -104,16 +125,9 @@ def refit_themes(
         run_sql(con, "vocmine.themes", "theme_stats.sql", {"model": model})
         con.execute("INSERT INTO theme_fits VALUES (?, ?, ?, now()::TIMESTAMP, ?, ?, false)",
                     [result.run_id, model, str(folder) if folder else None, len(ids), len(themes.rows)])
-    if folder is not None:
-        prune_fits(con, model, config.keep_fits)
     result.themes, result.groups = len(set(themes.themes)), len(groups.rows)
     result.created, result.retired = len(themes.created), len(themes.retired)
     result.kept = result.themes - result.created
-    finish_run(con, result.run_id, counts={"model": model, "themes": result.themes, "groups": result.groups,
-                                           "kept": result.kept, "created": result.created,
-                                           "retired": result.retired,
-                                           "outlier_share": round(result.outlier_share, 4)})
-    return result
 
 
 def theme_documents(con: duckdb.DuckDBPyConnection, segment_ids: list[str]) -> list[str]:
@@ -162,7 +176,9 @@ def _identify(con, model: str, level: int, centroids: np.ndarray, config: Themes
     alive = set(themes)
     retired = [t for t, _, status, _ in known if status == "active" and t not in alive]
     events += [Event("retired", t) for t in retired]
-    return _Identity(rows, themes, created, retired), next_id
+    # a merged row whose theme is gone goes too, or a later fit could file segments under it
+    lobes = [t for t, _, status, into in known if status == "merged" and into in retired and t not in rows]
+    return _Identity(rows, themes, created, retired, lobes), next_id
 
 
 def _keep_previous(ids: list[str], vectors: np.ndarray, previous: dict[str, int | None], fit,

@@ -7,6 +7,18 @@ SET text = b.text, language = b.language
 FROM batch_feedback b
 WHERE feedback.feedback_id = b.feedback_id;
 
+-- A segment's theme and journey tags belong to its text: where re-enrichment changes the
+-- text or drops the segment, they go, and the next theme and tag steps place it again.
+DELETE FROM segment_themes WHERE segment_id IN (
+    SELECT s.segment_id FROM segments s LEFT JOIN batch_segments b USING (segment_id)
+    WHERE s.feedback_id IN (SELECT feedback_id FROM batch_feedback) AND (b.segment_id IS NULL OR b.text <> s.text)
+);
+
+DELETE FROM segment_journey WHERE segment_id IN (
+    SELECT s.segment_id FROM segments s LEFT JOIN batch_segments b USING (segment_id)
+    WHERE s.feedback_id IN (SELECT feedback_id FROM batch_feedback) AND (b.segment_id IS NULL OR b.text <> s.text)
+);
+
 DELETE FROM segments WHERE feedback_id IN (SELECT feedback_id FROM batch_feedback);
 
 INSERT INTO segments

@@ -29,8 +29,8 @@ WITH totals AS (
     SELECT g.theme_id, g.week, g.volume, g.share, coalesce(b.weeks, 0) AS baseline_weeks, b.mean, b.sd,
            CASE WHEN b.weeks >= 4 THEN (g.share - b.mean)
                / greatest(b.sd, sqrt(greatest(b.mean, 1 / w.total) * (1 - b.mean) / w.total)) END AS z,
-           (SELECT weeks FROM history) >= 4
-               AND t.first_seen >= latest.week - INTERVAL (7 * ($new_within_weeks - 1)) DAY AS is_new,
+           coalesce((SELECT weeks FROM history) >= 4
+               AND t.first_seen >= latest.week - INTERVAL (7 * ($new_within_weeks - 1)) DAY, false) AS is_new,
            t.first_seen
     FROM grid g
     JOIN latest USING (week)

@@ -22,16 +22,18 @@ UPDATE themes SET anchor = theme_id IN (SELECT theme_id FROM refit_themes) WHERE
 
 -- A theme kept alive only by a row merged into it takes that row's group.
 UPDATE themes
-SET parent_id = lobe.parent_id, updated_run = $run_id
+SET parent_id = merged_row.parent_id, updated_run = $run_id
 FROM (
     SELECT m.merged_into AS theme_id, min(f.parent_id) AS parent_id
     FROM refit_themes f JOIN themes m ON m.theme_id = f.theme_id
     WHERE m.status = 'merged'
     GROUP BY m.merged_into
-) lobe
-WHERE themes.theme_id = lobe.theme_id AND themes.theme_id NOT IN (SELECT theme_id FROM refit_themes);
+) merged_row
+WHERE themes.theme_id = merged_row.theme_id AND themes.theme_id NOT IN (SELECT theme_id FROM refit_themes);
 
-UPDATE themes SET status = 'retired', merged_into = r.absorbed_into, updated_run = $run_id
+-- Retired themes say where their segments went (absorbed_into); merged rows keep their survivor.
+UPDATE themes SET status = 'retired', merged_into = coalesce(r.absorbed_into, themes.merged_into),
+                  updated_run = $run_id
 FROM refit_retired r
 WHERE themes.theme_id = r.theme_id;
 
