@@ -340,8 +340,7 @@ def themes_merge(
     settings = _settings(config, db)
     con = connect(settings.db_path)
     with _theme_errors():
-        merge_themes(con, into, others, settings.themes)
-    size = con.execute("SELECT size FROM themes WHERE theme_id = ?", [into]).fetchall()[0][0]
+        size = merge_themes(con, into, others, settings.themes)
     console.print(f"Merged {', '.join(map(str, others))} into theme {into} ({size} segments)")
 
 
@@ -397,7 +396,7 @@ def check(config: ConfigOption = None, db: DbOption = None) -> None:
 
     settings = _settings(config, db)
     con = open_read_only(settings.db_path)
-    results = run_checks(con, _taxonomy(settings))
+    results = run_checks(con, _taxonomy(settings).accepted_values())
     table = Table("table", "column", "test", "result", "examples")
     for r in results:
         table.add_row(r.table, r.column, r.test, "[green]ok[/green]" if r.ok else f"[red]{r.failures:,} failing[/red]",

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -23,7 +22,7 @@ from spacy.util import filter_spans
 
 from vocmine.config import NlpConfig
 from vocmine.journey.taxonomy import Taxonomy
-from vocmine.nlp.pipeline import keep_placeholders
+from vocmine.nlp.pipeline import keep_placeholders, load_trained
 
 RuleScores = dict[str, float]
 
@@ -38,11 +37,7 @@ def _lower_lemmas(doc):
 
 def lemma_pipeline(config: NlpConfig) -> Language:
     """Tokenizer, tagger and lemmatizer of the English model; nothing else is needed here."""
-    try:
-        nlp = spacy.load(config.model, exclude=["parser", "ner", "senter"])
-    except OSError as exc:
-        raise RuntimeError(f"spaCy pipeline {config.model!r} is not installed (pip install it, or set nlp.model)") \
-            from exc
+    nlp = load_trained(config.model, ("parser", "ner", "senter"))
     keep_placeholders(nlp, config)
     nlp.add_pipe("vocmine_lower_lemmas")
     return nlp

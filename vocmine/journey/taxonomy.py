@@ -80,6 +80,10 @@ class Taxonomy(_Strict):
     def touchpoint_ids(self) -> list[str]:
         return [t.id for t in self.touchpoints]
 
+    def accepted_values(self) -> dict[str, list[str]]:
+        """What a stored tag may be, by the names the column checks use."""
+        return {"taxonomy:stages": [*self.stage_ids, UNKNOWN], "taxonomy:touchpoints": [*self.touchpoint_ids, UNKNOWN]}
+
 
 def default_taxonomy_text() -> str:
     return (resources.files("vocmine.journey") / "taxonomy.toml").read_text(encoding="utf-8")

@@ -49,15 +49,20 @@ def keep_placeholders(nlp: Language, config: NlpConfig) -> None:
             nlp.tokenizer.add_special_case(placeholder(kind), [{ORTH: placeholder(kind)}])
 
 
-def _trained(model: str) -> Language:
+def load_trained(model: str, exclude: tuple[str, ...] = ()) -> Language:
+    """A trained spaCy pipeline by package name or path, or an error that says what to do."""
     try:
-        probe = spacy.load(model, exclude=list(_NOT_NEEDED))
+        return spacy.load(model, exclude=list(exclude))
     except OSError as exc:
         raise RuntimeError(f"spaCy pipeline {model!r} is not installed (pip install it, or set nlp.model)") from exc
+
+
+def _trained(model: str) -> Language:
+    probe = load_trained(model, _NOT_NEEDED)
     if "senter" in probe.component_names:
         probe.enable_pipe("senter")
         return probe
-    return spacy.load(model)  # no senter: keep the parser, which then sets sentences
+    return load_trained(model)  # no senter: keep the parser, which then sets sentences
 
 
 def _blank(language: str) -> Language:

@@ -13,8 +13,6 @@ from importlib import resources
 
 import duckdb
 
-from vocmine.journey.taxonomy import UNKNOWN, Taxonomy
-
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -34,7 +32,9 @@ def declared_checks() -> list[dict[str, object]]:
     return tomllib.loads(text)["check"]
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy) -> list[CheckResult]:
+def run_checks(con: duckdb.DuckDBPyConnection, named: dict[str, list[str]]) -> list[CheckResult]:
+    """``named``: the value lists checks.toml refers to by name, e.g. ``taxonomy:stages``
+    (from ``Taxonomy.accepted_values``), so the store does not need to know the taxonomy."""
     results = []
     for check in declared_checks():
         table, column = str(check["table"]), str(check["column"])
@@ -42,7 +42,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy) -> list[Check
         for test in check.get("tests", []):
             results.append(_run(con, table, column, test, *target))
         if "accepted_values" in check:
-            values = _accepted(check["accepted_values"], taxonomy)
+            values = _accepted(check["accepted_values"], named)
             rows = con.execute(f"SELECT {target[1]}::VARCHAR, count(*) FROM {target[0]} "
                                f"WHERE {target[1]} IS NOT NULL AND {target[1]}::VARCHAR NOT IN "
                                f"(SELECT unnest($values)) GROUP BY 1 ORDER BY 2 DESC, 1",
@@ -64,14 +64,12 @@ def _run(con, table: str, column: str, test: str, quoted_table: str, quoted_colu
     return CheckResult(table, column, test, failures, tuple(examples or ()))
 
 
-def _accepted(values: object, taxonomy: Taxonomy) -> list[str]:
-    if values == "taxonomy:stages":
-        return [*taxonomy.stage_ids, UNKNOWN]
-    if values == "taxonomy:touchpoints":
-        return [*taxonomy.touchpoint_ids, UNKNOWN]
+def _accepted(values: object, named: dict[str, list[str]]) -> list[str]:
+    if isinstance(values, str) and values in named:
+        return named[values]
     if isinstance(values, list):
         return [str(v) for v in values]
-    raise ValueError(f"checks.toml: accepted_values must be a list or taxonomy:stages|touchpoints, not {values!r}")
+    raise ValueError(f"checks.toml: accepted_values must be a list or one of {sorted(named)}, not {values!r}")
 
 
 __all__ = ["CheckResult", "declared_checks", "run_checks"]

@@ -136,7 +136,7 @@ def _place(con, ids: list[str], vectors: np.ndarray, themes: list[int], centroid
     known = {sid: (theme, sim) for sid, theme, sim in con.execute("""
         SELECT n.segment_id, min(st.theme_id), arg_min(st.similarity, st.theme_id)
         FROM segments n
-        JOIN segments s ON md5(s.text) = md5(n.text)
+        JOIN segments s ON s.text = n.text
         JOIN segment_themes st ON st.segment_id = s.segment_id
         WHERE n.segment_id IN (SELECT unnest($ids)) AND st.theme_id IS NOT NULL
         GROUP BY n.segment_id

@@ -29,10 +29,11 @@ def rename_theme(con: duckdb.DuckDBPyConnection, theme_id: int, label: str) -> N
     finish_run(con, run_id, counts={"renamed": theme_id})
 
 
-def merge_themes(con: duckdb.DuckDBPyConnection, into: int, others: list[int], config: ThemesConfig) -> None:
+def merge_themes(con: duckdb.DuckDBPyConnection, into: int, others: list[int], config: ThemesConfig) -> int:
     """Fold ``others`` into theme ``into``: their segments, and whatever later fits find there.
 
     The emerging check is redone at once, so no flag points at a theme that no longer exists.
+    Returns the merged theme's size.
     """
     others = sorted(set(others))
     if not others:
@@ -48,8 +49,13 @@ def merge_themes(con: duckdb.DuckDBPyConnection, into: int, others: list[int], c
     with transaction(con):
         run_sql(con, "vocmine.themes", "themes_merge.sql", {"into": into, "others": others, "run_id": run_id})
         run_sql(con, "vocmine.themes", "theme_stats.sql", {"model": target["model"]})
-    flag_emerging(con, target["model"], config, run_id)
+    try:
+        flag_emerging(con, target["model"], config, run_id)
+    except BaseException as exc:
+        finish_run(con, run_id, counts={"merged": others, "into": into}, error=repr(exc))
+        raise
     finish_run(con, run_id, counts={"merged": others, "into": into})
+    return con.execute("SELECT size FROM themes WHERE theme_id = ?", [into]).fetchall()[0][0]
 
 
 def _theme(con: duckdb.DuckDBPyConnection, theme_id: int, groups: bool = False) -> dict[str, object]:

@@ -72,7 +72,7 @@ def refit_themes(
     ids, vectors = segment_embeddings(con, model)
     if not ids:
         raise ValueError(f"no segments embedded with {model}: run `vocmine embed` first")
-    fit = discover_themes(vectors, theme_documents(con, ids), config)
+    fit = discover_themes(vectors, theme_documents(con, ids, every=True), config)
     result = RefitResult(run_id=start_run(con, "themes"), outlier_share=fit.outlier_share)
     folder = fits_dir / result.run_id if fits_dir is not None else None
     try:
@@ -130,11 +130,14 @@ def _store_refit(con, model: str, config: ThemesConfig, folder: Path | None, ids
     result.kept = result.themes - result.created
 
 
-def theme_documents(con: duckdb.DuckDBPyConnection, segment_ids: list[str]) -> list[str]:
-    """What c-TF-IDF reads for each segment: its lemmas and key phrases."""
-    rows = dict(con.execute(
-        "SELECT segment_id, lemmas || ' ' || array_to_string(key_phrases, ' ') FROM segments "
-        "WHERE segment_id IN (SELECT unnest($ids))", {"ids": segment_ids}).fetchall())
+def theme_documents(con: duckdb.DuckDBPyConnection, segment_ids: list[str], every: bool = False) -> list[str]:
+    """What c-TF-IDF reads for each segment: its lemmas and key phrases. ``every``: the ids are
+    (nearly) all segments, so reading the table beats passing the ids."""
+    query = "SELECT segment_id, lemmas || ' ' || array_to_string(key_phrases, ' ') FROM segments"
+    if every:
+        rows = dict(con.execute(query).fetchall())
+    else:
+        rows = dict(con.execute(query + " WHERE segment_id IN (SELECT unnest($ids))", {"ids": segment_ids}).fetchall())
     return [rows[i] for i in segment_ids]
 
 
@@ -195,11 +198,13 @@ def _keep_previous(ids: list[str], vectors: np.ndarray, previous: dict[str, int 
     topics_of: dict[int, list[int]] = {}
     for topic, theme in enumerate(themes.themes):
         topics_of.setdefault(theme, []).append(topic)
-    for i, segment in enumerate(ids):
-        before = previous.get(segment)
-        if before is None or before == assigned[i] or before not in topics_of:
-            continue
-        own = float(max(vectors[i] @ fit.centroids[t] for t in topics_of[before]))
+    moved = [i for i, segment in enumerate(ids)
+             if previous.get(segment) is not None and previous[segment] != assigned[i]
+             and previous[segment] in topics_of]
+    to_topics = vectors[moved] @ fit.centroids.T if moved else np.zeros((0, 0))
+    for row, i in enumerate(moved):
+        before = previous[ids[i]]
+        own = float(to_topics[row, topics_of[before]].max())
         if own >= config.similarity_floor and (assigned[i] is None or own >= similarity[i] - config.refit_keep_margin):
             assigned[i], similarity[i] = before, own
     return assigned, similarity
