@@ -1,0 +1,55 @@
+"""What every `vocmine` command shares: consoles, the --config/--db options, settings
+loading with a clear error, progress bars and value formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from vocmine.config import Settings, load_settings
+
+console = Console()
+err = Console(stderr=True)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Config file [default: $VOCMINE_CONFIG or ./vocmine.toml]."),
+]
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB database [default: $VOCMINE_DB or the config's, else data/vocmine.duckdb]."),
+]
+
+
+def settings_for(config: Path | None, db: Path | None) -> Settings:
+    """Settings for a command; a broken config ends the command with its reason (exit 2)."""
+    try:
+        return load_settings(config, db=db.resolve() if db else None)
+    except (FileNotFoundError, ValueError) as exc:
+        err.print(f"[red]config error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@contextmanager
+def progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A transient progress bar on stderr; yields the ``on_batch(done, total)`` callback."""
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def show(value: object) -> str:
+    """A table cell: '-' for nothing, thousands separators, timestamps to the second."""
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)[:19] if hasattr(value, "isoformat") else str(value)
