@@ -79,7 +79,7 @@ def themes_list(
 
 
 @themes_app.command("show")
-def themesshow(
+def themes_show(
     theme_id: Annotated[int, typer.Argument(help="Theme id, from `vocmine themes list`.")],
     config: ConfigOption = None,
     db: DbOption = None,
