@@ -124,3 +124,12 @@ def test_cli_tag_and_check_refuse_a_broken_taxonomy_naming_it(project):
     for command in ("tag", "check"):
         result = runner.invoke(app, [command])
         assert result.exit_code == 2 and "taxonomy.toml" in result.output and "description" in result.output
+
+
+def test_cli_init_leaves_the_taxonomy_alone_when_the_config_names_one(project):
+    (project / "journey.toml").write_text((ROOT / "vocmine" / "journey" / "taxonomy.toml").read_text())
+    with (project / "vocmine.toml").open("a") as config:
+        config.write('\n[journey]\ntaxonomy = "journey.toml"\n')
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0 and "journey.toml" in result.output
+    assert not (project / "taxonomy.toml").exists()
