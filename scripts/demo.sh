@@ -10,6 +10,12 @@ export HF_HUB_OFFLINE=1 DO_NOT_TRACK=1
 .venv/bin/vocmine embed
 .venv/bin/vocmine themes update
 .venv/bin/vocmine tag
+.venv/bin/vocmine views
 .venv/bin/vocmine check
 .venv/bin/vocmine status
 .venv/bin/vocmine themes list
+.venv/bin/vocmine publish
+.venv/bin/vocmine report --all --format html --format md --format xlsx
+echo
+echo "Reports: $(pwd)/reports (open the .html files in a browser)"
+echo "Analysts' copy: $(pwd)/data/published/vocmine.duckdb (read-only; Parquet beside it)"

@@ -1,7 +1,9 @@
-"""Shared fixtures: a fresh store per test and helpers to write small source files."""
+"""Shared fixtures: a fresh store per test, helpers to write small source files, and the demo
+data run through the whole pipeline once per test session (slow tests)."""
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -10,6 +12,8 @@ import pytest
 
 from vocmine.config import Settings, SourceConfig, load_settings
 from vocmine.store import connect
+
+pytest_plugins = ["handmade"]  # the hand-made analyst store (fixture handmade_store)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -58,4 +62,48 @@ def demo_store(db: Path) -> tuple[Settings, duckdb.DuckDBPyConnection, object]:
     enrich(con, settings.nlp)
     backend = load_backend(settings.embedding.backend)
     embed_segments(con, backend)
+    return settings, con, backend
+
+
+def planted_theme_per_segment(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Segment -> planted theme, for feedback whose segments line up one to one with the truth."""
+    with (ROOT / "data" / "demo" / "ground_truth.csv").open(encoding="utf-8", newline="") as handle:
+        truth: dict[tuple[str, str], list[str]] = {}
+        for row in csv.DictReader(handle):
+            truth.setdefault((row["source"], row["record_id"]), []).append(row["theme"])
+    segments = con.execute("SELECT f.source, f.external_id, list(s.segment_id ORDER BY s.position) "
+                           "FROM feedback f JOIN segments s USING (feedback_id) GROUP BY ALL").fetchall()
+    return {sid: theme for source, rid, sids in segments
+            if len(truth.get((source, rid), [])) == 1 == len(sids) for sid, theme in zip(sids, truth[(source, rid)])}
+
+
+def planted_theme_of(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """Discovered theme -> the planted theme most of its single-theme segments come from."""
+    truth = planted_theme_per_segment(con)
+    votes: dict[int, dict[str, int]] = {}
+    for segment_id, theme_id in con.execute(
+            "SELECT segment_id, theme_id FROM segment_themes WHERE theme_id IS NOT NULL").fetchall():
+        if segment_id in truth:
+            votes.setdefault(theme_id, {}).setdefault(truth[segment_id], 0)
+            votes[theme_id][truth[segment_id]] += 1
+    return {theme_id: max(v, key=v.get) for theme_id, v in votes.items()}
+
+
+@pytest.fixture(scope="session")
+def demo_pipeline(tmp_path_factory):
+    """The demo through every step the nightly run takes up to the analyst views, once per session."""
+    from vocmine.analytics import refresh_analysis
+    from vocmine.journey.store import tag_segments
+    from vocmine.journey.tagging import load_tagger
+    from vocmine.journey.taxonomy import load_taxonomy
+    from vocmine.themes.assign import refresh_themes
+
+    folder = tmp_path_factory.mktemp("demo_pipeline")
+    settings, con, backend = demo_store(folder / "demo.duckdb")
+    refresh_themes(con, backend.name, settings.themes, folder / "fits")
+    taxonomy = load_taxonomy(settings.taxonomy_path)
+    tag_segments(con, load_tagger(taxonomy, settings.nlp, backend, settings.journey))
+    refresh_analysis(con, outcomes=settings.outcomes, priorities=settings.priorities,
+                     lost_customers=settings.lost_customers, assumptions=settings.assumptions,
+                     teams=settings.teams, backend=backend)
     return settings, con, backend

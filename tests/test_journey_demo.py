@@ -11,10 +11,8 @@ import csv
 import re
 
 import pytest
-from conftest import ROOT, demo_store
+from conftest import ROOT
 
-from vocmine.journey.store import tag_segments
-from vocmine.journey.tagging import load_tagger
 from vocmine.journey.taxonomy import load_taxonomy
 from vocmine.store.checks import run_checks
 
@@ -38,17 +36,17 @@ def align(truth: list[dict[str, str]], segments: dict[tuple[str, str], list[tupl
 
 
 @pytest.fixture(scope="module")
-def tagged_demo(tmp_path_factory):
-    settings, con, backend = demo_store(tmp_path_factory.mktemp("journey") / "demo.duckdb")
-    taxonomy = load_taxonomy(settings.taxonomy_path)
-    result = tag_segments(con, load_tagger(taxonomy, settings.nlp, backend, settings.journey))
-    return con, taxonomy, result
+def tagged_demo(demo_pipeline):
+    """The demo tagged by the session's pipeline run (tag_segments with the default taxonomy)."""
+    settings, con, _ = demo_pipeline
+    return con, load_taxonomy(settings.taxonomy_path)
 
 
 @pytest.mark.slow
 def test_journey_tags_on_the_demo_agree_with_the_planted_truth(tagged_demo):
-    con, _, result = tagged_demo
-    assert result.segments == con.execute("SELECT count(*) FROM segments").fetchall()[0][0]
+    con, _ = tagged_demo
+    assert con.execute("SELECT count(*) FROM segment_journey").fetchone() == \
+        con.execute("SELECT count(*) FROM segments").fetchone()
     with (ROOT / "data" / "demo" / "ground_truth.csv").open(encoding="utf-8", newline="") as handle:
         truth = list(csv.DictReader(handle))
     segments: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -71,6 +69,6 @@ def test_journey_tags_on_the_demo_agree_with_the_planted_truth(tagged_demo):
 
 @pytest.mark.slow
 def test_journey_tags_on_the_demo_pass_the_declared_checks(tagged_demo):
-    con, taxonomy, _ = tagged_demo
+    con, taxonomy = tagged_demo
     failing = [r for r in run_checks(con, taxonomy.accepted_values()) if not r.ok]
     assert failing == []

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-import csv
-
 import numpy as np
 import pytest
-from conftest import ROOT, demo_store
+from conftest import demo_store, planted_theme_per_segment
 from sklearn.metrics import normalized_mutual_info_score
 
 from vocmine.config import ThemesConfig
@@ -40,20 +38,8 @@ def demo_segments(tmp_path_factory):
     ids, vectors = segment_embeddings(con, backend.name)
     rows = dict(con.execute("SELECT segment_id, lemmas || ' ' || array_to_string(key_phrases, ' ') FROM segments")
                 .fetchall())
-    truth = _planted_theme_per_segment(con)
+    truth = planted_theme_per_segment(con)
     return ids, vectors, [rows[i] for i in ids], truth, con
-
-
-def _planted_theme_per_segment(con) -> dict[str, str]:
-    """Segment -> planted theme, for feedback whose segments line up one to one with the truth."""
-    with (ROOT / "data" / "demo" / "ground_truth.csv").open(encoding="utf-8", newline="") as handle:
-        truth: dict[tuple[str, str], list[str]] = {}
-        for row in csv.DictReader(handle):
-            truth.setdefault((row["source"], row["record_id"]), []).append(row["theme"])
-    segments = con.execute("SELECT f.source, f.external_id, list(s.segment_id ORDER BY s.position) "
-                           "FROM feedback f JOIN segments s USING (feedback_id) GROUP BY ALL").fetchall()
-    return {sid: theme for source, rid, sids in segments
-            if len(truth.get((source, rid), [])) == 1 == len(sids) for sid, theme in zip(sids, truth[(source, rid)])}
 
 
 @pytest.mark.slow

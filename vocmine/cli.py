@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from vocmine.cli_analytics import register as register_analytics
 from vocmine.cli_common import ConfigOption, DbOption, console, err, progress, settings_for, show
 from vocmine.cli_themes import themes_app
 from vocmine.config import TAXONOMY_FILE, Settings, config_path
@@ -30,6 +31,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(themes_app, name="themes")
+register_analytics(app)
 class OutputFormat(str, Enum):
     table = "table"
     csv = "csv"

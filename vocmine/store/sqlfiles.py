@@ -36,3 +36,14 @@ def run_sql(
     for statement in read_sql(package, name):
         wanted = {p: params[p] for p in set(_PARAM.findall(statement))}
         con.execute(statement, wanted)
+
+
+def fetch_sql(
+    con: duckdb.DuckDBPyConnection, package: str, name: str, params: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The rows of a one-query ``.sql`` file, as dicts."""
+    (statement,) = read_sql(package, name)
+    params = params or {}
+    cursor = con.execute(statement, {p: params[p] for p in set(_PARAM.findall(statement))})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -1,0 +1,95 @@
+"""The analyst views on the demo find what the demo planted.
+
+The generator plants a churn arc (billing and price problems weeks before a customer leaves,
+an exit-fee contact at the end), handle time that grows with a theme's effort (double charges
+the longest), an eSIM problem in the last two weeks, and the demo config assumes one priority
+("TV and streaming bundles") that no customer mentions. Discovered themes are mapped to
+planted ones by the majority of their single-theme segments.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import planted_theme_of
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(demo_pipeline):
+    _, con, _ = demo_pipeline
+    return con, planted_theme_of(con)
+
+
+def test_analytics_demo_churn_driver_ranks_first_among_lost_customers(demo):
+    con, planted = demo
+    rows = con.execute("SELECT theme_id, journey_stage, lift, median_days_before_loss FROM lost_customers "
+                       "ORDER BY rank").fetchall()
+    assert planted[rows[0][0]] == "exit_fee"
+    assert rows[0][1] == "renewal_cancellation" and rows[0][2] > 3
+    assert rows[0][3] <= 4          # raised at the very end, as planted (0-4 days before leaving)
+    early = [r for r in rows[:10] if planted[r[0]] in ("double_charge", "price_rise_renewal")]
+    assert early and all(r[3] >= 7 for r in early)  # the early warnings come weeks before
+
+
+def test_analytics_demo_effortful_theme_drives_handle_time_and_exit_fees_churn(demo):
+    con, planted = demo
+    worst = dict(con.execute("SELECT outcome, theme_id FROM theme_drivers WHERE harm_rank = 1").fetchall())
+    assert planted[worst["handle_time"]] == "double_charge"     # planted effort 1.6, the highest
+    assert planted[worst["churned"]] == "exit_fee"
+
+
+def test_analytics_demo_assumptions_over_assumed_confirmed_and_blind_spots(demo):
+    con, planted = demo
+    gaps = con.execute("SELECT gap, assumption, theme_id, priority_rank FROM assumption_gap").fetchall()
+    by_assumption = {a: (gap, theme) for gap, a, theme, _ in gaps if a}
+    assert by_assumption["TV and streaming bundles"] == ("over_assumed", None)
+    assert by_assumption["delivery speed"][0] == "confirmed"
+    assert planted[by_assumption["delivery speed"][1]] == "late_delivery"
+    blind = [theme for gap, _, theme, _ in gaps if gap == "blind_spot"]
+    assert any(planted.get(t) == "double_charge" for t in blind)   # nobody assumed billing errors
+    priorities = {r[0] for r in con.execute("SELECT theme_id FROM priorities").fetchall()}
+    assumed = {r[0] for r in con.execute("SELECT theme_id FROM assumed_priorities").fetchall()}
+    assert set(blind) == priorities - assumed
+
+
+def test_analytics_demo_priorities_rank_fifteen_and_include_the_emerging_theme(demo):
+    con, planted = demo
+    rows = con.execute("SELECT theme_id, score, growth_score, emerging FROM priorities ORDER BY priority_rank").fetchall()
+    assert len(rows) == 15 and [r[1] for r in rows] == sorted((r[1] for r in rows), reverse=True)
+    esim = [r for r in rows if planted.get(r[0]) == "esim_transfer_app7"]
+    assert esim and esim[0][2] == 1.0 and esim[0][3]   # the fastest grower, and flagged
+
+
+def test_analytics_demo_team_numbers_add_up(demo):
+    con, _ = demo
+    weekly = con.execute("SELECT sum(value) FROM team_kpis WHERE team = 'billing' AND period = 'week' "
+                         "AND metric = 'volume'").fetchone()[0]
+    assert weekly == con.execute("SELECT count(*) FROM team_segments WHERE team = 'billing'").fetchone()[0]
+    stages = {r[0] for r in con.execute(
+        "SELECT DISTINCT sj.journey_stage FROM team_segments ts JOIN segment_journey sj USING (segment_id) "
+        "WHERE ts.team = 'billing' AND sj.touchpoint <> 'bill'").fetchall()}
+    assert stages == {"billing"}
+
+
+def test_analytics_demo_overview_and_weekly_show_the_planted_esim_problem_arrive(demo):
+    con, planted = demo
+    esim = [t for t, p in planted.items() if p == "esim_transfer_app7"]
+    overview = con.execute("SELECT theme_id, share_change_4w, emerging, dominant_stage FROM theme_overview "
+                           "WHERE theme_id = ?", esim[:1]).fetchone()
+    assert overview[1] > 0 and overview[2] and overview[3] == "onboarding"
+    weeks = dict(con.execute("SELECT week, volume FROM theme_weekly WHERE theme_id = ?", esim[:1]).fetchall())
+    first = min(weeks)
+    assert str(first) >= "2026-11-02" and all(v > 0 for w, v in weeks.items() if str(w) >= "2026-11-09")
+    shares = con.execute("SELECT week, sum(share) FROM theme_weekly GROUP BY week").fetchall()
+    assert all(abs(total - 1) < 1e-9 for _, total in shares)
+
+
+def test_analytics_demo_journey_grid_puts_billing_themes_at_the_bill(demo):
+    con, planted = demo
+    cell = con.execute("SELECT top_theme_id, negative_share FROM stage_touchpoint "
+                       "WHERE journey_stage = 'billing' AND touchpoint = 'bill'").fetchone()
+    assert planted[cell[0]] in ("double_charge", "roaming_charges", "refund_not_received")
+    delivery = con.execute("SELECT top_theme_id FROM stage_touchpoint "
+                           "WHERE journey_stage = 'delivery' AND touchpoint = 'delivery'").fetchone()
+    assert planted[delivery[0]] in ("late_delivery", "damaged_device")

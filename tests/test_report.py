@@ -1,0 +1,109 @@
+"""Team reports: the period, the quotes, every format, and numbers equal to the views'."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from handmade import refresh
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from vocmine.cli import app
+from vocmine.config import Kpi, TeamConfig
+from vocmine.report.data import report_period, team_report
+from vocmine.report.verbatims import pick_verbatims
+from vocmine.report.write import FORMATS, write_report
+from vocmine.store.publish import publish
+
+TEAMS = {"billing": TeamConfig(stages=["billing"], kpis=[
+    Kpi(metric="volume"), Kpi(metric="negative_share", target=0.5), Kpi(metric="rating", target=3.5),
+    Kpi(metric="handle_time", target=600), Kpi(metric="repeat", target=0.2)]),
+    "everyone": TeamConfig()}
+
+
+@pytest.mark.parametrize(("kind", "as_of", "start", "previous"), [
+    ("week", date(2026, 11, 23), date(2026, 11, 16), date(2026, 11, 9)),    # a Monday: last week is complete
+    ("week", date(2026, 11, 25), date(2026, 11, 16), date(2026, 11, 9)),    # mid-week: still last full week
+    ("month", date(2026, 11, 23), date(2026, 10, 1), date(2026, 9, 1)),
+    ("month", date(2026, 1, 2), date(2025, 12, 1), date(2025, 11, 1)),
+])
+def test_report_period_is_the_last_complete_one(fresh_db, kind, as_of, start, previous):
+    period = report_period(fresh_db, kind, as_of)
+    assert (period.start, period.previous_start) == (start, previous)
+    assert period.end > period.start and period.history_start <= period.previous_start
+
+
+def test_report_period_needs_feedback(fresh_db):
+    with pytest.raises(ValueError, match="nothing to report"):
+        report_period(fresh_db, "week")
+
+
+def test_report_verbatims_are_typical_but_varied():
+    rows = [{"theme_id": 1, "text": text, "source": source} for text, source in [
+        ("charged twice for my bill this month", "reviews"),
+        ("charged twice for my bill this month!", "reviews"),      # the same sentence again
+        ("I was charged twice for my bill in May", "complaints"),  # mostly the same words
+        ("ok", "call_notes"),                                      # too short to quote
+        ("the refund for the double payment never arrived", "reviews"),
+        ("billing team took two payments from my card", "call_notes")]]
+    quotes = [q["text"] for q in pick_verbatims(rows)[1]]
+    assert quotes == ["charged twice for my bill this month", "billing team took two payments from my card",
+                      "the refund for the double payment never arrived"]
+
+
+@pytest.fixture
+def team_store(handmade_store):
+    refresh(handmade_store, teams=TEAMS)
+    return handmade_store
+
+
+def test_report_numbers_are_the_views_numbers(team_store):
+    report = team_report(team_store, "billing", TEAMS["billing"], period="week")
+    assert report.period.start == date(2026, 10, 19)
+    views = {(m, s): v for m, s, v in team_store.execute(
+        "SELECT metric, period_start, value FROM team_kpis WHERE team = 'billing' AND period = 'week'").fetchall()}
+    for kpi in report.kpis:
+        assert kpi.value == views.get((kpi.metric, report.period.start))
+        assert kpi.previous == views.get((kpi.metric, report.period.previous_start))
+    everyone = team_report(team_store, "everyone", TEAMS["everyone"], period="month")
+    assert [r["theme_id"] for r in everyone.priorities] == \
+        [r[0] for r in team_store.execute("SELECT theme_id FROM priorities ORDER BY priority_rank").fetchall()]
+    assert everyone.heatmap == [dict(zip(("journey_stage",), r, strict=False)) | everyone.heatmap[i]
+                                for i, r in enumerate(team_store.execute("FROM stage_touchpoint").fetchall())]
+
+
+def test_report_writes_every_format_with_the_same_numbers(team_store, tmp_path):
+    report = team_report(team_store, "everyone", TEAMS["everyone"], period="week")
+    paths = write_report(report, tmp_path, FORMATS)
+    html = (tmp_path / "everyone-week-2026-10-19.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    for kpi in report.kpis:
+        assert f"data-value='{kpi.value}'" in html
+    assert html.count('class="chart"') >= 4
+    markdown = (tmp_path / "everyone-week-2026-10-19.md").read_text(encoding="utf-8")
+    assert all(kpi.title in markdown for kpi in report.kpis)
+    book = load_workbook(tmp_path / "everyone-week-2026-10-19.xlsx")
+    assert book["kpis"].max_row == len(report.kpis) + 1
+    assert {p.name for p in paths if p.parent.name == "everyone-week-2026-10-19"} >= {"kpis.csv", "kpis.parquet"}
+
+
+def test_report_refuses_a_team_the_views_do_not_know(team_store):
+    with pytest.raises(ValueError, match="vocmine views"):
+        team_report(team_store, "marketing", TeamConfig())
+
+
+def test_report_cli_writes_one_report_per_team_from_the_published_copy(team_store, tmp_path):
+    published = publish(team_store, tmp_path / "published", parquet=False).database
+    config = tmp_path / "vocmine.toml"
+    config.write_text('[teams.billing]\nstages = ["billing"]\n[teams.everyone]\n'
+                      '[outcomes]\nrating = { column = "rating", better = "higher" }\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", "--all", "--config", str(config), "--db", str(published),
+                                      "--out", str(tmp_path / "out"), "--format", "html", "--period", "month"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "billing-month-2026-09-01.html", "everyone-month-2026-09-01.html"]
+    assert re.search(r"billing: September 2026", result.output)
+    missing = CliRunner().invoke(app, ["report", "--team", "nobody", "--config", str(config), "--db", str(published)])
+    assert missing.exit_code == 2 and "unknown team" in missing.output

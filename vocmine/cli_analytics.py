@@ -1,0 +1,127 @@
+"""`vocmine views`, `vocmine publish` and `vocmine report`: what analysts and teams read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from vocmine.cli_common import ConfigOption, DbOption, console, err, settings_for
+from vocmine.store import connect, open_read_only
+
+
+class PeriodOption(str, Enum):
+    week = "week"
+    month = "month"
+
+
+class ReportFormat(str, Enum):
+    html = "html"
+    md = "md"
+    csv = "csv"
+    parquet = "parquet"
+    xlsx = "xlsx"
+
+
+def views(config: ConfigOption = None, db: DbOption = None) -> None:
+    """Refresh the analyst views from the config: outcomes, priority weights, the lost-customer
+    rule, teams, and the company's assumed priorities matched to themes by meaning."""
+    from vocmine.analytics import refresh_analysis
+    from vocmine.embed.backends import load_backend
+
+    settings = settings_for(config, db)
+    con = connect(settings.db_path)
+    backend = None
+    if settings.assumptions.priorities:
+        with err.status("loading the embedding model"):
+            backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
+    try:
+        result = refresh_analysis(con, outcomes=settings.outcomes, priorities=settings.priorities,
+                                  lost_customers=settings.lost_customers, assumptions=settings.assumptions,
+                                  teams=settings.teams, backend=backend)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    finally:
+        con.close()
+    console.print(f"Analyst views refreshed: {result.outcomes} outcome(s), {len(settings.teams)} team(s), "
+                  f"{result.assumptions_matched} of {result.assumptions} assumed priorities match a theme "
+                  f"({result.theme_matches} theme match(es)); see the views `priorities` and `assumption_gap`")
+    for team, words in result.unmatched_team_themes.items():
+        err.print(f"[yellow]teams.{team}.themes: no active theme's label has {', '.join(map(repr, words))}[/yellow]")
+
+
+def report(
+    team: Annotated[list[str] | None, typer.Option("--team", help="Team from the config's [teams.NAME]; repeatable.")]
+    = None,
+    all_teams: Annotated[bool, typer.Option("--all", help="One report per configured team.")] = False,
+    period: Annotated[PeriodOption, typer.Option("--period", help="The last complete ISO week or month.")]
+    = PeriodOption.week,
+    formats: Annotated[list[ReportFormat] | None, typer.Option(
+        "--format", "-f", help="Repeatable [default: html and md]; csv/parquet write a folder of tables.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder [default: the config's reports_dir].")] = None,
+    as_of: Annotated[datetime | None, typer.Option(
+        "--as-of", formats=["%Y-%m-%d"], help="Report the period before this day [default: the day after the "
+        "newest feedback].")] = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Write team reports: headline KPIs against targets, top movers, emerging themes, the team's
+    priorities, the journey heatmap, theme trends and customers' own words (redacted)."""
+    from vocmine.report.data import team_report
+    from vocmine.report.write import write_report
+
+    settings = settings_for(config, db)
+    names = sorted(settings.teams) if all_teams else list(team or [])
+    if not names:
+        err.print("name a team with --team NAME, or use --all"
+                  f" (configured: {', '.join(sorted(settings.teams)) or 'none: add [teams.NAME] to the config'})")
+        raise typer.Exit(2)
+    unknown = [n for n in names if n not in settings.teams]
+    if unknown:
+        err.print(f"[red]unknown team(s) {', '.join(unknown)}[/red] (configured: "
+                  f"{', '.join(sorted(settings.teams)) or 'none'})")
+        raise typer.Exit(2)
+    out_dir = out.resolve() if out else settings.resolve(settings.reports_dir)
+    con = open_read_only(settings.db_path)
+    try:
+        for name in names:
+            data = team_report(con, name, settings.teams[name], period=period.value,
+                               as_of=as_of.date() if as_of else None)
+            paths = write_report(data, out_dir, [f.value for f in formats or [ReportFormat.html, ReportFormat.md]])
+            written = sorted({p.name if p.parent == out_dir else p.parent.name + "/" for p in paths})
+            console.print(f"{name}: {data.period.label} -> {out_dir}: {', '.join(written)}")
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    finally:
+        con.close()
+
+
+def publish(
+    parquet: Annotated[bool, typer.Option("--parquet/--no-parquet", help="Also write Parquet snapshots.")] = True,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Publish the analysts' read-only copy of the database (tables and views, never the restricted
+    raw text or quarantine) and Parquet snapshots of them, replacing the previous copy at once."""
+    from vocmine.store.publish import publish as publish_store
+
+    settings = settings_for(config, db)
+    con = connect(settings.db_path)
+    try:
+        result = publish_store(con, settings.resolve(settings.publish_dir), parquet=parquet)
+    finally:
+        con.close()
+    console.print(f"Published {len(result.tables)} tables and {len(result.views)} views to {result.database}"
+                  + (f"; Parquet in {result.parquet_dir}" if parquet else ""))
+    console.print(f"Analysts: duckdb -readonly {result.database}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(views)
+    app.command()(publish)
+    app.command()(report)

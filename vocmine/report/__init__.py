@@ -1,0 +1,1 @@
+"""Theme reports for teams: data, charts, HTML/Markdown/exports."""

@@ -1,0 +1,172 @@
+"""What a team report says, read from the analyst views so the report and the views agree.
+
+A report covers the last complete ISO week or calendar month before ``as_of`` (by default the
+day after the newest feedback, so a report on a quiet day still shows a full period) and
+compares it with the period before. Every number comes from a view an analyst can query
+(``team_kpis``, ``team_theme_periods``, ``priorities``, ``emerging_themes``,
+``stage_touchpoint``); the report only selects and arranges.
+
+Example::
+
+    data = team_report(con, "billing", settings.teams["billing"], period="week")
+    data.kpis[0].value, data.priorities[0]["label"]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+import duckdb
+
+from vocmine.config import KPI_METRICS, Kpi, TeamConfig
+from vocmine.report.verbatims import pick_verbatims
+from vocmine.store.sqlfiles import fetch_sql
+
+PeriodKind = Literal["week", "month"]
+HISTORY = 8            # periods shown in sparklines and trend charts
+TREND_THEMES = 6       # themes drawn in the trend chart
+VERBATIM_THEMES = 5    # themes quoted
+MOVERS = 8
+# which way is better for the built-in metrics (outcomes say so in the config)
+BUILTIN_BETTER = {"volume": None, "negative_share": "lower", "avg_sentiment": "higher", "emerging_themes": "lower"}
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: PeriodKind
+    start: date
+    end: date              # exclusive
+    previous_start: date
+    history_start: date
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return self.start.strftime("%B %Y")
+        year, week, _ = self.start.isocalendar()
+        return f"week {week} of {year} ({self.start:%d %b} - {self.end - timedelta(days=1):%d %b %Y})"
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    title: str
+    metric: str
+    value: float | None
+    previous: float | None
+    target: float | None
+    better: str | None      # 'higher', 'lower' or None (volume: neither)
+    history: list[float | None]
+    n: int
+
+    @property
+    def change(self) -> float | None:
+        return None if self.value is None or self.previous is None else self.value - self.previous
+
+    @property
+    def on_target(self) -> bool | None:
+        if self.target is None or self.value is None or self.better is None:
+            return None
+        return self.value >= self.target if self.better == "higher" else self.value <= self.target
+
+
+@dataclass
+class TeamReport:
+    team: str
+    period: Period
+    generated_at: datetime
+    kpis: list[KpiValue]
+    movers: list[dict[str, Any]]
+    emerging: list[dict[str, Any]]
+    priorities: list[dict[str, Any]]
+    heatmap: list[dict[str, Any]]
+    stages: list[str]
+    touchpoints: list[str]
+    trend_periods: list[date]
+    trends: dict[str, list[float]]            # theme label -> volume per period
+    verbatims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)   # theme label -> quotes
+
+
+def report_period(con: duckdb.DuckDBPyConnection, kind: PeriodKind, as_of: date | None = None) -> Period:
+    """The last complete week (Monday to Sunday) or month before ``as_of``."""
+    if as_of is None:
+        newest = con.execute("SELECT max(received_at) FROM feedback").fetchone()[0]
+        if newest is None:
+            raise ValueError("no feedback with a received date yet: nothing to report")
+        as_of = newest.date() + timedelta(days=1)
+    if kind == "week":
+        end = as_of - timedelta(days=as_of.weekday())
+        start = end - timedelta(days=7)
+        return Period(kind, start, end, start - timedelta(days=7), start - timedelta(days=7 * (HISTORY - 1)))
+    end = as_of.replace(day=1)
+    start = _months_before(end, 1)
+    return Period(kind, start, end, _months_before(end, 2), _months_before(end, HISTORY))
+
+
+def _months_before(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def team_report(
+    con: duckdb.DuckDBPyConnection, name: str, team: TeamConfig, *, period: PeriodKind = "week",
+    as_of: date | None = None,
+) -> TeamReport:
+    """Everything the team's report shows, for the period before ``as_of``."""
+    if con.execute("SELECT count(*) FROM teams WHERE team = ?", [name]).fetchone()[0] == 0:
+        raise ValueError(f"team {name!r} is not in the database: run `vocmine views` after adding it to the config")
+    p = report_period(con, period, as_of)
+    params = {"team": name, "period": period, "start": p.start, "previous_start": p.previous_start,
+              "history_start": p.history_start, "end": p.end, "limit": MOVERS}
+    priorities = _rows(con, "SELECT p.* FROM priorities p JOIN team_themes tt USING (theme_id) "
+                            "WHERE tt.team = ? ORDER BY p.priority_rank", [name])
+    emerging = _rows(con, "SELECT e.* FROM emerging_themes e JOIN team_themes tt USING (theme_id) "
+                          "WHERE tt.team = ? ORDER BY e.z_score DESC NULLS LAST", [name])
+    quoted = [r["theme_id"] for r in priorities[:VERBATIM_THEMES]]
+    trend_rows = fetch_sql(con, "vocmine.report", "trends.sql",
+                           params | {"theme_ids": [r["theme_id"] for r in priorities[:TREND_THEMES]]})
+    periods = sorted({r["period_start"] for r in trend_rows})
+    trends: dict[str, list[float]] = {}
+    for r in trend_rows:
+        trends.setdefault(r["label"], []).append(r["volume"])
+    quotes = pick_verbatims(fetch_sql(con, "vocmine.report", "verbatims.sql", params | {"theme_ids": quoted}))
+    labels = {r["theme_id"]: r["label"] for r in priorities}
+    return TeamReport(
+        team=name, period=p, generated_at=datetime.now().replace(microsecond=0),
+        kpis=_kpis(con, team.kpis or _default_kpis(con), params),
+        movers=fetch_sql(con, "vocmine.report", "movers.sql", params),
+        emerging=emerging, priorities=priorities,
+        heatmap=_rows(con, "SELECT * FROM stage_touchpoint", []),
+        stages=[r[0] for r in con.execute("SELECT stage_id FROM journey_stages ORDER BY position").fetchall()],
+        touchpoints=[r[0] for r in con.execute("SELECT touchpoint_id FROM touchpoints ORDER BY position").fetchall()],
+        trend_periods=periods, trends=trends,
+        verbatims={labels[tid]: quotes[tid] for tid in quoted if quotes.get(tid)},
+    )
+
+
+def _rows(con: duckdb.DuckDBPyConnection, query: str, params: list[Any]) -> list[dict[str, Any]]:
+    cursor = con.execute(query, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _default_kpis(con: duckdb.DuckDBPyConnection) -> list[Kpi]:
+    """Without configured KPIs: the built-in ones and the first outcomes, six at most."""
+    outcomes = [r[0] for r in con.execute("SELECT outcome FROM outcomes").fetchall()]
+    return [Kpi(metric=m) for m in [*KPI_METRICS, *outcomes][:6]]
+
+
+def _kpis(con: duckdb.DuckDBPyConnection, kpis: list[Kpi], params: dict[str, Any]) -> list[KpiValue]:
+    rows = fetch_sql(con, "vocmine.report", "kpis.sql", params)
+    better = BUILTIN_BETTER | dict(con.execute("SELECT outcome, better FROM outcomes").fetchall())
+    history_starts = sorted({r["period_start"] for r in rows})
+    values = {(r["metric"], r["period_start"]): r for r in rows}
+    out = []
+    for kpi in kpis:
+        now, before = values.get((kpi.metric, params["start"])), values.get((kpi.metric, params["previous_start"]))
+        out.append(KpiValue(
+            title=kpi.title, metric=kpi.metric, value=now and now["value"], previous=before and before["value"],
+            target=kpi.target, better=better.get(kpi.metric), n=now["n"] if now else 0,
+            history=[(values.get((kpi.metric, s)) or {}).get("value") for s in history_starts]))
+    return out

@@ -1,0 +1,134 @@
+"""A team report as one self-contained HTML file: inline CSS and SVG charts, no scripts, nothing
+fetched, so it opens offline, in a mail client, or years later from an archive."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from importlib import resources
+
+from vocmine.report import charts
+from vocmine.report.data import KpiValue, TeamReport
+from vocmine.report.numbers import change_text, fmt_kpi, fmt_percent
+
+
+def render_html(report: TeamReport) -> str:
+    css = (resources.files("vocmine.report") / "report.css").read_text(encoding="utf-8")
+    title = f"{report.team.replace('_', ' ').title()} team: voice of the customer, {report.period.label}"
+    sections = [_kpi_tiles(report.kpis), _priorities(report), _movers(report), _emerging(report),
+                _trends(report), _heatmap(report), _verbatims(report)]
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{css}</style></head><body><main>"
+            f"<header><p class='kicker'>vocmine team report</p><h1>{escape(title)}</h1>"
+            f"<p class='meta'>Compared with the {escape(report.period.kind)} before. Generated "
+            f"{report.generated_at:%Y-%m-%d %H:%M}. Every number here can be queried in the analyst views "
+            f"(team_kpis, team_theme_periods, priorities, emerging_themes, stage_touchpoint).</p></header>"
+            + "".join(sections) + "</main></body></html>\n")
+
+
+def _section(title: str, body: str, note: str = "") -> str:
+    note_html = f"<p class='note'>{escape(note)}</p>" if note else ""
+    return f"<section><h2>{escape(title)}</h2>{note_html}{body}</section>"
+
+
+def _kpi_tiles(kpis: Sequence[KpiValue]) -> str:
+    tiles = []
+    for k in kpis:
+        status = {True: ("on", "on target"), False: ("off", "off target"), None: ("none", "")}[k.on_target]
+        target = f"target {fmt_kpi(k, k.target)}" if k.target is not None else "no target set"
+        tiles.append(
+            f"<div class='kpi {status[0]}' data-metric='{escape(k.metric)}' data-value='{k.value}'>"
+            f"<p class='kpi-title'>{escape(k.title)}</p><p class='kpi-value'>{escape(fmt_kpi(k, k.value))}</p>"
+            f"<p class='kpi-change {_direction(k)}'>{escape(change_text(k))}</p>"
+            f"<p class='kpi-target'>{escape(target)}{' · ' + status[1] if status[1] else ''}</p>"
+            + charts.sparkline(k.history, title=f"{k.title}, last {len(k.history)} periods")
+            + "</div>")
+    return _section("Headline numbers", f"<div class='kpis'>{''.join(tiles)}</div>") if tiles else ""
+
+
+def _direction(k: KpiValue) -> str:
+    """'good' or 'bad' for the change arrow's colour; volume is neither."""
+    if not k.change or k.better is None:
+        return "flat"
+    return "good" if (k.change > 0) == (k.better == "higher") else "bad"
+
+
+def _priorities(report: TeamReport) -> str:
+    rows = report.priorities
+    if not rows:
+        return _section("Top priorities", "<p>No theme of this team is among the top priorities.</p>")
+    chart = charts.bar_chart([r["label"] for r in rows], [r["score"] for r in rows],
+                             title="Priority score (0-1)", value_format=lambda v: f"{v:.2f}")
+    head = ("<tr><th>rank</th><th>theme</th><th>score</th><th>volume</th><th>negativity</th><th>growth</th>"
+            "<th>impact</th><th>segments</th><th>negative</th><th>stage</th><th>touchpoint</th></tr>")
+    body = "".join(
+        f"<tr><td>{r['priority_rank']}</td><td>{escape(r['label'])}{' <b>new</b>' if r['emerging'] else ''}</td>"
+        f"<td>{r['score']:.2f}</td>" + "".join(f"<td>{_opt(r[c])}</td>" for c in
+                                               ("volume_score", "negativity_score", "growth_score", "impact_score"))
+        + f"<td>{r['volume']:,}</td><td>{fmt_percent(r['negative_share'])}</td>"
+        f"<td>{escape(r['dominant_stage'] or '-')}</td><td>{escape(r['dominant_touchpoint'] or '-')}</td></tr>"
+        for r in rows)
+    return _section("Top priorities", chart + f"<table class='data'>{head}{body}</table>",
+                    "Company-wide rank of this team's themes; the score weighs volume, negativity, growth "
+                    "and impact on ratings (see the priorities view).")
+
+
+def _opt(v: float | None) -> str:
+    return "-" if v is None else f"{v:.2f}"
+
+
+def _movers(report: TeamReport) -> str:
+    rows = report.movers
+    if not rows:
+        return _section("Top movers", "<p>No theme feedback in these two periods.</p>")
+    chart = charts.bar_chart([r["label"] for r in rows], [r["share_change"] for r in rows],
+                             title=f"Change in share of the team's feedback vs. the {report.period.kind} before",
+                             value_format=charts.percent(1, signed=True, suffix=" pts"))
+    return _section("Top movers", chart)
+
+
+def _emerging(report: TeamReport) -> str:
+    if not report.emerging:
+        return _section("Emerging themes", "<p>None flagged in this team's themes.</p>")
+    items = "".join(f"<li><b>{escape(e['label'])}</b>: {e['volume']:,} segments in the week of {e['week']}, "
+                    f"{fmt_percent(e['share'], 1)} of all feedback. {escape(e['reason'] or '')}</li>"
+                    for e in report.emerging)
+    return _section("Emerging themes", f"<ul class='emerging'>{items}</ul>")
+
+
+def _trends(report: TeamReport) -> str:
+    if not report.trends:
+        return ""
+    labels = [f"{d:%d %b}" if report.period.kind == "week" else f"{d:%b %Y}" for d in report.trend_periods]
+    chart = charts.line_chart(labels, report.trends, title=f"Segments per {report.period.kind}, top themes",
+                              y_format=lambda v: f"{v:,.0f}")
+    return _section("Theme trends", chart)
+
+
+def _heatmap(report: TeamReport) -> str:
+    cells = {(r["journey_stage"], r["touchpoint"]): r for r in report.heatmap}
+    stages = [s for s in report.stages + ["unknown"] if any(k[0] == s for k in cells)]
+    points = [t for t in report.touchpoints + ["unknown"] if any(k[1] == t for k in cells)]
+    values = [[(cells.get((s, t)) or {}).get("negative_share") for t in points] for s in stages]
+    counts = [[(cells.get((s, t)) or {}).get("volume") for t in points] for s in stages]
+    chart = charts.heatmap(stages, points, values, counts=counts, title="Share negative by journey stage and touchpoint",
+                           value_format=charts.percent(0), vmin=0, vmax=1)
+    return _section("Where in the journey customers hurt", chart,
+                    "All feedback to date; small numbers under each share are segment counts.")
+
+
+def _verbatims(report: TeamReport) -> str:
+    if not report.verbatims:
+        return ""
+    blocks = []
+    for label, quotes in report.verbatims.items():
+        items = "".join(f"<blockquote>{escape(q['text'])}<cite>{escape(q['source'])}, {q['received_at']:%d %b %Y}"
+                        f"{_rated(q['rating'])}</cite></blockquote>"
+                        for q in quotes)
+        blocks.append(f"<div class='quotes'><h3>{escape(label)}</h3>{items}</div>")
+    return _section("In customers' words", "".join(blocks), "Redacted; typical of each theme and varied.")
+
+
+def _rated(rating: float | None) -> str:
+    return "" if rating is None else f", rated {rating:g}"
