@@ -65,6 +65,11 @@ def demo_store(db: Path) -> tuple[Settings, duckdb.DuckDBPyConnection, object]:
     return settings, con, backend
 
 
+def same_number(a: float | None, b: float | None) -> bool:
+    """Equal numbers: the last bits of a float sum may differ between two parallel aggregations."""
+    return a is None and b is None or (a is not None and b is not None and a == pytest.approx(b, rel=1e-12))
+
+
 def planted_theme_per_segment(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Segment -> planted theme, for feedback whose segments line up one to one with the truth."""
     with (ROOT / "data" / "demo" / "ground_truth.csv").open(encoding="utf-8", newline="") as handle:

@@ -17,13 +17,15 @@ from rich.table import Table
 
 from vocmine.cli_analytics import register as register_analytics
 from vocmine.cli_common import ConfigOption, DbOption, console, err, progress, settings_for, show
+from vocmine.cli_pipeline import register as register_pipeline
 from vocmine.cli_themes import themes_app
 from vocmine.config import TAXONOMY_FILE, Settings, config_path
 from vocmine.ingest import FileSummary, inbox_files, ingest_files
 from vocmine.journey.taxonomy import default_taxonomy_text, load_taxonomy
 from vocmine.store import connect, open_read_only
 from vocmine.store.migrate import pending_migrations
-from vocmine.store.status import recent_runs, source_counts
+from vocmine.store.publish import published_database
+from vocmine.store.status import pipeline_runs, recent_runs, source_counts
 
 app = typer.Typer(
     help="vocmine: voice-of-customer text mining. Ingest feedback, find what customers talk about.",
@@ -32,6 +34,7 @@ app = typer.Typer(
 )
 app.add_typer(themes_app, name="themes")
 register_analytics(app)
+register_pipeline(app)
 class OutputFormat(str, Enum):
     table = "table"
     csv = "csv"
@@ -237,18 +240,26 @@ def _methods(counts: dict[str, int]) -> str:
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run against the database (read-only).")],
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    working: Annotated[bool, typer.Option("--working", help="Query the working database (restricted tables "
+                                          "such as quarantine included), not the published copy.")] = False,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Run a read-only SQL query and print the result as a table, CSV or JSON."""
+    """Run a read-only SQL query on the analysts' published copy (the working database when
+    nothing is published yet, or with --working / --db) and print a table, CSV or JSON."""
     settings = settings_for(config, db)
+    published = published_database(settings)
+    path = published if published.exists() and not working and db is None else settings.db_path
     try:
-        con = open_read_only(settings.db_path)
+        con = open_read_only(path)
         cursor = con.execute(query)
         names = [d[0] for d in cursor.description or []]
         rows = cursor.fetchall()
     except Exception as exc:  # duckdb errors and a missing database alike
         err.print(f"[red]query failed:[/red] {exc}")
+        if path == published:
+            err.print(f"(queried the published copy {published}; restricted tables such as quarantine are only "
+                      "in the working database: add --working)")
         raise typer.Exit(1) from exc
     if format is OutputFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -266,29 +277,69 @@ def sql(
 
 @app.command()
 def status(config: ConfigOption = None, db: DbOption = None) -> None:
-    """Show feedback, enrichment and quarantine counts per source and the latest runs."""
+    """Show feedback, enrichment and quarantine counts per source, the latest pipeline runs (and
+    whether the last one failed) and the latest step runs."""
     settings = settings_for(config, db)
-    try:
-        con = open_read_only(settings.db_path)
-    except Exception as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
+    con = _status_connection(settings)
     if pending_migrations(con):
         err.print(f"[red]{settings.db_path} was made by an older vocmine: run `vocmine init` to upgrade it[/red]")
         raise typer.Exit(1)
-    sources = Table("source", "feedback", "enriched", "segments", "quarantined", "first received",
-                    "last received", title="Sources", title_justify="left")
-    for row in source_counts(con):
-        sources.add_row(*(show(v) for v in row.values()))
-    console.print(sources)
+    if "quarantine" in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
+        sources = Table("source", "feedback", "enriched", "segments", "quarantined", "first received",
+                        "last received", title="Sources", title_justify="left")
+        for row in source_counts(con):
+            sources.add_row(*(show(v) for v in row.values()))
+        console.print(sources)
+    _print_pipeline_runs(con)
     runs = Table("run", "status", "started", "took", "what happened", title="Latest runs", title_justify="left")
     for run in recent_runs(con):
         counts = json.loads(run["counts"]) if run["counts"] else {}
-        brief = " · ".join(f"{k.replace('_', ' ')} {show(v)}" for k, v in counts.items() if not isinstance(v, list))
+        brief = " · ".join(f"{k.replace('_', ' ')} {show(v)}" for k, v in counts.items()
+                           if not isinstance(v, (list, dict)))
         took = f"{(run['finished_at'] - run['started_at']).total_seconds():.1f} s" if run["finished_at"] else "-"
         runs.add_row(run["run_id"], run["status"], show(run["started_at"]), took,
                      brief + (f" [red]{run['error']}[/red]" if run["error"] else ""))
     console.print(runs)
+
+
+def _status_connection(settings: Settings):
+    """The working database; while a run holds it, the analysts' published copy."""
+    try:
+        return open_read_only(settings.db_path)
+    except FileNotFoundError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    except Exception as exc:  # duckdb.IOException: locked by a run in progress
+        published = published_database(settings)
+        if not published.exists():
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+        err.print(f"[yellow]{settings.db_path} is busy (a run in progress?); showing the published copy "
+                  f"{published}[/yellow]")
+        return open_read_only(published)
+
+
+def _step_brief(name: str, state: str, seconds: float | None) -> str:
+    took = f" {seconds:.0f} s" if seconds is not None else ""
+    return f"{name}{took}" + ("" if state == "succeeded" else f" [red]{state}[/red]")
+
+
+def _print_pipeline_runs(con) -> None:
+    runs = pipeline_runs(con)
+    if not runs:
+        return
+    table = Table("pipeline run", "status", "started", "steps", title="Pipeline runs (vocmine run, nightly)",
+                  title_justify="left")
+    for run in runs:
+        steps = " · ".join(_step_brief(*step) for step in run["steps"] or [])
+        table.add_row(run["run_id"], run["status"], show(run["started_at"]), steps)
+    console.print(table)
+    last = runs[0]
+    if last["status"] == "failed":
+        err.print(f"[red]The last pipeline run failed: {last['error']}[/red]")
+    elif last["status"] == "running":
+        err.print("[yellow]The last pipeline run has not finished: it is running, or was interrupted and "
+                  "will resume at the next `vocmine run`[/yellow]")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,11 @@ class Publication:
     views: list[str]
 
 
+def published_database(settings) -> Path:
+    """Where the analysts' copy of ``settings``' database is published."""
+    return settings.resolve(settings.publish_dir) / DATABASE
+
+
 def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = True) -> Publication:
     """Build the analysts' database (and Parquet files) in ``folder`` and swap them into place."""
     folder.mkdir(parents=True, exist_ok=True)

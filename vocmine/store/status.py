@@ -29,3 +29,14 @@ def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[dict[st
         "SELECT run_id, kind, status, started_at, finished_at, counts, error "
         "FROM runs ORDER BY started_at DESC LIMIT ?", [limit]
     ))
+
+
+def pipeline_runs(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[dict[str, object]]:
+    """The latest pipeline runs with their steps (name, status, seconds) in order."""
+    return as_dicts(con.execute("""
+        SELECT r.run_id, r.status, r.started_at, r.finished_at, r.error,
+               list((p.step, p.status, p.seconds) ORDER BY p.started_at) FILTER (WHERE p.step IS NOT NULL) AS steps
+        FROM runs r LEFT JOIN pipeline_steps p USING (run_id)
+        WHERE r.kind = 'pipeline'
+        GROUP BY ALL ORDER BY r.started_at DESC LIMIT ?
+    """, [limit]))

@@ -1,0 +1,126 @@
+"""The pipeline's run log, resuming and notifications, with the steps replaced by recorders
+(the real steps are exercised by the slow pipeline tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from vocmine.cli import app
+from vocmine.config import NotifyConfig, load_settings
+from vocmine.pipeline import STEPS, PipelineBusy, StepContext, begin_run, run_pipeline, run_step
+from vocmine.store import connect
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A config in tmp_path, and steps that record their calls; `broken` names steps that fail."""
+    config = tmp_path / "vocmine.toml"
+    config.write_text('db = "work.duckdb"\n', encoding="utf-8")
+    calls: list[str] = []
+    broken: set[str] = set()
+
+    def fake(name):
+        def step(ctx: StepContext) -> dict:
+            calls.append(name)
+            if name in broken:
+                raise OSError(f"{name} disk full")
+            return {"did": name}
+        return step
+
+    for name in list(STEPS):
+        monkeypatch.setitem(STEPS, name, fake(name))
+    return config, calls, broken
+
+
+def test_pipeline_runs_every_step_in_order_and_logs_them(project):
+    config, calls, _ = project
+    result = run_pipeline(load_settings(config))
+    assert result.ok and not result.resumed and calls == list(STEPS)
+    con = connect(load_settings(config).db_path)
+    steps = con.execute("SELECT step, status, counts FROM pipeline_steps WHERE run_id = ? ORDER BY position",
+                        [result.run_id]).fetchall()
+    assert [(s, st, json.loads(c)) for s, st, c in steps] == [(n, "succeeded", {"did": n}) for n in STEPS]
+    run = con.execute("SELECT kind, status, counts FROM runs WHERE run_id = ?", [result.run_id]).fetchone()
+    assert run[:2] == ("pipeline", "succeeded") and "versions" in json.loads(run[2])
+
+
+def test_pipeline_failure_is_recorded_and_the_rerun_resumes_at_that_step(project):
+    config, calls, broken = project
+    broken.add("themes")
+    failed = run_pipeline(load_settings(config))
+    assert not failed.ok and failed.error == "themes: OSError: themes disk full [step]"
+    assert calls == ["ingest", "enrich", "embed", "themes"]      # nothing after the failed step
+    broken.clear()
+    calls.clear()
+    again = run_pipeline(load_settings(config))
+    assert again.ok and again.resumed and again.run_id == failed.run_id
+    assert [s.status for s in again.steps[:3]] == ["skipped"] * 3 and calls == list(STEPS)[3:]
+    fresh = run_pipeline(load_settings(config))
+    assert not fresh.resumed and fresh.run_id != failed.run_id and calls[-len(STEPS):] == list(STEPS)
+
+
+def test_pipeline_killed_mid_run_resumes_at_the_interrupted_step(project):
+    config, calls, _ = project
+    settings = load_settings(config)
+    con = connect(settings.db_path)
+    interrupted = begin_run(con)
+    ctx = StepContext(con, settings)
+    for name in ("ingest", "enrich"):
+        run_step(ctx, interrupted, name)
+    con.execute("INSERT INTO pipeline_steps (run_id, step, position, status, started_at) "
+                "VALUES (?, 'embed', 3, 'running', now()::TIMESTAMP)", [interrupted.run_id])
+    con.close()                                   # the process died here: no end_run
+    calls.clear()
+    result = run_pipeline(settings)
+    assert result.resumed and result.run_id == interrupted.run_id and calls == list(STEPS)[2:]
+
+
+def test_pipeline_refuses_to_run_beside_another_writer(project):
+    config, _, _ = project
+    settings = load_settings(config)
+    connect(settings.db_path).close()
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('ready', flush=True); time.sleep(60)", str(settings.db_path)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(PipelineBusy, match="in use by another process"):
+            run_pipeline(settings)
+        result = CliRunner().invoke(app, ["run", "--config", str(config)])
+        assert result.exit_code == 75
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_pipeline_notifies_by_command_on_failure_and_success(project, tmp_path):
+    config, _, broken = project
+    out = tmp_path / "told.txt"
+    settings = load_settings(config)
+    settings.notify = NotifyConfig(command=f'echo "$VOCMINE_RUN_STATUS $VOCMINE_RUN_ERROR" >> {out}',
+                                   on=["failure", "success"])
+    broken.add("publish")
+    run_pipeline(settings)
+    broken.clear()
+    run_pipeline(settings)
+    assert out.read_text().splitlines() == ["failed publish: OSError: publish disk full [step]", "succeeded "]
+
+
+def test_pipeline_undeliverable_notification_never_fails_the_run(project):
+    config, _, _ = project
+    settings = load_settings(config)
+    settings.notify = NotifyConfig(webhook="http://127.0.0.1:9/unreachable", command="exit 3", on=["success"])
+    result = run_pipeline(settings)
+    assert result.ok and len(result.notify_errors) == 2
+
+
+def test_pipeline_cli_exits_1_when_a_step_fails(project):
+    config, _, broken = project
+    broken.add("enrich")
+    result = CliRunner().invoke(app, ["run", "--config", str(config)])
+    assert result.exit_code == 1 and "enrich failed" in result.output

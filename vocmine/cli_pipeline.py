@@ -1,0 +1,68 @@
+"""`vocmine run`: the whole pipeline, as the nightly flow runs it, with progress and a summary."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from vocmine.cli_common import ConfigOption, DbOption, console, err, settings_for
+
+
+def _brief(counts: dict[str, Any]) -> str:
+    return " · ".join(f"{k.replace('_', ' ')} {v:,}" if isinstance(v, int) and not isinstance(v, bool)
+                      else f"{k.replace('_', ' ')} {v}" for k, v in counts.items()
+                      if not isinstance(v, (dict, list)))
+
+
+def run(
+    fresh: Annotated[bool, typer.Option("--fresh", help="Start a new run even if the last one did not finish.")]
+    = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print every batch as a line (for logs).")]
+    = False,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Run the whole pipeline: ingest the inboxes, enrich, embed, themes, tag, refresh the views,
+    publish the analysts' copy and write the team reports. An unfinished last run is resumed at
+    the step it stopped in. Exits 1 if a step fails (the published copy stays as it was)."""
+    from vocmine.pipeline import PipelineBusy, run_pipeline
+
+    settings = settings_for(config, db)
+
+    def on_event(step: str, event: str, detail: Any) -> None:
+        if event == "start":
+            console.print(f"[bold]{step}[/bold] ...")
+        elif event == "skip":
+            console.print(f"[dim]{step}: done in the interrupted run, skipped[/dim]")
+        elif event == "progress" and verbose:
+            console.print(f"{step}: {detail[0]:,} of {detail[1]:,}")
+        elif event == "done":
+            console.print(f"{step}: {_brief(detail)}")
+        elif event == "failed":
+            err.print(f"[red]{step} failed:[/red] {detail}")
+        sys.stdout.flush()
+
+    try:
+        result = run_pipeline(settings, on_event=on_event, resume=not fresh)
+    except PipelineBusy as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(75) from exc  # EX_TEMPFAIL: try again later
+    table = Table("step", "status", "took", title=f"Run {result.run_id}" + (" (resumed)" if result.resumed else ""),
+                  title_justify="left")
+    for step in result.steps:
+        colour = {"succeeded": "green", "failed": "red"}.get(step.status, "dim")
+        table.add_row(step.step, f"[{colour}]{step.status}[/{colour}]", f"{step.seconds:.1f} s")
+    console.print(table)
+    for problem in result.notify_errors:
+        err.print(f"[yellow]notification not delivered: {problem}[/yellow]")
+    if not result.ok:
+        err.print(f"[red]the run failed in {result.error}[/red]; the published copy is unchanged. "
+                  "Fix the cause and run again: it resumes at that step.")
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(run)

@@ -1,0 +1,16 @@
+"""The whole pipeline as one plain-Python run: what `vocmine run` and the nightly flow call."""
+
+from vocmine.pipeline.run import (
+    PipelineBusy,
+    PipelineResult,
+    StepResult,
+    begin_run,
+    end_run,
+    open_store,
+    run_pipeline,
+    run_step,
+)
+from vocmine.pipeline.steps import STEPS, StepContext
+
+__all__ = ["STEPS", "PipelineBusy", "PipelineResult", "StepContext", "StepResult", "begin_run", "end_run", "open_store",
+           "run_pipeline", "run_step"]

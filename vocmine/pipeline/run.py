@@ -1,0 +1,159 @@
+"""One pipeline run: every step in order, logged, resumable, and told to whoever asked.
+
+A run is a ``runs`` row of kind ``pipeline`` and one ``pipeline_steps`` row per step it took.
+If the last run did not finish (the process was killed, or a step failed), the next run
+resumes it: the steps before the one it stopped in are skipped, that step and all after it
+run again. Steps are incremental, so redoing the interrupted one only finishes its work.
+
+Two runs never overlap: DuckDB lets one process write the database, and a second run stops
+at once with a clear message. The analysts' copy changes only in the publish step, whole.
+
+Example::
+
+    result = run_pipeline(load_settings(Path("vocmine.toml")))
+    result.ok, [s.step for s in result.steps]
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from typing import Any
+
+import duckdb
+
+from vocmine.config import Settings
+from vocmine.pipeline.notify import notify
+from vocmine.pipeline.steps import STEPS, StepContext, StepFailed
+from vocmine.store import connect
+from vocmine.store.runs import finish_run, start_run
+
+# (step, event, detail): event is start, skip, progress (detail: (done, total)), done or failed
+Event = Callable[[str, str, Any], None]
+
+
+@dataclass
+class StepResult:
+    step: str
+    status: str                 # succeeded, failed, skipped
+    seconds: float = 0.0
+    counts: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass
+class PipelineResult:
+    run_id: str
+    resumed: bool
+    steps: list[StepResult] = field(default_factory=list)
+    done_before: set[str] = field(default_factory=set)  # steps an interrupted run had finished
+    notify_errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(s.status != "failed" for s in self.steps)
+
+    @property
+    def error(self) -> str | None:
+        return next((f"{s.step}: {s.error}" for s in self.steps if s.status == "failed"), None)
+
+
+class PipelineBusy(RuntimeError):
+    """Another process holds the working database (a run in progress)."""
+
+
+def run_pipeline(settings: Settings, *, on_event: Event | None = None, resume: bool = True,
+                 steps: list[str] | None = None) -> PipelineResult:
+    """Run ``steps`` (default: all, in order) on the configured database."""
+    emit = on_event or (lambda step, event, detail: None)
+    con = open_store(settings)
+    try:
+        result = begin_run(con, resume=resume)
+        ctx = StepContext(con, settings)
+        for name in steps or list(STEPS):
+            step = run_step(ctx, result, name, emit)
+            if step.status == "failed":
+                break
+        end_run(ctx, result)
+        return result
+    finally:
+        con.close()
+
+
+def open_store(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The working database, or PipelineBusy when another process writes it."""
+    try:
+        return connect(settings.db_path)
+    except duckdb.IOException as exc:
+        raise PipelineBusy(f"{settings.db_path} is in use by another process (a vocmine run?): {exc}") from exc
+
+
+def begin_run(con: duckdb.DuckDBPyConnection, *, resume: bool = True) -> PipelineResult:
+    """Resume the last pipeline run if it did not finish (killed, or a step failed), else start one."""
+    last = con.execute("SELECT run_id, status FROM runs WHERE kind = 'pipeline' "
+                       "ORDER BY started_at DESC LIMIT 1").fetchone()
+    if resume and last and last[1] in ("running", "failed"):
+        con.execute("UPDATE runs SET status = 'running', finished_at = NULL, error = NULL WHERE run_id = ?", [last[0]])
+        done = {r[0] for r in con.execute("SELECT step FROM pipeline_steps WHERE run_id = ? AND status = 'succeeded'",
+                                          [last[0]]).fetchall()}
+        return PipelineResult(last[0], resumed=True, done_before=done)
+    return PipelineResult(start_run(con, "pipeline"), resumed=False)
+
+
+def run_step(ctx: StepContext, result: PipelineResult, name: str, emit: Event | None = None) -> StepResult:
+    """Run one step of the run, unless the interrupted run finished it and nothing ran since."""
+    emit = emit or (lambda step, event, detail: None)
+    if name in result.done_before and not any(s.status != "skipped" for s in result.steps):
+        step = StepResult(name, "skipped")
+        emit(name, "skip", None)
+    else:
+        step = _run_step(ctx, result.run_id, list(STEPS).index(name) + 1, name, emit)
+    result.steps.append(step)
+    return step
+
+
+def end_run(ctx: StepContext, result: PipelineResult) -> None:
+    """Close the run in the log and send the configured notifications."""
+    counts = _summary(result, ctx)
+    finish_run(ctx.con, result.run_id, counts=counts, error=result.error)
+    result.notify_errors = notify(ctx.settings.notify, {
+        "run_id": result.run_id, "status": "succeeded" if result.ok else "failed", "error": result.error,
+        "database": str(ctx.settings.db_path), "steps": [s.__dict__ for s in result.steps]})
+
+
+def _run_step(ctx: StepContext, run_id: str, position: int, name: str, emit: Event) -> StepResult:
+    con = ctx.con
+    con.execute("INSERT INTO pipeline_steps (run_id, step, position, status, started_at) "
+                "VALUES (?, ?, ?, 'running', now()::TIMESTAMP)", [run_id, name, position])
+    emit(name, "start", None)
+    ctx.on_progress = lambda done, total: emit(name, "progress", (done, total))
+    started = time.perf_counter()
+    try:
+        counts = STEPS[name](ctx)
+        status, error = "succeeded", None
+    except StepFailed as exc:
+        counts, status, error = {}, "failed", str(exc)
+    except Exception as exc:  # noqa: BLE001  (any failure is recorded with its step, then reported)
+        counts, status = {}, "failed"
+        error = f"{type(exc).__name__}: {exc} [{traceback.extract_tb(exc.__traceback__)[-1].name}]"
+    seconds = time.perf_counter() - started
+    con.execute("UPDATE pipeline_steps SET status = ?, finished_at = now()::TIMESTAMP, seconds = ?, counts = ?, "
+                "error = ? WHERE run_id = ? AND step = ? AND status = 'running'",
+                [status, seconds, json.dumps(counts, default=str), error, run_id, name])
+    emit(name, "done" if status == "succeeded" else "failed", counts if error is None else error)
+    return StepResult(name, status, seconds, counts, error)
+
+
+def _summary(result: PipelineResult, ctx: StepContext) -> dict[str, Any]:
+    """What the run did and with which versions, for `runs.counts`."""
+    counts: dict[str, Any] = {s.step: s.status for s in result.steps}
+    versions = {"vocmine": version("vocmine"), "embedding_model": ctx.settings.embedding.backend}
+    for s in result.steps:
+        for key in ("pipeline_version", "taxonomy_version", "model"):
+            if key in s.counts:
+                versions[key] = s.counts[key]
+    return counts | {"versions": versions}

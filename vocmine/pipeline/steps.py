@@ -1,0 +1,140 @@
+"""The pipeline's steps, in order: each calls one library function and says what it did.
+
+Every step is incremental and commits its own work in small transactions (a file, a batch),
+so running a step again after a crash only does what is left: that is what lets an
+interrupted run resume at the step it was in. Models load on first use and are shared by the
+steps that need them (the embedding model serves embed, themes, tag and views).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from vocmine.config import Settings
+
+Progress = Callable[[int, int], None]
+
+
+class StepFailed(RuntimeError):
+    """A step could not do its work; the message says what to fix."""
+
+
+@dataclass
+class StepContext:
+    con: duckdb.DuckDBPyConnection
+    settings: Settings
+    on_progress: Progress = lambda done, total: None
+    models: dict[str, Any] = field(default_factory=dict)
+
+    def backend(self):
+        if "backend" not in self.models:
+            from vocmine.embed import load_backend
+
+            embedding = self.settings.embedding
+            self.models["backend"] = load_backend(embedding.backend, threads=embedding.threads)
+        return self.models["backend"]
+
+
+def ingest(ctx: StepContext) -> dict[str, Any]:
+    from vocmine.ingest import inbox_files, ingest_files
+
+    totals: dict[str, int] = {"files": 0, "rows_read": 0, "loaded": 0, "duplicates": 0, "quarantined": 0}
+    errors = []
+    jobs = [(name, inbox_files(ctx.settings, name)) for name in sorted(ctx.settings.sources)]
+    total = sum(len(paths) for _, paths in jobs)
+    for name, paths in jobs:
+
+        def file_done(_: object) -> None:
+            totals["files"] += 1
+            ctx.on_progress(totals["files"], total)
+
+        result = ingest_files(ctx.con, paths, name, ctx.settings.source(name), on_file=file_done)
+        for key, value in result.totals().items():
+            totals[key] += value
+        errors += [f.error for f in result.failed]
+    if errors:
+        raise StepFailed(f"{len(errors)} file(s) could not be read: " + "; ".join(errors))
+    return totals
+
+
+def enrich(ctx: StepContext) -> dict[str, Any]:
+    from vocmine.nlp.enrich import enrich as enrich_feedback
+
+    return enrich_feedback(ctx.con, ctx.settings.nlp, on_batch=ctx.on_progress).counts()
+
+
+def embed(ctx: StepContext) -> dict[str, Any]:
+    from vocmine.embed import embed_segments
+
+    backend = ctx.backend()
+    return {"new_texts": embed_segments(ctx.con, backend, on_batch=ctx.on_progress), "model": backend.name}
+
+
+def themes(ctx: StepContext) -> dict[str, Any]:
+    from vocmine.themes.assign import refresh_themes
+
+    settings = ctx.settings
+    result = refresh_themes(ctx.con, ctx.backend().name, settings.themes, settings.resolve(settings.themes.fits_dir))
+    counts: dict[str, Any] = {"emerging": len(result.emerging)}
+    if result.refit:
+        counts |= {"refit": True, "themes": result.refit.themes, "new_themes": result.refit.created}
+    if result.assigned:
+        a = result.assigned
+        counts |= {"refit": False, "new_segments": a.new_segments, "assigned": a.assigned,
+                   "unassigned": a.unassigned, "new_themes": len(a.proposed)}
+    return counts
+
+
+def tag(ctx: StepContext) -> dict[str, Any]:
+    from vocmine.journey.store import tag_segments
+    from vocmine.journey.tagging import load_tagger
+    from vocmine.journey.taxonomy import load_taxonomy
+
+    settings = ctx.settings
+    if "tagger" not in ctx.models:
+        ctx.models["tagger"] = load_tagger(load_taxonomy(settings.taxonomy_path), settings.nlp, ctx.backend(),
+                                           settings.journey)
+    result = tag_segments(ctx.con, ctx.models["tagger"], on_batch=ctx.on_progress)
+    return {"segments": result.segments, "taxonomy_version": result.taxonomy_version, "stale": result.stale}
+
+
+def views(ctx: StepContext) -> dict[str, Any]:
+    from vocmine.analytics import refresh_analysis
+
+    s = ctx.settings
+    result = refresh_analysis(ctx.con, outcomes=s.outcomes, priorities=s.priorities, lost_customers=s.lost_customers,
+                              assumptions=s.assumptions, teams=s.teams,
+                              backend=ctx.backend() if s.assumptions.priorities else None)
+    return {"outcomes": result.outcomes, "teams": len(s.teams), "assumptions_matched": result.assumptions_matched}
+
+
+def publish(ctx: StepContext) -> dict[str, Any]:
+    from vocmine.store.publish import publish as publish_store
+
+    result = publish_store(ctx.con, ctx.settings.resolve(ctx.settings.publish_dir))
+    return {"database": str(result.database), "tables": len(result.tables), "views": len(result.views)}
+
+
+def reports(ctx: StepContext) -> dict[str, Any]:
+    from vocmine.report.data import team_report
+    from vocmine.report.write import write_report
+
+    s = ctx.settings
+    if not (s.pipeline.reports and s.teams):
+        return {"reports": 0}
+    out = s.resolve(s.reports_dir)
+    written = []
+    for name, team in sorted(s.teams.items()):
+        report = team_report(ctx.con, name, team, period=s.pipeline.report_period)
+        written += write_report(report, out, s.pipeline.report_formats)
+    return {"reports": len(s.teams), "files": len(written), "folder": str(out)}
+
+
+STEPS: dict[str, Callable[[StepContext], dict[str, Any]]] = {
+    "ingest": ingest, "enrich": enrich, "embed": embed, "themes": themes, "tag": tag,
+    "views": views, "publish": publish, "reports": reports,
+}
