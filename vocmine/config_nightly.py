@@ -20,7 +20,7 @@ class PipelineConfig(Strict):
 
 
 class ScheduleConfig(Strict):
-    """The `[schedule]` table: when `vocmine serve` runs the nightly flow."""
+    """The `[schedule]` table: when `python flows/nightly.py serve` runs the nightly flow."""
 
     cron: str = Field("0 2 * * *", description="cron expression (minute hour day month weekday)")
     timezone: str = Field("UTC", description="IANA time zone the cron expression is read in")

@@ -132,18 +132,22 @@ def _run_step(ctx: StepContext, run_id: str, position: int, name: str, emit: Eve
     emit(name, "start", None)
     ctx.on_progress = lambda done, total: emit(name, "progress", (done, total))
     started = time.perf_counter()
+    interrupted = None
     try:
         counts = STEPS[name](ctx)
         status, error = "succeeded", None
     except StepFailed as exc:
         counts, status, error = {}, "failed", str(exc)
-    except Exception as exc:  # noqa: BLE001  (any failure is recorded with its step, then reported)
+    except BaseException as exc:  # noqa: BLE001  (recorded with its step; Ctrl-C and timeouts then go on up)
         counts, status = {}, "failed"
         error = f"{type(exc).__name__}: {exc} [{traceback.extract_tb(exc.__traceback__)[-1].name}]"
+        interrupted = None if isinstance(exc, Exception) else exc
     seconds = time.perf_counter() - started
     con.execute("UPDATE pipeline_steps SET status = ?, finished_at = now()::TIMESTAMP, seconds = ?, counts = ?, "
                 "error = ? WHERE run_id = ? AND step = ? AND status = 'running'",
                 [status, seconds, json.dumps(counts, default=str), error, run_id, name])
+    if interrupted is not None:
+        raise interrupted
     emit(name, "done" if status == "succeeded" else "failed", counts if error is None else error)
     return StepResult(name, status, seconds, counts, error)
 

@@ -23,6 +23,7 @@ import duckdb
 from vocmine.config import KPI_METRICS, Kpi, TeamConfig
 from vocmine.report.verbatims import pick_verbatims
 from vocmine.store.sqlfiles import fetch_sql
+from vocmine.store.tx import as_dicts
 
 PeriodKind = Literal["week", "month"]
 HISTORY = 8            # periods shown in sparklines and trend charts
@@ -146,9 +147,7 @@ def team_report(
 
 
 def _rows(con: duckdb.DuckDBPyConnection, query: str, params: list[Any]) -> list[dict[str, Any]]:
-    cursor = con.execute(query, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return as_dicts(con.execute(query, params))
 
 
 def _default_kpis(con: duckdb.DuckDBPyConnection) -> list[Kpi]:

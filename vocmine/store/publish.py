@@ -17,6 +17,7 @@ Example::
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,9 +61,26 @@ def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = Tru
     finally:
         con.execute("DETACH publication")   # checkpoints: the file stands alone, no WAL
     if target.exists():
-        target.replace(folder / PREVIOUS)
+        _keep_previous(target, folder / PREVIOUS)
     partial.replace(target)
     return Publication(target, folder / PARQUET, tables, views)
+
+
+def _keep_previous(target: Path, previous: Path) -> None:
+    """Make the published file the previous copy while its own name still points at it.
+
+    Renaming it away first would leave a moment with no ``vocmine.duckdb`` at all, and an
+    analyst connecting then gets "database does not exist". A hard link keeps both names on
+    the old file until the new one is renamed over ``target``.
+    """
+    link = previous.with_name(previous.name + ".partial")
+    link.unlink(missing_ok=True)
+    try:
+        os.link(target, link)
+    except OSError:  # a file system without hard links: rename, with the brief gap
+        target.replace(previous)
+        return
+    link.replace(previous)
 
 
 def _relations(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:

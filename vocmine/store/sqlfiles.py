@@ -14,6 +14,8 @@ from typing import Any
 
 import duckdb
 
+from vocmine.store.tx import as_dicts
+
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -44,6 +46,4 @@ def fetch_sql(
     """The rows of a one-query ``.sql`` file, as dicts."""
     (statement,) = read_sql(package, name)
     params = params or {}
-    cursor = con.execute(statement, {p: params[p] for p in set(_PARAM.findall(statement))})
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return as_dicts(con.execute(statement, {p: params[p] for p in set(_PARAM.findall(statement))}))

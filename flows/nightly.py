@@ -1,0 +1,267 @@
+"""The nightly run: every pipeline step as a Prefect task, retried, timed out and logged.
+
+    python flows/nightly.py run [--config vocmine.toml]
+    python flows/nightly.py serve [--config vocmine.toml] [--cron "0 2 * * *"] [--timezone Europe/London]
+
+``run`` runs the flow once (on a temporary local Prefect server unless ``PREFECT_API_URL`` is
+set). ``serve`` registers the ``nightly/nightly`` deployment on the ``[schedule]`` of the config
+and runs it on time; schedules need a real server (``prefect server start``, then
+``PREFECT_API_URL=http://127.0.0.1:4200/api``). Both exit non-zero when the run fails.
+
+The flow does what ``vocmine run`` does, one task per step: ``begin`` opens or resumes the
+pipeline run in the database's run log, each step task calls ``run_step`` (so an interrupted
+run resumes at the step it stopped in, exactly as ``vocmine run`` would), and ``end`` closes
+the run log and sends the notifications, even when a step failed.
+
+Two runs never overlap:
+
+1. the served deployment allows one run at a time (``concurrency_limit=1``, collision
+   strategy ``CANCEL_NEW``): a night's run that finds the last one still going is cancelled,
+   not queued (steps are incremental, the next night catches up); the serving process also
+   runs one flow at a time (``limit=1``);
+2. the flow keeps the working database open from start to end, and DuckDB lets one process
+   write it: a run started any other way (ad hoc, ``vocmine run``) while another is going
+   fails at once with PipelineBusy instead of waiting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from prefect import Task, flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+
+from vocmine.config import ScheduleConfig, Settings, load_settings
+from vocmine.pipeline import (
+    STEPS,
+    PipelineBusy,
+    PipelineResult,
+    StepContext,
+    StepResult,
+    begin_run,
+    end_run,
+    open_store,
+    run_step,
+)
+
+DEPLOYMENT = "nightly"
+MINUTE, HOUR = 60, 3600
+# Steps that read or write files (inboxes, the published copy, reports) fail for passing
+# reasons (a file still being copied, a full disk), so they are retried after a pause.
+# Compute steps fail the same way twice; the next night's run resumes at them.
+IO_STEPS = ("ingest", "publish", "reports")
+IO_RETRIES = 2
+IO_RETRY_DELAYS = [10, 60]  # seconds before the first and the second retry
+# Generous: a step that runs longer is stuck, not slow (the demo's 10k feedback take minutes).
+TIMEOUT_SECONDS = {
+    "ingest": 30 * MINUTE, "enrich": 3 * HOUR, "embed": 3 * HOUR, "themes": 3 * HOUR, "tag": 1 * HOUR,
+    "views": 30 * MINUTE, "publish": 30 * MINUTE, "reports": 30 * MINUTE,
+}
+BOOKKEEPING_TIMEOUT = 5 * MINUTE  # begin and end: a few statements on the run log
+
+
+class StepFailedError(RuntimeError):
+    """A step recorded a failure; ``.result`` is its StepResult (for the run log's summary)."""
+
+
+def _settings(config: str | None) -> Settings:
+    return load_settings(Path(config) if config else None)
+
+
+@contextmanager
+def _context(config: str | None) -> Iterator[StepContext]:
+    """The working database and the settings, for one task (connections never outlive it)."""
+    settings = _settings(config)
+    con = open_store(settings)
+    try:
+        yield StepContext(con, settings)
+    finally:
+        con.close()
+
+
+@contextmanager
+def _hold_database(config: str | None) -> Iterator[None]:
+    """Keep the working database open for the whole flow run, so that no other process can
+    write it between two steps (DuckDB: one writing process); the tasks' own connections, in
+    this process, share it. A run that finds it taken stops at once with PipelineBusy."""
+    con = open_store(_settings(config))
+    try:
+        yield
+    finally:
+        con.close()
+
+
+def _begin(config: str | None) -> PipelineResult:
+    with _context(config) as ctx:
+        return begin_run(ctx.con)
+
+
+def _run_step(config: str | None, result: PipelineResult, name: str) -> StepResult:
+    with _context(config) as ctx:
+        return run_step(ctx, result, name)
+
+
+def _end(config: str | None, result: PipelineResult) -> None:
+    with _context(config) as ctx:
+        end_run(ctx, result)
+
+
+@task(name="begin", cache_policy=NO_CACHE, persist_result=False, timeout_seconds=BOOKKEEPING_TIMEOUT)
+def begin(config: str | None) -> PipelineResult:
+    """Start a pipeline run, or resume the last one if it did not finish."""
+    run = _begin(config)
+    logger = get_run_logger()
+    if run.resumed:
+        logger.info("resuming run %s; done before: %s", run.run_id, ", ".join(sorted(run.done_before)) or "nothing")
+    else:
+        logger.info("started run %s", run.run_id)
+    return run
+
+
+def _step(config: str | None, name: str, run: PipelineResult, earlier: list[StepResult]) -> StepResult:
+    """Run step ``name`` of ``run``; ``earlier``: what this flow run's steps before it returned."""
+    # the same PipelineResult run_step would see in `vocmine run`, so it skips the same steps
+    result = PipelineResult(run.run_id, run.resumed, steps=list(earlier), done_before=set(run.done_before))
+    step = _run_step(config, result, name)
+    logger = get_run_logger()
+    if step.status == "failed":
+        exc = StepFailedError(f"step {name} failed: {step.error}")
+        exc.result = step  # set after construction: exceptions pickle their __dict__, not extra arguments
+        raise exc
+    if step.status == "skipped":
+        logger.info("%s: finished by the interrupted run, skipped", name)
+    else:
+        logger.info("%s: %s (%.1f s)", name, step.counts, step.seconds)
+    return step
+
+
+def _step_task(name: str) -> Task:
+    io = name in IO_STEPS
+    return task(
+        _step, name=name, task_run_name=name, cache_policy=NO_CACHE, persist_result=False,
+        retries=IO_RETRIES if io else 0, retry_delay_seconds=IO_RETRY_DELAYS if io else 0,
+        timeout_seconds=TIMEOUT_SECONDS[name],
+    )
+
+
+STEP_TASKS: dict[str, Task] = {name: _step_task(name) for name in STEPS}
+
+
+@task(name="end", cache_policy=NO_CACHE, persist_result=False, timeout_seconds=BOOKKEEPING_TIMEOUT)
+def end(config: str | None, run: PipelineResult, steps: list[StepResult]) -> str:
+    """Close the run in the log (status, counts, versions) and send the notifications."""
+    result = PipelineResult(run.run_id, run.resumed, steps=list(steps), done_before=set(run.done_before))
+    _end(config, result)
+    logger = get_run_logger()
+    for problem in result.notify_errors:
+        logger.warning("notification failed: %s", problem)
+    status = "succeeded" if result.ok else "failed"
+    (logger.info if result.ok else logger.error)("run %s %s%s", run.run_id, status,
+                                                 f" in {result.error}" if result.error else "")
+    return status
+
+
+def _failed(name: str, exc: BaseException) -> StepResult:
+    """The StepResult of a task that failed: its own, or one saying why Prefect stopped it."""
+    result = getattr(exc, "result", None)
+    if isinstance(result, StepResult):
+        return result
+    return StepResult(name, "failed", error=f"{type(exc).__name__}: {exc}")
+
+
+@flow(name="nightly", persist_result=False)
+def nightly(config: str | None = None) -> dict[str, Any]:
+    """Run every pipeline step on the project configured in ``config`` (a vocmine.toml path)."""
+    try:
+        with _hold_database(config):
+            return _steps(config)
+    except PipelineBusy as exc:
+        get_run_logger().error("another run is writing the database; this run stops rather than wait: %s", exc)
+        raise
+
+
+def _steps(config: str | None) -> dict[str, Any]:
+    """begin, every step until one fails, then end: the run log is closed whatever happened."""
+    run = begin(config)
+    steps: list[StepResult] = []
+    failure: BaseException | None = None
+    for name, step_task in STEP_TASKS.items():
+        try:
+            state = step_task(config, name, run, list(steps), return_state=True)
+        except BaseException as exc:  # interrupted (cancelled, terminated): closed as failed, resumed next time
+            steps.append(_failed(name, exc))
+            end(config, run, steps)
+            raise
+        outcome = state.result(raise_on_failure=False)
+        if not state.is_completed():  # failed after its retries, timed out, crashed
+            failure = outcome if isinstance(outcome, BaseException) else RuntimeError(f"{name}: {state.message}")
+            steps.append(_failed(name, failure))
+            break
+        steps.append(outcome)
+    end(config, run, steps)
+    if failure is not None:
+        raise failure
+    return {"run_id": run.run_id, "resumed": run.resumed, "steps": {s.step: s.status for s in steps}}
+
+
+def serve(config: Path | None, cron: str | None, timezone: str | None) -> int:
+    """Register the nightly deployment on the configured schedule and run it on time."""
+    from prefect.schedules import Cron
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        print("PREFECT_API_URL is not set: schedules need a running Prefect server. Start one with\n"
+              "  prefect server start --host 127.0.0.1\n"
+              "then set PREFECT_API_URL=http://127.0.0.1:4200/api", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings(config)
+        schedule = ScheduleConfig(cron=cron or settings.schedule.cron,
+                                  timezone=timezone or settings.schedule.timezone)
+    except (OSError, ValueError) as exc:  # no config file, a bad cron or time zone
+        print(f"cannot serve the nightly flow: {exc}", file=sys.stderr)
+        return 2
+    nightly.serve(
+        name=DEPLOYMENT,
+        schedule=Cron(schedule.cron, timezone=schedule.timezone),
+        parameters={"config": str(settings.config_file) if settings.config_file else None},
+        global_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
+        limit=1,
+    )
+    return 0
+
+
+def run_once(config: Path | None) -> int:
+    """Run the flow now; 0 when it succeeded, 75 when another run holds the database, else 1."""
+    state = nightly(str(config.resolve()) if config else None, return_state=True)
+    if state.is_completed():
+        print(state.result())
+        return 0
+    exc = state.result(raise_on_failure=False)
+    print(f"the nightly run failed: {exc}", file=sys.stderr)
+    return 75 if isinstance(exc, PipelineBusy) else 1  # 75, EX_TEMPFAIL: try again later, as `vocmine run`
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    once = commands.add_parser("run", help="run the nightly flow once, now")
+    scheduled = commands.add_parser("serve", help="serve the nightly deployment on its schedule (needs a server)")
+    for sub in (once, scheduled):
+        sub.add_argument("--config", type=Path, default=None, help="vocmine.toml (default: VOCMINE_CONFIG or ./)")
+    scheduled.add_argument("--cron", default=None, help="cron expression; default: [schedule] cron of the config")
+    scheduled.add_argument("--timezone", default=None, help="IANA zone; default: [schedule] timezone of the config")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run_once(args.config)
+    return serve(args.config, args.cron, args.timezone)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
