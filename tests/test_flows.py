@@ -9,7 +9,8 @@ from conftest import ROOT
 
 
 def test_flows_library_never_imports_prefect():
-    code = ("import sys, vocmine.cli, vocmine.ingest, vocmine.store, vocmine.config; "
+    code = ("import sys, vocmine.cli, vocmine.ingest, vocmine.store, vocmine.config, vocmine.pipeline, "
+            "vocmine.pipeline.steps, vocmine.analytics, vocmine.report.write, vocmine.report.data; "
             "sys.exit(1 if any(m == 'prefect' or m.startswith('prefect.') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 

@@ -36,12 +36,17 @@ def settings_for(config: Path | None, db: Path | None) -> Settings:
         raise typer.Exit(2) from exc
 
 
+def progress_bars(*, disable: bool = False) -> Progress:
+    """Transient progress bars on stderr, the same in every command."""
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    return Progress(*columns, console=err, transient=True, disable=disable)
+
+
 @contextmanager
 def progress(description: str) -> Iterator[Callable[[int, int], None]]:
     """A transient progress bar on stderr; yields the ``on_batch(done, total)`` callback."""
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
+    with progress_bars() as bar:
         task = bar.add_task(description, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vocmine.cli_common import ConfigOption, DbOption, console, err, settings_for
+from vocmine.cli_common import ConfigOption, DbOption, console, err, progress_bars, settings_for
 
 
 def _brief(counts: dict[str, Any]) -> str:
@@ -31,22 +31,30 @@ def run(
     from vocmine.pipeline import PipelineBusy, run_pipeline
 
     settings = settings_for(config, db)
+    bars = progress_bars(disable=verbose)
+    tasks: dict[str, Any] = {}
 
     def on_event(step: str, event: str, detail: Any) -> None:
         if event == "start":
             console.print(f"[bold]{step}[/bold] ...")
+            tasks[step] = bars.add_task(step, total=None)
         elif event == "skip":
             console.print(f"[dim]{step}: done in the interrupted run, skipped[/dim]")
-        elif event == "progress" and verbose:
-            console.print(f"{step}: {detail[0]:,} of {detail[1]:,}")
-        elif event == "done":
-            console.print(f"{step}: {_brief(detail)}")
-        elif event == "failed":
-            err.print(f"[red]{step} failed:[/red] {detail}")
+        elif event == "progress":
+            bars.update(tasks[step], completed=detail[0], total=detail[1])
+            if verbose:
+                console.print(f"{step}: {detail[0]:,} of {detail[1]:,}")
+        elif event in ("done", "failed"):
+            bars.remove_task(tasks.pop(step))
+            if event == "done":
+                console.print(f"{step}: {_brief(detail)}")
+            else:
+                err.print(f"[red]{step} failed:[/red] {detail}")
         sys.stdout.flush()
 
     try:
-        result = run_pipeline(settings, on_event=on_event, resume=not fresh)
+        with bars:
+            result = run_pipeline(settings, on_event=on_event, resume=not fresh)
     except PipelineBusy as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(75) from exc  # EX_TEMPFAIL: try again later
