@@ -124,15 +124,16 @@ def team_report(
                             "WHERE tt.team = ? ORDER BY p.priority_rank", [name])
     emerging = _rows(con, "SELECT e.* FROM emerging_themes e JOIN team_themes tt USING (theme_id) "
                           "WHERE tt.team = ? ORDER BY e.z_score DESC NULLS LAST", [name])
-    quoted = [r["theme_id"] for r in priorities[:VERBATIM_THEMES]]
-    trend_rows = fetch_sql(con, "vocmine.report", "trends.sql",
-                           params | {"theme_ids": [r["theme_id"] for r in priorities[:TREND_THEMES]]})
+    focus = _focus_themes(con, priorities, params)
+    quoted = focus[:VERBATIM_THEMES]
+    trend_rows = fetch_sql(con, "vocmine.report", "trends.sql", params | {"theme_ids": focus[:TREND_THEMES]})
     periods = sorted({r["period_start"] for r in trend_rows})
     trends: dict[str, list[float]] = {}
     for r in trend_rows:
         trends.setdefault(r["label"], []).append(r["volume"])
     quotes = pick_verbatims(fetch_sql(con, "vocmine.report", "verbatims.sql", params | {"theme_ids": quoted}))
-    labels = {r["theme_id"]: r["label"] for r in priorities}
+    labels = dict(con.execute("SELECT theme_id, label FROM themes WHERE list_contains(?, theme_id)",
+                              [quoted]).fetchall())
     return TeamReport(
         team=name, period=p, generated_at=datetime.now().replace(microsecond=0),
         kpis=_kpis(con, team.kpis or _default_kpis(con), params),
@@ -144,6 +145,15 @@ def team_report(
         trend_periods=periods, trends=trends,
         verbatims={labels[tid]: quotes[tid] for tid in quoted if quotes.get(tid)},
     )
+
+
+def _focus_themes(con: duckdb.DuckDBPyConnection, priorities: list[dict[str, Any]], params: dict[str, Any]) -> list:
+    """Themes to chart and quote: the team's priorities, then its largest themes of the period
+    (a team whose themes are not among the company's top priorities still gets a full report)."""
+    largest = con.execute("SELECT theme_id FROM team_theme_periods WHERE team = ? AND period = ? AND period_start = ? "
+                          "AND theme_id IS NOT NULL ORDER BY volume DESC, theme_id",
+                          [params["team"], params["period"], params["start"]]).fetchall()
+    return list(dict.fromkeys([r["theme_id"] for r in priorities] + [r[0] for r in largest]))
 
 
 def _rows(con: duckdb.DuckDBPyConnection, query: str, params: list[Any]) -> list[dict[str, Any]]:
