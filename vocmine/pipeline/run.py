@@ -94,6 +94,11 @@ def open_store(settings: Settings) -> duckdb.DuckDBPyConnection:
 
 def begin_run(con: duckdb.DuckDBPyConnection, *, resume: bool = True) -> PipelineResult:
     """Resume the last pipeline run if it did not finish (killed, or a step failed), else start one."""
+    # one process writes the database: whatever says it is running now was killed
+    con.execute("UPDATE pipeline_steps SET status = 'failed', finished_at = now()::TIMESTAMP, error = 'interrupted' "
+                "WHERE status = 'running'")
+    con.execute("UPDATE runs SET status = 'failed', finished_at = now()::TIMESTAMP, error = 'interrupted' "
+                "WHERE status = 'running' AND kind <> 'pipeline'")
     last = con.execute("SELECT run_id, status FROM runs WHERE kind = 'pipeline' "
                        "ORDER BY started_at DESC LIMIT 1").fetchone()
     if resume and last and last[1] in ("running", "failed"):

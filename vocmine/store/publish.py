@@ -50,6 +50,7 @@ def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = Tru
     folder.mkdir(parents=True, exist_ok=True)
     target, partial = folder / DATABASE, folder / (DATABASE + ".partial")
     partial.unlink(missing_ok=True)
+    partial.with_name(partial.name + ".wal").unlink(missing_ok=True)  # left by a publication that was killed
     tables, views = _relations(con)
     con.execute("ATTACH ? AS publication", [str(partial)])
     try:
