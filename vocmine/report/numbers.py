@@ -54,5 +54,8 @@ def fmt_percent(v: float | None, decimals: int = 0) -> str:
 
 
 def period_label(report: TeamReport) -> str:
-    return f"{report.period.kind} of {report.period.previous_start:%d %b} to {report.period.kind} of " \
-           f"{report.period.start:%d %b %Y}"
+    """'September 2026 to October 2026', or 'week of 09 Nov to week of 16 Nov 2026'."""
+    p = report.period
+    if p.kind == "month":
+        return f"{p.previous_start:%B %Y} to {p.start:%B %Y}"
+    return f"week of {p.previous_start:%d %b} to week of {p.start:%d %b %Y}"
