@@ -40,11 +40,12 @@ from vocmine.config_analyst import (
     default_outcomes,
 )
 from vocmine.config_base import Strict as _Strict
-from vocmine.config_nightly import NotifyConfig, PipelineConfig, ScheduleConfig
+from vocmine.config_nightly import NotifyConfig, PipelineConfig, ScaleConfig, ScheduleConfig
 
 # sections defined beside this module, importable from here as before
 __all__ = ["KPI_METRICS", "AssumptionsConfig", "Kpi", "LostCustomersConfig", "NotifyConfig", "Outcome",
-           "PipelineConfig", "PrioritiesConfig", "ScheduleConfig", "Settings", "TeamConfig", "load_settings"]
+           "PipelineConfig", "PrioritiesConfig", "ScaleConfig", "ScheduleConfig", "Settings", "TeamConfig",
+           "load_settings"]
 
 FEEDBACK_KINDS = ("call_note", "review", "complaint", "survey", "social")
 FeedbackKind = Literal["call_note", "review", "complaint", "survey", "social"]
@@ -232,6 +233,7 @@ class Settings(BaseSettings):
     pipeline: PipelineConfig = Field(default_factory=PipelineConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
+    scale: ScaleConfig = Field(default_factory=ScaleConfig)
 
     @classmethod
     def settings_customise_sources(

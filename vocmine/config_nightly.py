@@ -50,3 +50,19 @@ class NotifyConfig(Strict):
     webhook: str | None = Field(None, description="URL that receives a JSON POST with the run summary")
     command: str | None = Field(None, description="shell command; VOCMINE_RUN_* environment variables describe the run")
     on: list[Literal["failure", "success"]] = Field(default_factory=lambda: ["failure"])
+
+
+class ScaleConfig(Strict):
+    """The `[scale]` table: where the nightly flow computes its heavy steps.
+
+    ``local``: in the flow's own process. ``dask``: enrichment, embedding and theme assignment
+    run as Prefect tasks on a Dask cluster (``pip install prefect-dask``), in batches; the
+    flow's process stays the only one writing the database. See docs/scaling.md."""
+
+    engine: Literal["local", "dask"] = "local"
+    address: str | None = Field(
+        None, description="scheduler of a running Dask cluster, e.g. tcp://10.0.0.5:8786; "
+        "none: the flow starts a local cluster for the run")
+    workers: int = Field(2, ge=1, description="worker processes of the local cluster (when no address)")
+    in_flight: int = Field(0, ge=0, description="batches sent ahead of the one being stored (0: twice the "
+                           "cluster's worker threads)")

@@ -13,7 +13,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from vocmine.embed.backends import EmbeddingBackend
+from vocmine.config import EmbeddingConfig
+from vocmine.embed.backends import EmbeddingBackend, load_backend
+from vocmine.parallel import IN_PROCESS, BatchRunner, worker_model
 from vocmine.store.runs import finish_run, start_run
 
 BATCH = 2048
@@ -21,37 +23,51 @@ BATCH = 2048
 
 def embed_segments(
     con: duckdb.DuckDBPyConnection,
-    backend: EmbeddingBackend,
+    backend: EmbeddingBackend | str,
     *,
     on_batch: Callable[[int, int], None] | None = None,
+    runner: BatchRunner = IN_PROCESS,
+    encode: Callable[[list[str]], np.ndarray] | None = None,
 ) -> int:
-    """Embed every segment text not cached for this backend; returns how many were new."""
+    """Embed every segment text not cached for this backend; returns how many were new.
+
+    ``backend`` is a loaded backend, or only its cache key when ``encode`` (e.g.
+    ``partial(encode_batch, config)`` for a remote ``runner``) does the encoding elsewhere."""
+    model = backend if isinstance(backend, str) else backend.name
+    encode = encode or backend.encode  # type: ignore[union-attr]
     run_id = start_run(con, "embed")
     missing = con.execute("""
         SELECT DISTINCT md5(s.text) AS text_hash, s.text
         FROM segments s
         WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model = $model AND e.text_hash = md5(s.text))
         ORDER BY text_hash
-    """, {"model": backend.name}).fetchall()
+    """, {"model": model}).fetchall()
+    batches = [missing[start:start + BATCH] for start in range(0, len(missing), BATCH)]
     done = 0
     try:
-        for start in range(0, len(missing), BATCH):
-            batch = missing[start:start + BATCH]
-            vectors = backend.encode([text for _, text in batch])
+        vectors_per_batch = runner.map(encode, ([text for _, text in batch] for batch in batches))
+        for batch, vectors in zip(batches, vectors_per_batch, strict=True):
             rows = pa.table({  # noqa: F841 - read by name below
                 "text_hash": [h for h, _ in batch],
                 "vector": pa.array(list(vectors), type=pa.list_(pa.float32())),
             })
             con.execute("INSERT INTO embeddings SELECT $model, text_hash, vector, $run_id FROM rows",
-                        {"model": backend.name, "run_id": run_id})
+                        {"model": model, "run_id": run_id})
             done += len(batch)
             if on_batch:
                 on_batch(done, len(missing))
     except BaseException as exc:
-        finish_run(con, run_id, counts={"model": backend.name, "embedded": done}, error=repr(exc))
+        finish_run(con, run_id, counts={"model": model, "embedded": done}, error=repr(exc))
         raise
-    finish_run(con, run_id, counts={"model": backend.name, "embedded": done})
+    finish_run(con, run_id, counts={"model": model, "embedded": done})
     return done
+
+
+def encode_batch(config: EmbeddingConfig, texts: list[str]) -> np.ndarray:
+    """One batch on a worker: the configured model is loaded once per worker process."""
+    backend = worker_model(("embedding", config.backend, config.threads),
+                           lambda: load_backend(config.backend, threads=config.threads))
+    return backend.encode(texts)
 
 
 def segment_embeddings(

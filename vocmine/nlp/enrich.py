@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 import duckdb
 import pyarrow as pa
@@ -23,6 +24,7 @@ from vocmine.nlp.language import identify_languages
 from vocmine.nlp.pipeline import build_pipeline, pipeline_version
 from vocmine.nlp.segments import EnrichedFeedback, enrich_doc
 from vocmine.nlp.sentiment import method_for, score_segments
+from vocmine.parallel import IN_PROCESS, BatchRunner, worker_model
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.sqlfiles import run_sql
 from vocmine.store.tx import registered, transaction
@@ -67,28 +69,39 @@ def enrich(
     rebuild: bool = False,
     pipelines: Pipelines | None = None,
     on_batch: Callable[[int, int], None] | None = None,
+    runner: BatchRunner = IN_PROCESS,
 ) -> EnrichResult:
-    """Enrich pending feedback; ``on_batch(done, total)`` reports progress."""
+    """Enrich pending feedback; ``on_batch(done, total)`` reports progress. With a remote
+    ``runner`` the spaCy work of each batch runs on its workers; the batches are stored here."""
     started = time.perf_counter()
     version = pipeline_version(config)
-    pipelines = pipelines or Pipelines(config)
     result = EnrichResult(run_id=start_run(con, "enrich"), pipeline_version=version)
     params = {"version": version, "rebuild": rebuild}
-    total = con.execute(_PENDING_COUNT, params).fetchone()[0]
+    pending = [r[0] for r in con.execute(_PENDING_IDS, params).fetchall()]
+    loaded: deque[list[tuple]] = deque()  # batches handed to the runner, oldest first
+
+    def batches() -> Iterator[list[tuple]]:
+        for start in range(0, len(pending), config.batch_size):
+            rows = con.execute(_PENDING + _IN_BATCH + _ORDER,
+                               {**params, "ids": pending[start:start + config.batch_size]}).fetchall()
+            loaded.append(rows)
+            yield rows
+
+    if runner.remote:
+        process = partial(enrich_batch, config)
+    else:
+        pipelines = pipelines or Pipelines(config)
+        process = partial(_process, config=config, pipelines=pipelines)
     try:
-        while True:
-            rows = con.execute(_PENDING + " LIMIT $limit", {**params, "limit": config.batch_size}).fetchall()
-            if not rows:
-                break
-            enriched = _process(rows, config, pipelines)
-            _store(con, enriched, rows, version, result.run_id, config.keep_raw_text)
+        for enriched in runner.map(process, batches()):
+            _store(con, enriched, loaded.popleft(), version, result.run_id, config.keep_raw_text)
             result.feedback += len(enriched)
             result.segments += sum(len(e.segments) for e in enriched)
             result.languages.update(e.language for e in enriched)
             for e in enriched:
                 result.redacted.update(e.pii_counts)
             if on_batch:
-                on_batch(result.feedback, total)
+                on_batch(result.feedback, len(pending))
     except BaseException as exc:
         finish_run(con, result.run_id, counts=result.counts(), error=f"{type(exc).__name__}: {exc}")
         raise
@@ -99,6 +112,13 @@ def enrich(
     return result
 
 
+def enrich_batch(config: NlpConfig, rows: list[tuple]) -> list[EnrichedFeedback]:
+    """One batch on a worker: its pipelines are built once per worker process."""
+    pipelines = worker_model(("nlp", pipeline_version(config)), lambda: Pipelines(config.model_copy(
+        update={"n_process": 1})))  # the cluster is the parallelism; no process pools inside a worker
+    return _process(rows, pipelines.config, pipelines)
+
+
 _PENDING_FROM = """
     FROM feedback f
     LEFT JOIN feedback_enrichment e USING (feedback_id)
@@ -107,11 +127,13 @@ _PENDING_FROM = """
       AND (e.feedback_id IS NULL OR e.content_hash <> f.content_hash
            OR ($rebuild AND e.pipeline_version <> $version))
 """
-_PENDING_COUNT = "SELECT count(*)" + _PENDING_FROM
+_PENDING_IDS = "SELECT f.feedback_id" + _PENDING_FROM + " ORDER BY f.feedback_id"
 # Raw text while it exists; the redacted text when rebuilding after the raw text is gone.
 _PENDING = ("SELECT f.feedback_id, coalesce(r.text, f.text), "
             "CASE WHEN e.language_source = 'detected' THEN NULL ELSE f.language END, f.content_hash"
-            + _PENDING_FROM + " ORDER BY f.feedback_id")
+            + _PENDING_FROM)
+_IN_BATCH = " AND f.feedback_id IN (SELECT unnest($ids))"
+_ORDER = " ORDER BY f.feedback_id"
 
 
 def _process(rows: list[tuple], config: NlpConfig, pipelines: Pipelines) -> list[EnrichedFeedback]:

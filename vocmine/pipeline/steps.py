@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import duckdb
 
 from vocmine.config import Settings
+from vocmine.parallel import IN_PROCESS, BatchRunner
 
 Progress = Callable[[int, int], None]
 
@@ -29,6 +31,7 @@ class StepContext:
     settings: Settings
     on_progress: Progress = lambda done, total: None
     models: dict[str, Any] = field(default_factory=dict)
+    runner: BatchRunner = IN_PROCESS  # where enrich, embed and theme assignment compute their batches
 
     def backend(self):
         if "backend" not in self.models:
@@ -64,21 +67,29 @@ def ingest(ctx: StepContext) -> dict[str, Any]:
 def enrich(ctx: StepContext) -> dict[str, Any]:
     from vocmine.nlp.enrich import enrich as enrich_feedback
 
-    return enrich_feedback(ctx.con, ctx.settings.nlp, on_batch=ctx.on_progress).counts()
+    return enrich_feedback(ctx.con, ctx.settings.nlp, on_batch=ctx.on_progress, runner=ctx.runner).counts()
 
 
 def embed(ctx: StepContext) -> dict[str, Any]:
     from vocmine.embed import embed_segments
+    from vocmine.embed.backends import backend_key
+    from vocmine.embed.cache import encode_batch
 
-    backend = ctx.backend()
-    return {"new_texts": embed_segments(ctx.con, backend, on_batch=ctx.on_progress), "model": backend.name}
+    if ctx.runner.remote:  # the workers load the model; this process only stores the vectors
+        backend, encode = backend_key(ctx.settings.embedding.backend), partial(encode_batch, ctx.settings.embedding)
+    else:
+        backend, encode = ctx.backend(), None
+    new = embed_segments(ctx.con, backend, on_batch=ctx.on_progress, runner=ctx.runner, encode=encode)
+    return {"new_texts": new, "model": backend_key(ctx.settings.embedding.backend)}
 
 
 def themes(ctx: StepContext) -> dict[str, Any]:
+    from vocmine.embed.backends import backend_key
     from vocmine.themes.assign import refresh_themes
 
     settings = ctx.settings
-    result = refresh_themes(ctx.con, ctx.backend().name, settings.themes, settings.resolve(settings.themes.fits_dir))
+    result = refresh_themes(ctx.con, backend_key(settings.embedding.backend), settings.themes,
+                            settings.resolve(settings.themes.fits_dir), runner=ctx.runner)
     counts: dict[str, Any] = {"emerging": len(result.emerging)}
     if result.refit:
         counts |= {"refit": True, "themes": result.refit.themes, "new_themes": result.refit.created}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -25,6 +26,7 @@ from sklearn.cluster import AgglomerativeClustering
 from vocmine.config import ThemesConfig
 from vocmine.embed.backends import normalise_rows
 from vocmine.embed.cache import segment_embeddings
+from vocmine.parallel import IN_PROCESS, BatchRunner
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.sqlfiles import run_sql
 from vocmine.store.tx import registered, transaction
@@ -33,7 +35,8 @@ from vocmine.themes.emerging import flag_emerging
 from vocmine.themes.registry import RefitResult, assign_floor, current_fit, refit_themes, theme_documents
 
 POOL_LIMIT = 5_000  # newest unassigned segments clustered for proposals (average link is O(n^2))
-BACKGROUND = 5_000  # assigned segments the proposals' keywords are contrasted with
+BACKGROUND = 5_000
+PLACE_BATCH = 20_000  # new segments per similarity batch (20k x 100 anchors: 8 MB)  # assigned segments the proposals' keywords are contrasted with
 
 
 @dataclass
@@ -55,7 +58,7 @@ class RefreshResult:
 
 def refresh_themes(
     con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, fits_dir: Path | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, runner: BatchRunner = IN_PROCESS,
 ) -> RefreshResult:
     """The nightly theme step: refit when due, else assign and propose; then flag emerging themes."""
     result = RefreshResult()
@@ -63,7 +66,7 @@ def refresh_themes(
         result.refit = refit_themes(con, model, config, fits_dir)
         run_id = result.refit.run_id
     else:
-        result.assigned = assign_new_segments(con, model, config)
+        result.assigned = assign_new_segments(con, model, config, runner)
         run_id = result.assigned.run_id
     result.emerging = flag_emerging(con, model, config, run_id)
     return result
@@ -79,8 +82,10 @@ def refit_due(con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, 
     return fit["saved_at"] <= now - timedelta(days=config.refit_every_days)
 
 
-def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig) -> AssignResult:
-    """Place segments that have no theme row yet; propose new themes from the unassigned pool."""
+def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig,
+                        runner: BatchRunner = IN_PROCESS) -> AssignResult:
+    """Place segments that have no theme row yet; propose new themes from the unassigned pool.
+    The similarity of new segments to the anchors is computed in batches by ``runner``."""
     anchor_rows, themes, centroids, floors = _anchors(con, model)
     if not anchor_rows:
         raise ValueError(f"no themes for {model} yet: run `vocmine themes refit` first")
@@ -89,7 +94,7 @@ def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: Them
         "SELECT segment_id FROM segments WHERE segment_id NOT IN (SELECT segment_id FROM segment_themes) "
         "ORDER BY segment_id").fetchall()]
     ids, vectors = segment_embeddings(con, model, new) if new else ([], np.zeros((0, 0), np.float32))
-    placed = _place(con, ids, vectors, themes, centroids, floors)
+    placed = _place(con, ids, vectors, themes, centroids, floors, runner)
     result.new_segments = len(ids)
     result.assigned = sum(t is not None for t, _ in placed)
     result.unassigned = len(ids) - result.assigned
@@ -125,13 +130,13 @@ def _anchors(con, model: str) -> tuple[list[int], list[int], np.ndarray, np.ndar
 
 
 def _place(con, ids: list[str], vectors: np.ndarray, themes: list[int], centroids: np.ndarray,
-           floors: np.ndarray) -> list[tuple[int | None, float]]:
+           floors: np.ndarray, runner: BatchRunner) -> list[tuple[int | None, float]]:
     """(theme or None, cosine to the nearest anchor) per segment."""
     if not ids:
         return []
-    similarity = vectors @ centroids.T
-    nearest = similarity.argmax(axis=1)
-    best = similarity[np.arange(len(ids)), nearest]
+    batches = (vectors[start:start + PLACE_BATCH] for start in range(0, len(ids), PLACE_BATCH))
+    parts = list(runner.map(partial(nearest_anchor, centroids), batches))
+    nearest, best = np.concatenate([n for n, _ in parts]), np.concatenate([s for _, s in parts])
     placed = [(themes[n] if s >= floors[n] else None, float(s)) for n, s in zip(nearest, best, strict=True)]
     known = {sid: (theme, sim) for sid, theme, sim in con.execute("""
         SELECT n.segment_id, min(st.theme_id), arg_min(st.similarity, st.theme_id)
@@ -142,6 +147,13 @@ def _place(con, ids: list[str], vectors: np.ndarray, themes: list[int], centroid
         GROUP BY n.segment_id
     """, {"ids": ids}).fetchall()}
     return [known.get(sid, place) for sid, place in zip(ids, placed, strict=True)]
+
+
+def nearest_anchor(centroids: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(index of the nearest anchor, its cosine) per row of ``vectors``: one batch, anywhere."""
+    similarity = vectors @ centroids.T
+    nearest = similarity.argmax(axis=1)
+    return nearest, similarity[np.arange(len(vectors)), nearest]
 
 
 def _propose(con, model: str, config: ThemesConfig, run_id: str) -> list[int]:
