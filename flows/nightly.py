@@ -50,6 +50,10 @@ from vocmine.pipeline import (
     run_step,
 )
 
+if __package__ in (None, ""):  # run by path (python flows/nightly.py, or Prefect's entrypoint)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from flows.scale import active_runner, scaled  # noqa: E402
+
 DEPLOYMENT = "nightly"
 MINUTE, HOUR = 60, 3600
 # Steps that read or write files (inboxes, the published copy, reports) fail for passing
@@ -80,9 +84,20 @@ def _context(config: str | None) -> Iterator[StepContext]:
     settings = _settings(config)
     con = open_store(settings)
     try:
-        yield StepContext(con, settings)
+        yield StepContext(con, settings, runner=active_runner())
     finally:
         con.close()
+
+
+@contextmanager
+def _scaled(config: str | None) -> Iterator[None]:
+    """The configured cluster, connected (or started) once for the whole run."""
+    scale = _settings(config).scale
+    with scaled(scale) as runner:
+        if runner.remote:
+            get_run_logger().info("enrich, embed and theme assignment run on Dask (%s)",
+                                  scale.address or f"a local cluster of {scale.workers} workers")
+        yield
 
 
 @contextmanager
@@ -179,7 +194,7 @@ def _failed(name: str, exc: BaseException) -> StepResult:
 def nightly(config: str | None = None) -> dict[str, Any]:
     """Run every pipeline step on the project configured in ``config`` (a vocmine.toml path)."""
     try:
-        with _hold_database(config):
+        with _hold_database(config), _scaled(config):
             return _steps(config)
     except PipelineBusy as exc:
         get_run_logger().error("another run is writing the database; this run stops rather than wait: %s", exc)

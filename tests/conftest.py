@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 from pathlib import Path
 
 import duckdb
@@ -22,6 +23,21 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # Prefect logs "stopping temporary server" at exit, after pytest has closed its capture.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+@pytest.fixture
+def nightly_module(tmp_path):
+    """flows/nightly.py, its flows run on Prefect's temporary server (imported here, not at
+    collection: Prefect reads its settings on import)."""
+    from prefect_server import local_prefect
+
+    with local_prefect(tmp_path / "prefect"):
+        sys.path.insert(0, str(ROOT))
+        try:
+            from flows import nightly
+        finally:
+            sys.path.remove(str(ROOT))
+        yield nightly
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import duckdb
 import httpx
 import pytest
 from conftest import ROOT
-from prefect_server import local_prefect, prefect_env, prefect_server, process, stop
+from prefect_server import prefect_env, prefect_server, process, stop
 
 from vocmine.pipeline import STEPS
 
@@ -62,19 +62,6 @@ def pipeline_log(db: Path) -> tuple[list[tuple], dict[str, str], int]:
     finally:
         con.close()
     return runs, steps, feedback
-
-
-@pytest.fixture
-def nightly_module(tmp_path):
-    """flows/nightly.py, its flows run on Prefect's temporary server (imported here, not at
-    collection: Prefect reads its settings on import)."""
-    with local_prefect(tmp_path / "prefect"):
-        sys.path.insert(0, str(ROOT))
-        try:
-            from flows import nightly
-        finally:
-            sys.path.remove(str(ROOT))
-        yield nightly
 
 
 def test_flows_nightly_has_one_task_per_step_in_pipeline_order(nightly_module):

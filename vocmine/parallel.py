@@ -82,6 +82,12 @@ class ExecutorBatches:
         return in_order(lambda batch: self.executor.submit(fn, batch), result, batches, self.in_flight)
 
 
+def apply(fn: Callable[[Batch], Result], batch: Batch) -> Result:
+    """One batch where a worker runs it: a task runner's unit of work (importable wherever
+    vocmine is installed, so a remote worker needs nothing else)."""
+    return fn(batch)
+
+
 _MODELS: dict[tuple, Any] = {}
 
 
@@ -92,4 +98,4 @@ def worker_model(key: tuple, load: Callable[[], Any]) -> Any:
     return _MODELS[key]
 
 
-__all__ = ["IN_PROCESS", "BatchRunner", "ExecutorBatches", "InProcess", "in_order", "worker_model"]
+__all__ = ["IN_PROCESS", "BatchRunner", "ExecutorBatches", "InProcess", "apply", "in_order", "worker_model"]

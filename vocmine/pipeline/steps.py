@@ -92,10 +92,11 @@ def themes(ctx: StepContext) -> dict[str, Any]:
                             settings.resolve(settings.themes.fits_dir), runner=ctx.runner)
     counts: dict[str, Any] = {"emerging": len(result.emerging)}
     if result.refit:
-        counts |= {"refit": True, "themes": result.refit.themes, "new_themes": result.refit.created}
+        counts |= {"refit": True, "segments": result.refit.segments, "themes": result.refit.themes,
+                   "new_themes": result.refit.created}
     if result.assigned:
         a = result.assigned
-        counts |= {"refit": False, "new_segments": a.new_segments, "assigned": a.assigned,
+        counts |= {"refit": False, "segments": a.new_segments, "new_segments": a.new_segments, "assigned": a.assigned,
                    "unassigned": a.unassigned, "new_themes": len(a.proposed)}
     return counts
 

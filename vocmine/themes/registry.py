@@ -48,6 +48,7 @@ class Event:
 @dataclass
 class RefitResult:
     run_id: str
+    segments: int = 0  # fitted
     themes: int = 0
     groups: int = 0
     kept: int = 0
@@ -73,7 +74,7 @@ def refit_themes(
     if not ids:
         raise ValueError(f"no segments embedded with {model}: run `vocmine embed` first")
     fit = discover_themes(vectors, theme_documents(con, ids, every=True), config)
-    result = RefitResult(run_id=start_run(con, "themes"), outlier_share=fit.outlier_share)
+    result = RefitResult(run_id=start_run(con, "themes"), segments=len(ids), outlier_share=fit.outlier_share)
     folder = fits_dir / result.run_id if fits_dir is not None else None
     try:
         _store_refit(con, model, config, folder, ids, vectors, fit, result)
