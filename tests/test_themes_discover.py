@@ -7,7 +7,7 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from vocmine.config import ThemesConfig
 from vocmine.embed import segment_embeddings
-from vocmine.themes.discover import _distinct, _groups, discover_themes, number_of_themes
+from vocmine.themes.discover import _distinct, _groups, discover_themes, fit_on_sample, number_of_themes
 
 
 @pytest.mark.parametrize(("n", "expected"), [(100, 20), (2_000, 32), (10_000, 71), (1_000_000, 120)])
@@ -120,3 +120,24 @@ def test_themes_refit_keeps_ids_analyst_labels_and_merges(demo_segments, tmp_pat
     assert sorted(p.name for p in (tmp_path / "fits").iterdir()) == sorted([second.run_id, third.run_id])
     assert current_fit(con, model)["run_id"] == third.run_id
     assert con.execute("SELECT count(*), sum(pruned::INT) FROM theme_fits").fetchall() == [(3, 1)]
+
+
+@pytest.mark.slow
+def test_themes_fit_on_a_sample_places_the_rest_and_still_finds_the_planted_themes(demo_segments):
+    """Past fit_sample the fit reads a seeded sample; every other segment joins its nearest theme."""
+    ids, vectors, documents, truth, _ = demo_segments
+    config = ThemesConfig(fit_sample=3000)
+    fit = fit_on_sample(vectors, documents, config)
+    again = fit_on_sample(vectors, documents, config)
+    np.testing.assert_array_equal(fit.assignments, again.assignments)
+    assert len(fit.assignments) == len(ids) > 2 * config.fit_sample
+    sample = np.sort(np.random.default_rng(config.seed).choice(len(ids), config.fit_sample, replace=False))
+    rest = np.setdiff1d(np.arange(len(ids)), sample)
+    nearest = (vectors[rest] @ fit.centroids.T).argmax(axis=1)
+    placed = fit.assignments[rest] != -1
+    np.testing.assert_array_equal(fit.assignments[rest][placed], nearest[placed])
+    assert fit.outlier_share <= 0.05
+    position = {sid: i for i, sid in enumerate(ids)}
+    known = [position[sid] for sid in truth if sid in position and position[sid] in set(rest.tolist())]
+    score = normalized_mutual_info_score([truth[ids[i]] for i in known], [int(fit.assignments[i]) for i in known])
+    assert len(known) > 200 and score > 0.6, f"NMI of the placed segments against planted themes {score:.3f}"

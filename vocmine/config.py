@@ -165,6 +165,9 @@ class ThemesConfig(_Strict):
     max_themes: int = Field(120, ge=2)
     target_themes: int | None = Field(None, description="fixed number of themes; default: from the data size")
     similarity_floor: float = Field(0.25, description="below this cosine to its theme a segment is an outlier")
+    fit_sample: int | None = Field(
+        50_000, ge=1000, description="a refit fits on at most this many segments (a seeded sample); the rest "
+        "join their nearest theme. None: fit on all")
     match_similarity: float = Field(0.8, description="a refit theme keeps a known theme's ID from this cosine on")
     fits_dir: Path = Field(Path("models/themes"), description="where theme fits are saved (safetensors)")
     refit_keep_margin: float = Field(

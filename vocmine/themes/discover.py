@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering, KMeans
@@ -87,6 +87,26 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
     keywords = [[(w, float(s)) for w, s in (model.get_topic(t) or []) if w] for t in range(k)]
     labels = [_label(words, t) for t, words in enumerate(keywords)]
     return ThemeFit(assignments, similarity, centroids, keywords, labels, _groups(centroids), model)
+
+
+def fit_on_sample(embeddings: np.ndarray, documents: list[str], config: ThemesConfig) -> ThemeFit:
+    """``discover_themes`` on at most ``config.fit_sample`` segments (a seeded random sample);
+    every other segment joins its nearest theme centroid, or is an outlier below the floor.
+
+    UMAP's cost and memory grow faster than the corpus; a sample of tens of thousands already
+    shows every theme big enough to matter, and placing the rest is one matrix product."""
+    if not config.fit_sample or len(embeddings) <= config.fit_sample:
+        return discover_themes(embeddings, documents, config)
+    sample = np.sort(np.random.default_rng(config.seed).choice(len(embeddings), config.fit_sample, replace=False))
+    fit = discover_themes(embeddings[sample], [documents[i] for i in sample], config)
+    topics, similarity = np.empty(len(embeddings), dtype=int), np.empty(len(embeddings), dtype=np.float32)
+    for start in range(0, len(embeddings), 50_000):  # 50k x 120 themes at a time
+        scores = embeddings[start:start + 50_000] @ fit.centroids.T
+        topics[start:start + 50_000] = scores.argmax(axis=1)
+        similarity[start:start + 50_000] = scores.max(axis=1)
+    assignments = np.where(similarity >= config.similarity_floor, topics, OUTLIER)
+    assignments[sample], similarity[sample] = fit.assignments, fit.similarity  # the fit's own say
+    return replace(fit, assignments=assignments, similarity=similarity)
 
 
 def describe_themes(

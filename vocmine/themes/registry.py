@@ -1,6 +1,7 @@
 """The theme registry: a refit that keeps the IDs analysts know.
 
-``refit_themes`` discovers themes on every embedded segment, pairs them one to one with the
+``refit_themes`` discovers themes on the embedded segments (a sample of them past
+``fit_sample``), pairs them one to one with the
 themes of the same embedding model (:mod:`vocmine.themes.matching`), keeps matched IDs (and
 analysts' labels), gives new IDs to new themes, retires themes nothing matched, records each
 of these in ``theme_events``, re-assigns every segment, and saves the fit.
@@ -30,7 +31,7 @@ from vocmine.embed.cache import segment_embeddings
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.sqlfiles import run_sql
 from vocmine.store.tx import registered, transaction
-from vocmine.themes.discover import OUTLIER, discover_themes
+from vocmine.themes.discover import OUTLIER, fit_on_sample
 from vocmine.themes.matching import match_themes
 from vocmine.themes.persist import save_fit
 
@@ -73,7 +74,7 @@ def refit_themes(
     ids, vectors = segment_embeddings(con, model)
     if not ids:
         raise ValueError(f"no segments embedded with {model}: run `vocmine embed` first")
-    fit = discover_themes(vectors, theme_documents(con, ids, every=True), config)
+    fit = fit_on_sample(vectors, theme_documents(con, ids, every=True), config)
     result = RefitResult(run_id=start_run(con, "themes"), segments=len(ids), outlier_share=fit.outlier_share)
     folder = fits_dir / result.run_id if fits_dir is not None else None
     try:
