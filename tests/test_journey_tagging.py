@@ -15,7 +15,7 @@ import pytest
 from vocmine.config import JourneyConfig, NlpConfig
 from vocmine.journey.rules import lemma_pipeline
 from vocmine.journey.store import tag_segments
-from vocmine.journey.tagging import decide_stage, decide_touchpoint, load_tagger
+from vocmine.journey.tagging import LazyTagger, decide_stage, decide_touchpoint, load_tagger
 from vocmine.journey.taxonomy import load_taxonomy
 from vocmine.store.checks import run_checks
 
@@ -192,3 +192,13 @@ def test_theme_journey_view_names_each_themes_dominant_stage_and_touchpoint(fres
     tag_segments(fresh_db, tagger)
     assert fresh_db.execute("SELECT dominant_stage, dominant_stage_share, dominant_touchpoint, "
                             "dominant_touchpoint_share FROM theme_journey").fetchall() == [("billing", 0.75, "phone", 0.5)]
+
+
+def test_tag_step_with_nothing_to_tag_loads_no_model(fresh_db, tagger):
+    loads = []
+    lazy = LazyTagger(tagger.taxonomy, lambda: loads.append(1) or tagger)
+    result = tag_segments(fresh_db, lazy)
+    assert result.segments == 0 and not loads
+    assert fresh_db.execute("SELECT count(*) FROM journey_stages").fetchone() == (2,)  # the taxonomy is stored
+    _segments(fresh_db, [("I was charged twice", "phone", None)])
+    assert tag_segments(fresh_db, lazy).segments == 1 and loads == [1]

@@ -31,6 +31,9 @@ def run(
     from vocmine.pipeline import PipelineBusy, run_pipeline
 
     settings = settings_for(config, db)
+    if settings.scale.engine != "local":
+        console.print(f"[dim]\\[scale] engine = {settings.scale.engine!r} is for the nightly flow "
+                      "(python flows/nightly.py run); vocmine run computes in this process[/dim]")
     bars = progress_bars(disable=verbose)
     tasks: dict[str, Any] = {}
 

@@ -48,7 +48,7 @@ def tag_segments(
     try:
         _store_taxonomy(con, tagger)
         pending = [r[0] for r in con.execute(_PENDING, {"rebuild": rebuild}).fetchall()]
-        batch_size = tagger.config.batch_size
+        batch_size = tagger.config.batch_size if pending else 1  # a lazy tagger loads nothing for no work
         for start in range(0, len(pending), batch_size):
             _tag_batch(con, tagger, pending[start:start + batch_size], result)
             if on_batch:

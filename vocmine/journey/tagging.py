@@ -9,7 +9,9 @@ rather than a guess, and every tag says how it was made and how sure it is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -50,6 +52,19 @@ class JourneyTagger:
         ]
 
 
+class LazyTagger:
+    """Stands in for a JourneyTagger and builds it (spaCy's lemmatizer, the embedding model) on
+    first use of anything but the taxonomy: a night with no new segment loads no model."""
+
+    def __init__(self, taxonomy: Taxonomy, load: Callable[[], JourneyTagger]) -> None:
+        self.taxonomy, self._load, self._tagger = taxonomy, load, None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._tagger is None:
+            self._tagger = self._load()
+        return getattr(self._tagger, name)
+
+
 def load_tagger(taxonomy: Taxonomy, nlp: NlpConfig, backend: EmbeddingBackend, config: JourneyConfig) -> JourneyTagger:
     """A tagger from configuration: the English spaCy model's lemmatizer and the embedding backend."""
     return JourneyTagger(taxonomy, RuleMatcher(taxonomy, lemma_pipeline(nlp)), backend, config)
@@ -87,4 +102,4 @@ def _by_meaning(similarity: np.ndarray, ids: list[str], floor: float, margin: fl
     return Tag(UNKNOWN, round(max(best, 0.0), 4), "none")
 
 
-__all__ = ["JourneyTagger", "Tag", "decide_stage", "decide_touchpoint", "load_tagger"]
+__all__ = ["JourneyTagger", "LazyTagger", "Tag", "decide_stage", "decide_touchpoint", "load_tagger"]

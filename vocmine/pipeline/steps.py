@@ -103,13 +103,14 @@ def themes(ctx: StepContext) -> dict[str, Any]:
 
 def tag(ctx: StepContext) -> dict[str, Any]:
     from vocmine.journey.store import tag_segments
-    from vocmine.journey.tagging import load_tagger
+    from vocmine.journey.tagging import LazyTagger, load_tagger
     from vocmine.journey.taxonomy import load_taxonomy
 
     settings = ctx.settings
     if "tagger" not in ctx.models:
-        ctx.models["tagger"] = load_tagger(load_taxonomy(settings.taxonomy_path), settings.nlp, ctx.backend(),
-                                           settings.journey)
+        taxonomy = load_taxonomy(settings.taxonomy_path)
+        ctx.models["tagger"] = LazyTagger(taxonomy, lambda: load_tagger(taxonomy, settings.nlp, ctx.backend(),
+                                                                        settings.journey))
     result = tag_segments(ctx.con, ctx.models["tagger"], on_batch=ctx.on_progress)
     return {"segments": result.segments, "taxonomy_version": result.taxonomy_version, "stale": result.stale}
 
