@@ -61,7 +61,9 @@ def grow(db: Path, feedback: int) -> float:
     """Add synthetic copies of the real corpus until ``db`` holds ``feedback``; returns seconds."""
     import duckdb
 
-    sql = [s for s in (HERE / "replicate_corpus.sql").read_text(encoding="utf-8").split(";") if s.strip()]
+    text = "\n".join(line for line in (HERE / "replicate_corpus.sql").read_text(encoding="utf-8").splitlines()
+                     if not line.startswith("--"))
+    sql = [s for s in text.split(";") if s.strip()]
     started = time.perf_counter()
     con = duckdb.connect(str(db))
     try:
@@ -121,7 +123,7 @@ def measure(db: Path, rows: list[dict], n_new: int, backend: str, work: Path, pr
 def _frame(frame: str) -> str:
     """'enrich (/x/vocmine/nlp/enrich.py:96)' -> 'enrich (nlp/enrich.py)'."""
     function, _, where = frame.partition(" (")
-    return f"{function} ({where.split('/vocmine/')[-1].split(':')[0]})"
+    return f"{function} ({where.split('vocmine/', 1)[-1].split(':')[0]})"
 
 
 def hotspots(profile: Path, top: int = 15) -> list[tuple[str, float]]:
@@ -131,7 +133,7 @@ def hotspots(profile: Path, top: int = 15) -> list[tuple[str, float]]:
     for line in profile.read_text(encoding="utf-8").splitlines():
         stack, _, count = line.rpartition(" ")
         total += int(count)
-        frames = {_frame(f) for f in stack.split(";") if "/vocmine/" in f}
+        frames = {_frame(f) for f in stack.split(";") if "(vocmine/" in f or "/vocmine/" in f}
         for frame in frames:
             counts[frame] = counts.get(frame, 0) + int(count)
     return sorted(((f, c / total) for f, c in counts.items()), key=lambda x: -x[1])[:top]
@@ -141,7 +143,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", default="static")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 40_000, 100_000, 200_000, 1_000_000])
-    parser.add_argument("--new", type=int, nargs="+", default=[1_000, 10_000])
+    parser.add_argument("--new", type=int, nargs="+", default=[1_000, 10_000], help="0: a night with nothing new")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--profile", action="store_true", help="sample the largest night with py-spy")
     parser.add_argument("--night", type=Path, help=argparse.SUPPRESS)
@@ -188,7 +190,7 @@ def main() -> None:
     print(f"\n{'corpus':>10s} {'kind':9s} {'new':>6s} {'night s':>8s} {'ms/new':>7s} {'peak MB':>8s}")
     for r in results:
         print(f"{r['corpus']:>10,} {'synthetic' if r['synthetic'] else 'real':9s} {r['new']:>6,} {r['seconds']:8.1f} "
-              f"{1000 * r['seconds'] / r['new']:7.1f} {r['peak_mb']:8.0f}")
+              f"{1000 * r['seconds'] / r['new'] if r['new'] else 0:7.1f} {r['peak_mb']:8.0f}")
     path = args.json or HERE / "results" / f"increment_cost-{args.backend}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"backend": args.backend, "machine": platform.machine(), "cores": os.cpu_count(),

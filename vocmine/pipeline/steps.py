@@ -76,11 +76,14 @@ def embed(ctx: StepContext) -> dict[str, Any]:
     from vocmine.embed.cache import encode_batch
 
     if ctx.runner.remote:  # the workers load the model; this process only stores the vectors
-        backend, encode = backend_key(ctx.settings.embedding.backend), partial(encode_batch, ctx.settings.embedding)
+        encode = partial(encode_batch, ctx.settings.embedding)
     else:
-        backend, encode = ctx.backend(), None
-    new = embed_segments(ctx.con, backend, on_batch=ctx.on_progress, runner=ctx.runner, encode=encode)
-    return {"new_texts": new, "model": backend_key(ctx.settings.embedding.backend)}
+        def encode(texts: list[str]):
+            return ctx.backend().encode(texts)  # loaded for the first new text: a quiet night loads nothing
+
+    key = backend_key(ctx.settings.embedding.backend)
+    new = embed_segments(ctx.con, key, on_batch=ctx.on_progress, runner=ctx.runner, encode=encode)
+    return {"new_texts": new, "model": key}
 
 
 def themes(ctx: StepContext) -> dict[str, Any]:
