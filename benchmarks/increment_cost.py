@@ -168,15 +168,15 @@ def main() -> None:
                 base = stores.get(REAL) or build_real(work / f"real-{REAL}", rows[:REAL], args.backend)[0]
                 stores[REAL] = base
                 grown = work / f"synthetic-{size}.duckdb"
-                largest = max((s for s in stores if s < size), default=REAL)
-                shutil.copy(stores[largest], grown)
+                smaller = max((s for s in stores if s < size), default=REAL)
+                shutil.copy(stores[smaller], grown)
                 seconds = grow(grown, size)
                 stores[size] = grown
                 print(f"corpus {size:>9,}: SYNTHETIC copies of the real 40k, grown in {seconds:.0f} s "
                       f"({grown.stat().st_size / 2**30:.1f} GiB)", flush=True)
             for n_new in args.new:
-                largest = args.profile and size == max(args.sizes) and n_new == max(args.new)
-                profile = HERE / "results" / f"profile-{args.backend}-{size}-{n_new}.txt" if largest else None
+                profiled = args.profile and size == max(args.sizes) and n_new == max(args.new)
+                profile = HERE / "results" / f"profile-{args.backend}-{size}-{n_new}.txt" if profiled else None
                 measured = measure(stores[size], rows, n_new, args.backend, work, profile)
                 measured |= {"corpus": size, "synthetic": size > REAL, "new": n_new}
                 results.append(measured)
