@@ -146,6 +146,7 @@ def main() -> None:
     parser.add_argument("--new", type=int, nargs="+", default=[1_000, 10_000], help="0: a night with nothing new")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--profile", action="store_true", help="sample the largest night with py-spy")
+    parser.add_argument("--work", type=Path, help="keep the corpora in this folder and reuse those already there")
     parser.add_argument("--night", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -158,16 +159,26 @@ def main() -> None:
           f"backend {args.backend}")
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         stores: dict[int, Path] = {}
-        for size in sorted(args.sizes):
-            if size <= REAL:
-                stores[size], seconds = build_real(work / f"real-{size}", rows[:size], args.backend)
+
+        def real(size: int) -> Path:
+            kept = work / f"real-{size}" / "vocmine.duckdb"
+            if not (args.work and kept.exists()):
+                seconds = build_real(kept.parent, rows[:size], args.backend)[1]
                 print(f"corpus {size:>9,}: real, processed in {seconds:.0f} s", flush=True)
+            return kept
+
+        for size in sorted(args.sizes):
+            grown = work / f"synthetic-{size}.duckdb"
+            if size <= REAL:
+                stores[size] = real(size)
+            elif args.work and grown.exists():
+                stores[size] = grown
+                print(f"corpus {size:>9,}: SYNTHETIC, reused {grown}", flush=True)
             else:
-                base = stores.get(REAL) or build_real(work / f"real-{REAL}", rows[:REAL], args.backend)[0]
-                stores[REAL] = base
-                grown = work / f"synthetic-{size}.duckdb"
+                stores[REAL] = stores.get(REAL) or real(REAL)
                 smaller = max((s for s in stores if s < size), default=REAL)
                 shutil.copy(stores[smaller], grown)
                 seconds = grow(grown, size)

@@ -1,6 +1,6 @@
 -- One synthetic copy of the real processed corpus, for cost benchmarks only (never quality):
 -- $n original feedback (after the $done a partial copy took), with every row a night touches (feedback, enrichment,
--- segments, embeddings, themes, journey tags) copied under new ids ($sfx, e.g. '~3'),
+-- segments and their tokens, embeddings, themes, journey tags) copied under new ids ($sfx, e.g. '~3'),
 -- distinct texts (so the embedding cache grows like a real corpus's), and dates $days
 -- earlier (an older history, so trends and the emerging check read more weeks).
 CREATE OR REPLACE TEMP TABLE copied AS
@@ -32,6 +32,11 @@ INSERT INTO segment_journey
 SELECT sj.* REPLACE (s.feedback_id || $sfx || '-' || s.position AS segment_id)
 FROM segment_journey sj JOIN segments s USING (segment_id)
 WHERE s.feedback_id IN (SELECT feedback_id FROM copied);
+
+INSERT INTO segment_tokens
+SELECT * REPLACE (feedback_id || $sfx || '-' || split_part(segment_id, '-', -1) AS segment_id,
+                  feedback_id || $sfx AS feedback_id)
+FROM segment_tokens WHERE feedback_id IN (SELECT feedback_id FROM copied);
 
 INSERT INTO segments
 SELECT * REPLACE (feedback_id || $sfx || '-' || position AS segment_id, feedback_id || $sfx AS feedback_id,

@@ -194,6 +194,30 @@ def test_theme_journey_view_names_each_themes_dominant_stage_and_touchpoint(fres
                             "dominant_touchpoint_share FROM theme_journey").fetchall() == [("billing", 0.75, "phone", 0.5)]
 
 
+def test_tag_step_reads_the_tokens_enrichment_stored_and_the_text_where_there_are_none(fresh_db, tagger):
+    _segments(fresh_db, [("Nice weather", None, None), ("I was charged twice", None, None)])
+    fresh_db.execute("INSERT INTO segment_tokens VALUES ('f0-0', 'f0', ['refund'], ['refund'])")
+    tag_segments(fresh_db, tagger)
+    assert fresh_db.execute("SELECT journey_stage, journey_stage_method FROM segment_journey ORDER BY segment_id"
+                            ).fetchall() == [("billing", "rule"), ("billing", "rule")]
+
+
+def test_rules_on_stored_tokens_agree_with_reading_the_redacted_text(tagger):
+    from vocmine.nlp.pipeline import build_pipeline
+    from vocmine.nlp.segments import enrich_doc
+
+    nlp = build_pipeline("en", NlpConfig())
+    texts = ["They charged me twice on my last bill, call me on 07700 900123.",
+             "The couriers delivered it to the neighbours house and the app crashed.",
+             "I was on hold for an hour before the statement was explained.",
+             "Refunds take forever; jane.doe@example.com never got hers."]
+    segments = [s for doc, text in zip(nlp.pipe(texts), texts, strict=True)
+                for s in enrich_doc(doc, "f", "en").segments]
+    stored = tagger.matcher.scores([s.text for s in segments], [(s.rule_lemmas, s.rule_words) for s in segments])
+    assert stored == tagger.matcher.scores([s.text for s in segments])
+    assert sum(len(stage) + len(touchpoint) for stage, touchpoint in stored) >= 8
+
+
 def test_tag_step_with_nothing_to_tag_loads_no_model(fresh_db, tagger):
     loads = []
     lazy = LazyTagger(tagger.taxonomy, lambda: loads.append(1) or tagger)

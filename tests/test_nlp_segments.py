@@ -84,3 +84,14 @@ def test_segments_key_phrases_are_lemmatised_noun_phrases(pipelines):
     item = enrich_doc(pipelines("en")("The roaming charges on my last bill were wrong."), "f1", "en")
     assert "roaming charge" in item.segments[0].key_phrases
     assert "bill" in " ".join(item.segments[0].key_phrases)
+
+
+def test_segments_keep_the_words_journey_rules_read_with_personal_data_as_placeholders(pipelines):
+    item = enrich_doc(pipelines("en")("Priya Shah here, call me on 07700 900123 about the parcels you delivered."),
+                      "f1", "en")
+    lemmas = [w for s in item.segments for w in s.rule_lemmas]
+    words = [w for s in item.segments for w in s.rule_words]
+    assert lemmas.count("[person]") == 1 and lemmas.count("[phone]") == 1  # one per stretch, never the data
+    assert not any(ch.isdigit() for w in words for ch in w) and "priya" not in words
+    assert "parcel" in lemmas and "deliver" in lemmas and "parcels" in words and "delivered" in words
+    assert "the" not in words and "you" not in words and "on" in words  # prepositions stay

@@ -64,10 +64,12 @@ def tag_segments(
 
 def _tag_batch(con, tagger: JourneyTagger, ids: list[str], result: TagResult) -> None:
     rows = con.execute(
-        "SELECT s.segment_id, s.text, f.channel FROM segments s JOIN feedback f USING (feedback_id) "
+        "SELECT s.segment_id, s.text, f.channel, t.lemmas, t.words FROM segments s "
+        "JOIN feedback f USING (feedback_id) LEFT JOIN segment_tokens t USING (segment_id) "
         "WHERE s.segment_id IN (SELECT unnest($ids)) ORDER BY s.segment_id", {"ids": ids}).fetchall()
     vectors = _vectors(con, tagger, [r[0] for r in rows], [r[1] for r in rows])
-    tags = tagger.tag([r[1] for r in rows], [r[2] for r in rows], vectors)
+    tags = tagger.tag([r[1] for r in rows], [r[2] for r in rows], vectors,
+                      [(r[3], r[4]) if r[3] is not None else None for r in rows])
     table = pa.table({
         "segment_id": [r[0] for r in rows],
         "journey_stage": [s.value for s, _ in tags],

@@ -17,7 +17,7 @@ import numpy as np
 
 from vocmine.config import JourneyConfig, NlpConfig
 from vocmine.embed.backends import EmbeddingBackend
-from vocmine.journey.rules import RuleMatcher, RuleScores, lemma_pipeline
+from vocmine.journey.rules import RuleMatcher, RuleScores, Tokens, lemma_pipeline
 from vocmine.journey.semantic import Prototypes
 from vocmine.journey.taxonomy import UNKNOWN, Taxonomy
 
@@ -39,9 +39,11 @@ class JourneyTagger:
         self.touchpoints = Prototypes([(t.id, [t.description, *t.examples]) for t in taxonomy.touchpoints], backend)
         self.channels = {c.lower(): t.id for t in taxonomy.touchpoints for c in t.channels}
 
-    def tag(self, texts: list[str], channels: list[str | None], vectors: np.ndarray) -> list[tuple[Tag, Tag]]:
-        """(stage, touchpoint) per segment; vectors are the segments' embeddings by ``backend``."""
-        rules = self.matcher.scores(texts)
+    def tag(self, texts: list[str], channels: list[str | None], vectors: np.ndarray,
+            tokens: list[Tokens | None] | None = None) -> list[tuple[Tag, Tag]]:
+        """(stage, touchpoint) per segment; vectors are the segments' embeddings by ``backend``,
+        tokens what enrichment stored for the rules (``RuleMatcher.scores``)."""
+        rules = self.matcher.scores(texts, tokens)
         stage_similarity = self.stages.scores(vectors)
         touchpoint_similarity = self.touchpoints.scores(vectors)
         return [

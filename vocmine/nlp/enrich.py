@@ -191,6 +191,8 @@ def _store(con: duckdb.DuckDBPyConnection, enriched: list[EnrichedFeedback], row
         "end_char": pa.array([s.end_char for _, s, _ in segs], pa.int32()),
         "lemmas": [s.lemmas for _, s, _ in segs],
         "key_phrases": pa.array([list(s.key_phrases) for _, s, _ in segs], pa.list_(pa.string())),
+        "rule_lemmas": pa.array([list(s.rule_lemmas) for _, s, _ in segs], pa.list_(pa.string())),
+        "rule_words": pa.array([list(s.rule_words) for _, s, _ in segs], pa.list_(pa.string())),
     })
     with registered(con, batch_feedback=batch_feedback, batch_segments=batch_segments), transaction(con):
         run_sql(con, "vocmine.nlp", "enrich_store.sql", {"version": version, "run_id": run_id, "keep_raw": keep_raw})

@@ -7,7 +7,8 @@ one and renames it into place, so a reader sees the old snapshot or the new one,
 good copy stays as ``vocmine.previous.duckdb``.
 
 Restricted tables (raw text and quarantined rows may hold personal data) never leave the
-working database; the embedding cache stays too (large, and of no use in SQL).
+working database; the embedding cache and the tokens stored for tagging stay too (large,
+and of no use in SQL).
 
 Example::
 
@@ -26,7 +27,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 RESTRICTED = ("feedback_raw", "quarantine")
-NOT_PUBLISHED = (*RESTRICTED, "embeddings")
+NOT_PUBLISHED = (*RESTRICTED, "embeddings", "segment_tokens")
 DATABASE = "vocmine.duckdb"
 PREVIOUS = "vocmine.previous.duckdb"
 PARQUET = "parquet"

@@ -20,11 +20,14 @@ DELETE FROM segment_journey WHERE segment_id IN (
 );
 
 DELETE FROM segments WHERE feedback_id IN (SELECT feedback_id FROM batch_feedback);
+DELETE FROM segment_tokens WHERE feedback_id IN (SELECT feedback_id FROM batch_feedback);
 
 INSERT INTO segments
 SELECT segment_id, feedback_id, position, text, language, sentiment, start_char, end_char,
        lemmas, key_phrases, $version, $run_id
 FROM batch_segments;
+
+INSERT INTO segment_tokens SELECT segment_id, feedback_id, rule_lemmas, rule_words FROM batch_segments;
 
 DELETE FROM feedback_enrichment WHERE feedback_id IN (SELECT feedback_id FROM batch_feedback);
 
