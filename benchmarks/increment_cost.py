@@ -165,7 +165,9 @@ def main() -> None:
 
         def real(size: int) -> Path:
             kept = work / f"real-{size}" / "vocmine.duckdb"
-            if not (args.work and kept.exists()):
+            if args.work and kept.exists():
+                print(f"corpus {size:>9,}: real, reused {kept}", flush=True)
+            else:
                 seconds = build_real(kept.parent, rows[:size], args.backend)[1]
                 print(f"corpus {size:>9,}: real, processed in {seconds:.0f} s", flush=True)
             return kept
