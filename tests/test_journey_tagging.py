@@ -194,6 +194,31 @@ def test_theme_journey_view_names_each_themes_dominant_stage_and_touchpoint(fres
                             "dominant_touchpoint_share FROM theme_journey").fetchall() == [("billing", 0.75, "phone", 0.5)]
 
 
+def test_tag_step_gives_a_segment_without_stage_words_its_themes_stage(fresh_db, tagger):
+    told = [("I was charged twice", None, 1)] * 20 + [("The courier was late", None, 1)] * 3
+    _segments(fresh_db, [*told, ("Lovely weather today", None, 1), ("Lovely weather today", None, 2),
+                         ("Lovely weather again", None, None)])
+    result = tag_segments(fresh_db, tagger)
+    rows = fresh_db.execute("SELECT segment_id, journey_stage, journey_stage_method, journey_stage_confidence "
+                            "FROM segment_journey WHERE segment_id IN ('f23-0', 'f24-0', 'f25-0') ORDER BY 1").fetchall()
+    assert rows == [("f23-0", "billing", "theme", round(20 / 23, 4)),  # 20 of its theme's 23 told segments
+                    ("f24-0", "unknown", "none", rows[1][3]),  # its theme has no told segments
+                    ("f25-0", "unknown", "none", rows[2][3])]  # no theme
+    assert result.stages == {"none": 2, "rule": 23, "theme": 1}
+    assert all(r.ok for r in run_checks(fresh_db, tagger.taxonomy.accepted_values()))
+
+
+@pytest.mark.parametrize("config", [JourneyConfig(stage_from_theme=False), JourneyConfig(theme_min_segments=24),
+                                    JourneyConfig(theme_min_share=0.9)])
+def test_tag_step_lends_a_themes_stage_only_as_configured(fresh_db, taxonomy, nlp, monkeypatch, config):
+    monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda c: nlp)
+    _segments(fresh_db, [("I was charged twice", None, 1)] * 20 + [("The courier was late", None, 1)] * 3
+              + [("Lovely weather today", None, 1)])
+    tag_segments(fresh_db, load_tagger(taxonomy, NlpConfig(), WordsBackend(), config))
+    assert fresh_db.execute("SELECT journey_stage FROM segment_journey WHERE segment_id = 'f23-0'").fetchone() \
+        == ("unknown",)
+
+
 def test_tag_step_reads_the_tokens_enrichment_stored_and_the_text_where_there_are_none(fresh_db, tagger):
     _segments(fresh_db, [("Nice weather", None, None), ("I was charged twice", None, None)])
     fresh_db.execute("INSERT INTO segment_tokens VALUES ('f0-0', 'f0', ['refund'], ['refund'])")
@@ -220,7 +245,7 @@ def test_rules_on_stored_tokens_agree_with_reading_the_redacted_text(tagger):
 
 def test_tag_step_with_nothing_to_tag_loads_no_model(fresh_db, tagger):
     loads = []
-    lazy = LazyTagger(tagger.taxonomy, lambda: loads.append(1) or tagger)
+    lazy = LazyTagger(tagger.taxonomy, tagger.config, lambda: loads.append(1) or tagger)
     result = tag_segments(fresh_db, lazy)
     assert result.segments == 0 and not loads
     assert fresh_db.execute("SELECT count(*) FROM journey_stages").fetchone() == (2,)  # the taxonomy is stored

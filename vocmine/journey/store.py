@@ -48,11 +48,13 @@ def tag_segments(
     try:
         _store_taxonomy(con, tagger)
         pending = [r[0] for r in con.execute(_PENDING, {"rebuild": rebuild}).fetchall()]
-        batch_size = tagger.config.batch_size if pending else 1  # a lazy tagger loads nothing for no work
+        batch_size = tagger.config.batch_size
         for start in range(0, len(pending), batch_size):
             _tag_batch(con, tagger, pending[start:start + batch_size], result)
             if on_batch:
                 on_batch(min(start + batch_size, len(pending)), len(pending))
+        if tagger.config.stage_from_theme:
+            _stage_from_theme(con, tagger, result)
         result.stale = con.execute("SELECT count(*) FROM segment_journey WHERE taxonomy_version <> ?",
                                    [version]).fetchall()[0][0]
     except BaseException as exc:
@@ -86,6 +88,18 @@ def _tag_batch(con, tagger: JourneyTagger, ids: list[str], result: TagResult) ->
     for stage, touchpoint in tags:
         result.stages[stage.method] = result.stages.get(stage.method, 0) + 1
         result.touchpoints[touchpoint.method] = result.touchpoints.get(touchpoint.method, 0) + 1
+
+
+def _stage_from_theme(con, tagger: JourneyTagger, result: TagResult) -> None:
+    """After the batches: the theme's stage for segments whose words name none
+    (stage_from_theme.sql). ``result.stages`` then counts the tags this run wrote, by method."""
+    with transaction(con):
+        run_sql(con, "vocmine.journey", "stage_from_theme.sql", {
+            "run_id": result.run_id, "version": tagger.taxonomy.version,
+            "min_share": tagger.config.theme_min_share, "min_segments": tagger.config.theme_min_segments})
+    result.stages = dict(con.execute(
+        "SELECT journey_stage_method, count(*) FROM segment_journey WHERE run_id = ? GROUP BY ALL ORDER BY 1",
+        [result.run_id]).fetchall())
 
 
 def _vectors(con, tagger: JourneyTagger, ids: list[str], texts: list[str]) -> np.ndarray:

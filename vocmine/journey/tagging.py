@@ -56,10 +56,11 @@ class JourneyTagger:
 
 class LazyTagger:
     """Stands in for a JourneyTagger and builds it (spaCy's lemmatizer, the embedding model) on
-    first use of anything but the taxonomy: a night with no new segment loads no model."""
+    first use of anything but the taxonomy and the settings: a night with no new segment loads
+    no model."""
 
-    def __init__(self, taxonomy: Taxonomy, load: Callable[[], JourneyTagger]) -> None:
-        self.taxonomy, self._load, self._tagger = taxonomy, load, None
+    def __init__(self, taxonomy: Taxonomy, config: JourneyConfig, load: Callable[[], JourneyTagger]) -> None:
+        self.taxonomy, self.config, self._load, self._tagger = taxonomy, config, load, None
 
     def __getattr__(self, name: str) -> Any:
         if self._tagger is None:

@@ -112,8 +112,8 @@ def tag(ctx: StepContext) -> dict[str, Any]:
     settings = ctx.settings
     if "tagger" not in ctx.models:
         taxonomy = load_taxonomy(settings.taxonomy_path)
-        ctx.models["tagger"] = LazyTagger(taxonomy, lambda: load_tagger(taxonomy, settings.nlp, ctx.backend(),
-                                                                        settings.journey))
+        ctx.models["tagger"] = LazyTagger(taxonomy, settings.journey, lambda: load_tagger(
+            taxonomy, settings.nlp, ctx.backend(), settings.journey))
     result = tag_segments(ctx.con, ctx.models["tagger"], on_batch=ctx.on_progress)
     return {"segments": result.segments, "taxonomy_version": result.taxonomy_version, "stale": result.stale}
 
