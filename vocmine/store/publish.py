@@ -52,8 +52,7 @@ def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = Tru
     """Build the analysts' database (and Parquet files) in ``folder`` and swap them into place."""
     folder.mkdir(parents=True, exist_ok=True)
     target, partial = folder / DATABASE, folder / (DATABASE + ".partial")
-    partial.unlink(missing_ok=True)
-    partial.with_name(partial.name + ".wal").unlink(missing_ok=True)  # left by a publication that was killed
+    _remove_leftover(partial)
     tables, views = _relations(con)
     con.execute("ATTACH ? AS publication", [str(partial)])
     try:
@@ -67,7 +66,7 @@ def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = Tru
     if target.exists():
         _keep_previous(target, folder / PREVIOUS)
     partial.replace(target)
-    return Publication(target, folder / PARQUET, tables, views)
+    return Publication(target, folder / PARQUET, tables, list(views))
 
 
 def _keep_previous(target: Path, previous: Path) -> None:
@@ -87,29 +86,35 @@ def _keep_previous(target: Path, previous: Path) -> None:
     link.replace(previous)
 
 
-def _relations(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+def _remove_leftover(database: Path) -> None:
+    """A database file (and its WAL) left by a publication that was killed."""
+    database.unlink(missing_ok=True)
+    database.with_name(database.name + ".wal").unlink(missing_ok=True)
+
+
+def _relations(con: duckdb.DuckDBPyConnection) -> tuple[list[str], dict[str, str]]:
+    """The tables to publish, and every view by name with the SQL that creates it."""
     tables = [r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
         "ORDER BY table_name").fetchall() if r[0] not in NOT_PUBLISHED]
-    views = [r[0] for r in con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' "
-        "AND NOT internal ORDER BY view_name").fetchall()]
+    views = dict(con.execute(
+        "SELECT view_name, sql FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND NOT internal ORDER BY view_name").fetchall())
     return tables, views
 
 
-def _copy_views(con: duckdb.DuckDBPyConnection, views: list[str]) -> list[str]:
+def _copy_views(con: duckdb.DuckDBPyConnection, sql: dict[str, str]) -> dict[str, str]:
     """Recreate the views in the publication; a view over another view waits for it. Returns
-    the views in the order they could be created: each after the views it reads."""
-    sql = _view_sql(con)
-    created: list[str] = []
+    them in the order they could be created: each after the views it reads."""
+    created: dict[str, str] = {}
     with _using(con, "publication"):
-        pending = list(views)
+        pending = list(sql)
         while pending:
             failed = []
             for name in pending:
                 try:
                     con.execute(sql[name])
-                    created.append(name)
+                    created[name] = sql[name]
                 except duckdb.CatalogException:
                     failed.append(name)
             if len(failed) == len(pending):
@@ -118,26 +123,24 @@ def _copy_views(con: duckdb.DuckDBPyConnection, views: list[str]) -> list[str]:
     return created
 
 
-def _write_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], views: list[str], folder: Path) -> None:
+def _write_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], views: dict[str, str], folder: Path) -> None:
     """One file per table and view. Each view's rows are computed once, into a scratch database,
     and the views built on it read those rows: exported one by one, ``priorities`` and
     ``assumption_gap`` would each recompute ``theme_overview`` and everything under it (at a
     million feedback, ten of the publication's seventeen seconds of Parquet). ``views`` must
-    come after the views they read (``_copy_views``' order)."""
+    come after the views they read (``_copy_views``' order), each with its SQL."""
     final, partial, old = folder / PARQUET, folder / (PARQUET + ".partial"), folder / (PARQUET + ".previous")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
     for name in tables:
         _copy_out(con, f'publication."{name}"', partial / f"{name}.parquet")
     scratch = folder / SCRATCH
-    scratch.unlink(missing_ok=True)
-    scratch.with_name(scratch.name + ".wal").unlink(missing_ok=True)  # left by a publication that was killed
-    sql = _view_sql(con)
+    _remove_leftover(scratch)
     con.execute("ATTACH ? AS view_rows", [str(scratch)])
     try:
         with _using(con, "view_rows", search_path="view_rows.main,publication.main"):
-            for name in views:
-                con.execute(sql[name])  # the view, reading the rows of the views before it
+            for name, sql in views.items():
+                con.execute(sql)  # the view, reading the rows of the views before it
                 con.execute(f'CREATE TABLE "{name} rows" AS FROM "{name}"')
                 con.execute(f'DROP VIEW "{name}"')
                 con.execute(f'ALTER TABLE "{name} rows" RENAME TO "{name}"')
@@ -155,11 +158,6 @@ def _copy_out(con: duckdb.DuckDBPyConnection, relation: str, path: Path) -> None
     """DuckDB's own Parquet writer: parallel, and nothing passes through Python."""
     target = str(path).replace("'", "''")
     con.execute(f"COPY (FROM {relation}) TO '{target}' (FORMAT parquet)")
-
-
-def _view_sql(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT view_name, sql FROM duckdb_views() WHERE database_name = current_database() "
-                            "AND schema_name = 'main' AND NOT internal").fetchall())
 
 
 @contextmanager
