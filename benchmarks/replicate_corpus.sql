@@ -33,6 +33,11 @@ SELECT sj.* REPLACE (s.feedback_id || $sfx || '-' || s.position AS segment_id)
 FROM segment_journey sj JOIN segments s USING (segment_id)
 WHERE s.feedback_id IN (SELECT feedback_id FROM copied);
 
+INSERT INTO segment_stage_similarity
+SELECT ss.* REPLACE (s.feedback_id || $sfx || '-' || s.position AS segment_id)
+FROM segment_stage_similarity ss JOIN segments s USING (segment_id)
+WHERE s.feedback_id IN (SELECT feedback_id FROM copied);
+
 INSERT INTO segment_tokens
 SELECT * REPLACE (feedback_id || $sfx || '-' || split_part(segment_id, '-', -1) AS segment_id,
                   feedback_id || $sfx AS feedback_id)

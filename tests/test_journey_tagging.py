@@ -194,23 +194,39 @@ def test_theme_journey_view_names_each_themes_dominant_stage_and_touchpoint(fres
                             "dominant_touchpoint_share FROM theme_journey").fetchall() == [("billing", 0.75, "phone", 0.5)]
 
 
-def test_tag_step_gives_a_segment_without_stage_words_its_themes_stage(fresh_db, tagger):
+def test_tag_step_weighs_a_segment_without_stage_words_with_its_themes_stages(fresh_db, tagger):
     told = [("I was charged twice", None, 1)] * 20 + [("The courier was late", None, 1)] * 3
     _segments(fresh_db, [*told, ("Lovely weather today", None, 1), ("Lovely weather today", None, 2),
-                         ("Lovely weather again", None, None)])
+                         ("Lovely weather again", None, None), ("It never came", None, 1)])
     result = tag_segments(fresh_db, tagger)
     rows = fresh_db.execute("SELECT segment_id, journey_stage, journey_stage_method, journey_stage_confidence "
-                            "FROM segment_journey WHERE segment_id IN ('f23-0', 'f24-0', 'f25-0') ORDER BY 1").fetchall()
-    assert rows == [("f23-0", "billing", "theme", round(20 / 23, 4)),  # 20 of its theme's 23 told segments
-                    ("f24-0", "unknown", "none", rows[1][3]),  # its theme has no told segments
-                    ("f25-0", "unknown", "none", rows[2][3])]  # no theme
-    assert result.stages == {"none": 2, "rule": 23, "theme": 1}
+                            "FROM segment_journey WHERE segment_id IN ('f23-0', 'f24-0', 'f25-0', 'f26-0') ORDER BY 1"
+                            ).fetchall()
+    assert rows == [("f23-0", "billing", "theme", round(0.2 * 20 / 23, 4)),  # no meaning of its own: the theme's mix
+                    ("f24-0", "unknown", "none", 0.0),  # its theme has no pattern-tagged segments
+                    ("f25-0", "unknown", "none", 0.0),  # no theme
+                    ("f26-0", "delivery", "semantic", rows[3][3])]  # "the courier never came": its own meaning wins
+    assert rows[3][3] > 0.5
+    assert result.stages == {"none": 2, "rule": 23, "semantic": 1, "theme": 1}
     assert all(r.ok for r in run_checks(fresh_db, tagger.taxonomy.accepted_values()))
+    assert tag_segments(fresh_db, tagger).stages == {}  # the next night changes nothing
+
+
+def test_tag_step_takes_a_themes_stage_back_when_its_evidence_goes(fresh_db, tagger):
+    _segments(fresh_db, [("I was charged twice", None, 1)] * 20 + [("Lovely weather today", None, 1)])
+    tag_segments(fresh_db, tagger)
+    assert fresh_db.execute("SELECT journey_stage FROM segment_journey WHERE segment_id = 'f20-0'").fetchone() \
+        == ("billing",)
+    # a refit moves some of the theme's segments to a new theme: 17 pattern-tagged ones are too few
+    fresh_db.execute("UPDATE segment_themes SET theme_id = 2 WHERE segment_id IN ('f0-0', 'f1-0', 'f2-0')")
+    assert tag_segments(fresh_db, tagger).segments == 0
+    assert fresh_db.execute("SELECT journey_stage, journey_stage_method FROM segment_journey "
+                            "WHERE segment_id = 'f20-0'").fetchone() == ("unknown", "none")
 
 
 @pytest.mark.parametrize("config", [JourneyConfig(stage_from_theme=False), JourneyConfig(theme_min_segments=24),
-                                    JourneyConfig(theme_min_share=0.9)])
-def test_tag_step_lends_a_themes_stage_only_as_configured(fresh_db, taxonomy, nlp, monkeypatch, config):
+                                    JourneyConfig(theme_weight=0)])
+def test_tag_step_weighs_a_themes_stages_only_as_configured(fresh_db, taxonomy, nlp, monkeypatch, config):
     monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda c: nlp)
     _segments(fresh_db, [("I was charged twice", None, 1)] * 20 + [("The courier was late", None, 1)] * 3
               + [("Lovely weather today", None, 1)])

@@ -26,7 +26,9 @@ class Prototypes:
         result = np.full((len(vectors), len(self.ids)), -1.0, dtype=np.float32)
         if len(vectors) == 0 or len(self.owner) == 0:
             return result
-        similarity = vectors @ self.vectors.T
+        # in float64: a float32 product's last bits depend on how BLAS splits the work (threads,
+        # batch shape), and the stored cosines must not differ between a run alone and on a cluster
+        similarity = vectors.astype(np.float64) @ self.vectors.T.astype(np.float64)
         for index in range(len(self.ids)):
             columns = self.owner == index
             if columns.any():

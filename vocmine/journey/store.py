@@ -11,9 +11,9 @@ import numpy as np
 import pyarrow as pa
 
 from vocmine.embed.cache import segment_embeddings
-from vocmine.journey.tagging import JourneyTagger
+from vocmine.journey.tagging import JourneyTagger, Tag, decide_stage, stages_in_theme
 from vocmine.store.runs import finish_run, start_run
-from vocmine.store.sqlfiles import run_sql
+from vocmine.store.sqlfiles import fetch_arrow, run_sql
 from vocmine.store.tx import registered, transaction
 
 _PENDING = """
@@ -72,6 +72,11 @@ def _tag_batch(con, tagger: JourneyTagger, ids: list[str], result: TagResult) ->
     vectors = _vectors(con, tagger, [r[0] for r in rows], [r[1] for r in rows])
     tags = tagger.tag([r[1] for r in rows], [r[2] for r in rows], vectors,
                       [(r[3], r[4]) if r[3] is not None else None for r in rows])
+    by_meaning = [i for i, (stage, _) in enumerate(tags) if stage.method in ("semantic", "none")]
+    similarity = pa.table({
+        "segment_id": pa.array([rows[i][0] for i in by_meaning], pa.string()),
+        "similarity": pa.array(list(tagger.stage_similarity(vectors[by_meaning])), pa.list_(pa.float32())),
+    })
     table = pa.table({
         "segment_id": [r[0] for r in rows],
         "journey_stage": [s.value for s, _ in tags],
@@ -81,7 +86,7 @@ def _tag_batch(con, tagger: JourneyTagger, ids: list[str], result: TagResult) ->
         "touchpoint_confidence": pa.array([t.confidence for _, t in tags], pa.float64()),
         "touchpoint_method": [t.method for _, t in tags],
     })
-    with registered(con, batch_tags=table), transaction(con):
+    with registered(con, batch_tags=table, batch_similarity=similarity), transaction(con):
         run_sql(con, "vocmine.journey", "tags_store.sql", {"run_id": result.run_id,
                                                             "version": tagger.taxonomy.version})
     result.segments += len(rows)
@@ -91,15 +96,44 @@ def _tag_batch(con, tagger: JourneyTagger, ids: list[str], result: TagResult) ->
 
 
 def _stage_from_theme(con, tagger: JourneyTagger, result: TagResult) -> None:
-    """After the batches: the theme's stage for segments whose words name none
-    (stage_from_theme.sql). ``result.stages`` then counts the tags this run wrote, by method."""
-    with transaction(con):
-        run_sql(con, "vocmine.journey", "stage_from_theme.sql", {
-            "run_id": result.run_id, "version": tagger.taxonomy.version,
-            "min_share": tagger.config.theme_min_share, "min_segments": tagger.config.theme_min_segments})
+    """After the batches, over every segment whose words name no stage (not only this run's: a
+    theme gathers pattern-tagged segments night after night): its meaning weighed with its
+    theme's stage mix (``stages_in_theme``). ``result.stages`` then counts the tags this
+    run wrote, by method."""
+    candidates = fetch_arrow(con, "vocmine.journey", "theme_candidates.sql", {
+        "version": tagger.taxonomy.version, "min_segments": tagger.config.theme_min_segments})
+    ids, config = tagger.taxonomy.stage_ids, tagger.config
+    similarity = _matrix(candidates.column("similarity"), len(ids))
+    pick, by_theme, weighed = stages_in_theme(similarity, _matrix(candidates.column("shares"), len(ids)), config)
+    was_theme = candidates.column("journey_stage_method").to_numpy() == "theme"
+    index = {stage: i for i, stage in enumerate(ids)}
+    was_stage = np.array([index.get(s, -1) for s in candidates.column("journey_stage").to_pylist()], dtype=int)
+    segment_ids = candidates.column("segment_id").to_pylist()
+    changed = [(segment_ids[i], Tag(ids[pick[i]], round(float(weighed[i]), 4), "theme"))
+               for i in np.flatnonzero(by_theme & ~(was_theme & (was_stage == pick)))]
+    # a stage the theme lent before and no longer supports: back to the segment's own meaning
+    changed += [(segment_ids[i], decide_stage({}, similarity[i], ids, config))
+                for i in np.flatnonzero(was_theme & ~by_theme)]
+    theme_tags = pa.table({
+        "segment_id": pa.array([sid for sid, _ in changed], pa.string()),
+        "journey_stage": pa.array([t.value for _, t in changed], pa.string()),
+        "journey_stage_method": pa.array([t.method for _, t in changed], pa.string()),
+        "journey_stage_confidence": pa.array([t.confidence for _, t in changed], pa.float64()),
+    })
+    with registered(con, theme_tags=theme_tags), transaction(con):
+        run_sql(con, "vocmine.journey", "stage_from_theme.sql", {"run_id": result.run_id})
     result.stages = dict(con.execute(
         "SELECT journey_stage_method, count(*) FROM segment_journey WHERE run_id = ? GROUP BY ALL ORDER BY 1",
         [result.run_id]).fetchall())
+
+
+def _matrix(column: pa.ChunkedArray, width: int) -> np.ndarray:
+    """A column of equal-length lists as rows of a matrix; a NULL list is a row of zeros."""
+    column = column.combine_chunks()
+    matrix = np.zeros((len(column), width), dtype=np.float32)
+    present = np.asarray(column.is_valid())
+    matrix[present] = np.asarray(column.drop_null().flatten(), dtype=np.float32).reshape(-1, width)
+    return matrix
 
 
 def _vectors(con, tagger: JourneyTagger, ids: list[str], texts: list[str]) -> np.ndarray:

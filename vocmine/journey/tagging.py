@@ -3,8 +3,9 @@
 For a touchpoint the text wins when it names one ("the app logged me out" in a phone call
 note is about the app); otherwise the feedback's channel says it (a call note is the phone);
 otherwise the closest touchpoint by meaning, if it is close enough. A stage comes from the
-patterns the text contains, else from meaning. Below the thresholds the tag is ``unknown``
-rather than a guess, and every tag says how it was made and how sure it is.
+patterns the text contains, else from meaning, weighed (once themes are known) with the stages
+its theme's pattern-tagged segments have. Below the thresholds the tag is ``unknown`` rather
+than a guess, and every tag says how it was made and how sure it is.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from vocmine.journey.taxonomy import UNKNOWN, Taxonomy
 class Tag:
     value: str  # a taxonomy id or 'unknown'
     confidence: float
-    method: str  # metadata | rule | semantic | none
+    method: str  # metadata | rule | semantic | theme | none
 
 
 class JourneyTagger:
@@ -52,6 +53,10 @@ class JourneyTagger:
                                self.channels, self.config))
             for i, (stage_rules, touchpoint_rules) in enumerate(rules)
         ]
+
+    def stage_similarity(self, vectors: np.ndarray) -> np.ndarray:
+        """segments x stages: each segment's cosine to each stage, in taxonomy order."""
+        return self.stages.scores(vectors)
 
 
 class LazyTagger:
@@ -88,6 +93,28 @@ def decide_touchpoint(rules: RuleScores, channel: str | None, similarity: np.nda
     return _by_meaning(similarity, ids, config.touchpoint_min_similarity, config.min_margin)
 
 
+def stages_in_theme(similarity: np.ndarray, shares: np.ndarray, config: JourneyConfig
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Segments (rows) whose words name no stage: each one's cosine to each stage, and the shares
+    of those stages among its theme's pattern-tagged segments (zeros where the theme has too
+    few). Its own meaning decides, nudged by the theme: a clause like "had to stand in the
+    garden to get a signal" names no stage, but the clauses of its theme say "usage" again and
+    again. The nudge (``theme_weight`` times the share) settles close calls only, so a clause
+    that clearly means another stage keeps it.
+    Per row: the stage (index) the weighing picks; whether the nudge decided it (a tag of method
+    ``theme``; elsewhere the segment's own meaning stands, as ``decide_stage`` gives it); and the
+    weighed cosine, its confidence."""
+    rows = np.arange(len(similarity))
+    nudge = config.theme_weight * shares
+    weighed = similarity + nudge
+    pick = weighed.argmax(axis=1)
+    ranked = np.sort(similarity, axis=1)
+    second = ranked[:, -2] if similarity.shape[1] > 1 else np.full(len(rows), -1.0)
+    own_known = (ranked[:, -1] >= config.stage_min_similarity) & (ranked[:, -1] - second >= config.min_margin)
+    by_theme = (nudge[rows, pick] > 0) & ~(own_known & (pick == similarity.argmax(axis=1)))
+    return pick, by_theme, np.minimum(weighed[rows, pick], 1.0)
+
+
 def _by_rules(rules: RuleScores, similarity: np.ndarray, ids: list[str]) -> Tag:
     """The most pattern tokens wins; a tie goes to the closer by meaning."""
     best = max(rules, key=lambda key: (rules[key], similarity[ids.index(key)] if key in ids else -1.0, key))
@@ -105,4 +132,5 @@ def _by_meaning(similarity: np.ndarray, ids: list[str], floor: float, margin: fl
     return Tag(UNKNOWN, round(max(best, 0.0), 4), "none")
 
 
-__all__ = ["JourneyTagger", "LazyTagger", "Tag", "decide_stage", "decide_touchpoint", "load_tagger"]
+__all__ = ["JourneyTagger", "LazyTagger", "Tag", "decide_stage", "decide_touchpoint", "load_tagger",
+           "stages_in_theme"]

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from vocmine.store.tx import as_dicts
 
@@ -34,10 +35,8 @@ def read_sql(package: str, name: str) -> tuple[str, ...]:
 def run_sql(
     con: duckdb.DuckDBPyConnection, package: str, name: str, params: dict[str, Any] | None = None
 ) -> None:
-    params = params or {}
     for statement in read_sql(package, name):
-        wanted = {p: params[p] for p in set(_PARAM.findall(statement))}
-        con.execute(statement, wanted)
+        con.execute(statement, _wanted(statement, params))
 
 
 def fetch_sql(
@@ -45,5 +44,18 @@ def fetch_sql(
 ) -> list[dict[str, Any]]:
     """The rows of a one-query ``.sql`` file, as dicts."""
     (statement,) = read_sql(package, name)
+    return as_dicts(con.execute(statement, _wanted(statement, params)))
+
+
+def fetch_arrow(
+    con: duckdb.DuckDBPyConnection, package: str, name: str, params: dict[str, Any] | None = None
+) -> pa.Table:
+    """The rows of a one-query ``.sql`` file, as an Arrow table (many rows, no Python objects)."""
+    (statement,) = read_sql(package, name)
+    return con.sql(statement, params=_wanted(statement, params)).to_arrow_table()
+
+
+def _wanted(statement: str, params: dict[str, Any] | None) -> dict[str, Any]:
+    """The parameters a statement mentions (DuckDB rejects any it does not)."""
     params = params or {}
-    return as_dicts(con.execute(statement, {p: params[p] for p in set(_PARAM.findall(statement))}))
+    return {p: params[p] for p in set(_PARAM.findall(statement))}

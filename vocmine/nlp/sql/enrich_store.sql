@@ -9,15 +9,13 @@ WHERE feedback.feedback_id = b.feedback_id;
 
 -- A segment's theme and journey tags belong to its text: where re-enrichment changes the
 -- text or drops the segment, they go, and the next theme and tag steps place it again.
-DELETE FROM segment_themes WHERE segment_id IN (
-    SELECT s.segment_id FROM segments s LEFT JOIN batch_segments b USING (segment_id)
-    WHERE s.feedback_id IN (SELECT feedback_id FROM batch_feedback) AND (b.segment_id IS NULL OR b.text <> s.text)
-);
-
-DELETE FROM segment_journey WHERE segment_id IN (
-    SELECT s.segment_id FROM segments s LEFT JOIN batch_segments b USING (segment_id)
-    WHERE s.feedback_id IN (SELECT feedback_id FROM batch_feedback) AND (b.segment_id IS NULL OR b.text <> s.text)
-);
+CREATE OR REPLACE TEMP TABLE replaced_segments AS
+SELECT s.segment_id FROM segments s LEFT JOIN batch_segments b USING (segment_id)
+WHERE s.feedback_id IN (SELECT feedback_id FROM batch_feedback) AND (b.segment_id IS NULL OR b.text <> s.text);
+DELETE FROM segment_themes WHERE segment_id IN (SELECT segment_id FROM replaced_segments);
+DELETE FROM segment_journey WHERE segment_id IN (SELECT segment_id FROM replaced_segments);
+DELETE FROM segment_stage_similarity WHERE segment_id IN (SELECT segment_id FROM replaced_segments);
+DROP TABLE replaced_segments;
 
 DELETE FROM segments WHERE feedback_id IN (SELECT feedback_id FROM batch_feedback);
 DELETE FROM segment_tokens WHERE feedback_id IN (SELECT feedback_id FROM batch_feedback);
