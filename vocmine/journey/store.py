@@ -70,12 +70,13 @@ def _tag_batch(con, tagger: JourneyTagger, ids: list[str], result: TagResult) ->
         "JOIN feedback f USING (feedback_id) LEFT JOIN segment_tokens t USING (segment_id) "
         "WHERE s.segment_id IN (SELECT unnest($ids)) ORDER BY s.segment_id", {"ids": ids}).fetchall()
     vectors = _vectors(con, tagger, [r[0] for r in rows], [r[1] for r in rows])
+    stage_similarity = tagger.stage_similarity(vectors)
     tags = tagger.tag([r[1] for r in rows], [r[2] for r in rows], vectors,
-                      [(r[3], r[4]) if r[3] is not None else None for r in rows])
+                      [(r[3], r[4]) if r[3] is not None else None for r in rows], stage_similarity)
     by_meaning = [i for i, (stage, _) in enumerate(tags) if stage.method in ("semantic", "none")]
     similarity = pa.table({
         "segment_id": pa.array([rows[i][0] for i in by_meaning], pa.string()),
-        "similarity": pa.array(list(tagger.stage_similarity(vectors[by_meaning])), pa.list_(pa.float32())),
+        "similarity": pa.array(list(stage_similarity[by_meaning]), pa.list_(pa.float32())),
     })
     table = pa.table({
         "segment_id": [r[0] for r in rows],

@@ -41,11 +41,14 @@ class JourneyTagger:
         self.channels = {c.lower(): t.id for t in taxonomy.touchpoints for c in t.channels}
 
     def tag(self, texts: list[str], channels: list[str | None], vectors: np.ndarray,
-            tokens: list[Tokens | None] | None = None) -> list[tuple[Tag, Tag]]:
+            tokens: list[Tokens | None] | None = None, stage_similarity: np.ndarray | None = None
+            ) -> list[tuple[Tag, Tag]]:
         """(stage, touchpoint) per segment; vectors are the segments' embeddings by ``backend``,
-        tokens what enrichment stored for the rules (``RuleMatcher.scores``)."""
+        tokens what enrichment stored for the rules (``RuleMatcher.scores``), stage_similarity
+        ``self.stage_similarity(vectors)`` where the caller has it already."""
         rules = self.matcher.scores(texts, tokens)
-        stage_similarity = self.stages.scores(vectors)
+        if stage_similarity is None:
+            stage_similarity = self.stage_similarity(vectors)
         touchpoint_similarity = self.touchpoints.scores(vectors)
         return [
             (decide_stage(stage_rules, stage_similarity[i], self.stages.ids, self.config),
@@ -108,10 +111,8 @@ def stages_in_theme(similarity: np.ndarray, shares: np.ndarray, config: JourneyC
     nudge = config.theme_weight * shares
     weighed = similarity + nudge
     pick = weighed.argmax(axis=1)
-    ranked = np.sort(similarity, axis=1)
-    second = ranked[:, -2] if similarity.shape[1] > 1 else np.full(len(rows), -1.0)
-    own_known = (ranked[:, -1] >= config.stage_min_similarity) & (ranked[:, -1] - second >= config.min_margin)
-    by_theme = (nudge[rows, pick] > 0) & ~(own_known & (pick == similarity.argmax(axis=1)))
+    own, _, own_known = _closest(similarity, config.stage_min_similarity, config.min_margin)
+    by_theme = (nudge[rows, pick] > 0) & ~(own_known & (pick == own))
     return pick, by_theme, np.minimum(weighed[rows, pick], 1.0)
 
 
@@ -124,12 +125,18 @@ def _by_rules(rules: RuleScores, similarity: np.ndarray, ids: list[str]) -> Tag:
 def _by_meaning(similarity: np.ndarray, ids: list[str], floor: float, margin: float) -> Tag:
     if len(ids) == 0:
         return Tag(UNKNOWN, 0.0, "none")
-    order = np.argsort(-similarity, kind="stable")
-    best = float(similarity[order[0]])
-    second = float(similarity[order[1]]) if len(ids) > 1 else -1.0
-    if best >= floor and best - second >= margin:
-        return Tag(ids[order[0]], round(best, 4), "semantic")
-    return Tag(UNKNOWN, round(max(best, 0.0), 4), "none")
+    index, best, known = _closest(similarity[np.newaxis], floor, margin)
+    if known[0]:
+        return Tag(ids[index[0]], round(float(best[0]), 4), "semantic")
+    return Tag(UNKNOWN, round(max(float(best[0]), 0.0), 4), "none")
+
+
+def _closest(similarity: np.ndarray, floor: float, margin: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row of cosines: the closest entry (the first of equals), its cosine, and whether it
+    is close enough (``floor``) and ahead of the second by ``margin`` to be a tag."""
+    ranked = np.sort(similarity, axis=1)
+    second = ranked[:, -2] if similarity.shape[1] > 1 else np.full(len(similarity), -1.0)
+    return similarity.argmax(axis=1), ranked[:, -1], (ranked[:, -1] >= floor) & (ranked[:, -1] - second >= margin)
 
 
 __all__ = ["JourneyTagger", "LazyTagger", "Tag", "decide_stage", "decide_touchpoint", "load_tagger",
