@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import pytest
 from conftest import same_number
 from handmade import refresh
@@ -14,6 +16,7 @@ from typer.testing import CliRunner
 from vocmine.cli import app
 from vocmine.config import Kpi, TeamConfig
 from vocmine.report.data import report_period, team_report
+from vocmine.report.export import report_tables
 from vocmine.report.verbatims import pick_verbatims
 from vocmine.report.write import FORMATS, write_report
 from vocmine.store.publish import publish
@@ -88,6 +91,25 @@ def test_report_writes_every_format_with_the_same_numbers(team_store, tmp_path):
     book = load_workbook(tmp_path / "everyone-week-2026-10-19.xlsx")
     assert book["kpis"].max_row == len(report.kpis) + 1
     assert {p.name for p in paths if p.parent.name == "everyone-week-2026-10-19"} >= {"kpis.csv", "kpis.parquet"}
+
+
+def test_report_tables_keep_their_columns_in_a_period_with_no_rows(team_store, tmp_path):
+    busy = report_tables(team_report(team_store, "everyone", TEAMS["everyone"], period="month"))
+    quiet = team_report(team_store, "everyone", TEAMS["everyone"], period="month", as_of=date(2020, 1, 6))
+    tables = report_tables(quiet)
+    assert {name for name, table in tables.items() if table.num_rows == 0} >= {"movers", "trends", "verbatims"}
+    expected = {name: table.column_names for name, table in busy.items() if table.num_rows} | {
+        view: [d[0] for d in team_store.execute(f"SELECT * FROM {view} LIMIT 0").description]
+        for view in ("priorities", "stage_touchpoint")} | {
+        "emerging": [d[0] for d in team_store.execute("SELECT * FROM emerging_themes LIMIT 0").description],
+        "verbatims": ["theme", "theme_id", "text", "source", "kind", "received_at", "rating", "similarity"]}
+    assert {name: table.column_names for name, table in tables.items()} == expected
+    write_report(quiet, tmp_path, ["csv", "parquet", "xlsx"])
+    folder, book = tmp_path / "everyone-month-2019-12-01", load_workbook(tmp_path / "everyone-month-2019-12-01.xlsx")
+    for name, columns in expected.items():
+        assert pacsv.read_csv(folder / f"{name}.csv").column_names == columns, name
+        assert pq.read_schema(folder / f"{name}.parquet").names == columns, name
+        assert [c.value for c in book[name][1]] == columns, name
 
 
 def test_report_refuses_a_team_the_views_do_not_know(team_store):

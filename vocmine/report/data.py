@@ -22,7 +22,7 @@ import duckdb
 
 from vocmine.config import KPI_METRICS, Kpi, TeamConfig
 from vocmine.report.verbatims import pick_verbatims
-from vocmine.store.sqlfiles import fetch_sql
+from vocmine.store.sqlfiles import execute_sql, fetch_sql
 from vocmine.store.tx import as_dicts
 
 PeriodKind = Literal["week", "month"]
@@ -87,6 +87,9 @@ class TeamReport:
     trend_periods: list[date]
     trends: dict[str, list[float]]            # theme label -> volume per period
     verbatims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)   # theme label -> quotes
+    # the column names of the tables read from the store (priorities, emerging, movers,
+    # stage_touchpoint, verbatims): a table with no rows this period still exports its header
+    columns: dict[str, list[str]] = field(default_factory=dict)
 
 
 def report_period(con: duckdb.DuckDBPyConnection, kind: PeriodKind, as_of: date | None = None) -> Period:
@@ -120,10 +123,11 @@ def team_report(
     p = report_period(con, period, as_of)
     params = {"team": name, "period": period, "start": p.start, "previous_start": p.previous_start,
               "history_start": p.history_start, "end": p.end, "limit": MOVERS}
-    priorities = _rows(con, "SELECT p.* FROM priorities p JOIN team_themes tt USING (theme_id) "
-                            "WHERE tt.team = ? ORDER BY p.priority_rank", [name])
-    emerging = _rows(con, "SELECT e.* FROM emerging_themes e JOIN team_themes tt USING (theme_id) "
-                          "WHERE tt.team = ? ORDER BY e.z_score DESC NULLS LAST", [name])
+    columns: dict[str, list[str]] = {}
+    priorities = _rows(con.execute("SELECT p.* FROM priorities p JOIN team_themes tt USING (theme_id) "
+                                   "WHERE tt.team = ? ORDER BY p.priority_rank", [name]), columns, "priorities")
+    emerging = _rows(con.execute("SELECT e.* FROM emerging_themes e JOIN team_themes tt USING (theme_id) "
+                                 "WHERE tt.team = ? ORDER BY e.z_score DESC NULLS LAST", [name]), columns, "emerging")
     focus = _focus_themes(con, priorities, params)
     quoted = focus[:VERBATIM_THEMES]
     trend_rows = fetch_sql(con, "vocmine.report", "trends.sql", params | {"theme_ids": focus[:TREND_THEMES]})
@@ -131,19 +135,21 @@ def team_report(
     trends: dict[str, list[float]] = {}
     for r in trend_rows:
         trends.setdefault(r["label"], []).append(r["volume"])
-    quotes = pick_verbatims(fetch_sql(con, "vocmine.report", "verbatims.sql", params | {"theme_ids": quoted}))
+    quotes = pick_verbatims(_rows(execute_sql(con, "vocmine.report", "verbatims.sql", params | {"theme_ids": quoted}),
+                                  columns, "verbatims"))
     labels = dict(con.execute("SELECT theme_id, label FROM themes WHERE list_contains(?, theme_id)",
                               [quoted]).fetchall())
     return TeamReport(
         team=name, period=p, generated_at=datetime.now().replace(microsecond=0),
         kpis=_kpis(con, team.kpis or _default_kpis(con), params),
-        movers=fetch_sql(con, "vocmine.report", "movers.sql", params),
+        movers=_rows(execute_sql(con, "vocmine.report", "movers.sql", params), columns, "movers"),
         emerging=emerging, priorities=priorities,
-        heatmap=_rows(con, "SELECT * FROM stage_touchpoint", []),
+        heatmap=_rows(con.execute("SELECT * FROM stage_touchpoint"), columns, "stage_touchpoint"),
         stages=[r[0] for r in con.execute("SELECT stage_id FROM journey_stages ORDER BY position").fetchall()],
         touchpoints=[r[0] for r in con.execute("SELECT touchpoint_id FROM touchpoints ORDER BY position").fetchall()],
         trend_periods=periods, trends=trends,
         verbatims={labels[tid]: quotes[tid] for tid in quoted if quotes.get(tid)},
+        columns=columns,
     )
 
 
@@ -156,8 +162,10 @@ def _focus_themes(con: duckdb.DuckDBPyConnection, priorities: list[dict[str, Any
     return list(dict.fromkeys([r["theme_id"] for r in priorities] + [r[0] for r in largest]))
 
 
-def _rows(con: duckdb.DuckDBPyConnection, query: str, params: list[Any]) -> list[dict[str, Any]]:
-    return as_dicts(con.execute(query, params))
+def _rows(cursor: duckdb.DuckDBPyConnection, columns: dict[str, list[str]], table: str) -> list[dict[str, Any]]:
+    """The rows as dicts; their column names go to ``columns[table]``."""
+    columns[table] = [d[0] for d in cursor.description]
+    return as_dicts(cursor)
 
 
 def _default_kpis(con: duckdb.DuckDBPyConnection) -> list[Kpi]:

@@ -12,12 +12,15 @@ import pyarrow.parquet as pq
 from vocmine.report.data import TeamReport
 
 
-def report_tables(report: TeamReport) -> dict[str, list[dict[str, Any]]]:
-    """Table name -> rows, with the same numbers the views hold."""
+def report_tables(report: TeamReport) -> dict[str, pa.Table]:
+    """Table name -> table, with the same numbers the views hold. A table with no rows this period
+    (no emerging theme this week) keeps its columns, so what reads last week's files reads this
+    week's."""
     period = {"team": report.team, "period": report.period.kind, "period_start": report.period.start}
-    return {
-        "kpis": [period | {"metric": k.metric, "title": k.title, "value": k.value, "previous": k.previous,
-                           "change": k.change, "target": k.target, "on_target": k.on_target, "n": k.n}
+    kpi = ["metric", "title", "value", "previous", "change", "target", "on_target", "n"]
+    rows = {
+        "kpis": [period | dict(zip(kpi, (k.metric, k.title, k.value, k.previous, k.change, k.target, k.on_target,
+                                          k.n), strict=True))
                  for k in report.kpis],
         "priorities": report.priorities,
         "movers": [period | r for r in report.movers],
@@ -27,11 +30,19 @@ def report_tables(report: TeamReport) -> dict[str, list[dict[str, Any]]]:
         "stage_touchpoint": report.heatmap,
         "verbatims": [{"theme": label, **q} for label, quotes in report.verbatims.items() for q in quotes],
     }
+    columns = report.columns | {
+        "kpis": [*period, *kpi],
+        "movers": [*period, *report.columns["movers"]],
+        "trends": ["theme", "period_start", "volume"],
+        "verbatims": ["theme", *report.columns["verbatims"]],
+    }
+    return {name: pa.Table.from_pylist(table) if table else pa.table({c: pa.nulls(0) for c in columns[name]})
+            for name, table in rows.items()}
 
 
 def write_tables(report: TeamReport, base: Path, fmt: str) -> list[Path]:
     """``base``.xlsx (one sheet per table), or a ``base`` folder of .csv / .parquet files."""
-    tables = {name: pa.Table.from_pylist(rows) for name, rows in report_tables(report).items()}
+    tables = report_tables(report)
     if fmt == "xlsx":
         return [_write_xlsx(tables, base.with_suffix(".xlsx"))]
     base.mkdir(parents=True, exist_ok=True)

@@ -39,12 +39,20 @@ def run_sql(
         con.execute(statement, _wanted(statement, params))
 
 
+def execute_sql(
+    con: duckdb.DuckDBPyConnection, package: str, name: str, params: dict[str, Any] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A one-query ``.sql`` file run, ready to fetch from (its ``description`` names the columns
+    even when there are no rows)."""
+    (statement,) = read_sql(package, name)
+    return con.execute(statement, _wanted(statement, params))
+
+
 def fetch_sql(
     con: duckdb.DuckDBPyConnection, package: str, name: str, params: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """The rows of a one-query ``.sql`` file, as dicts."""
-    (statement,) = read_sql(package, name)
-    return as_dicts(con.execute(statement, _wanted(statement, params)))
+    return as_dicts(execute_sql(con, package, name, params))
 
 
 def fetch_arrow(
