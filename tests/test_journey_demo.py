@@ -62,10 +62,12 @@ def test_journey_tags_on_the_demo_agree_with_the_planted_truth(tagged_demo):
     print(f"\ndemo: {len(pairs):,} of {len(truth):,} planted clauses aligned; stage agreement {stage:.1%}, "
           f"touchpoint agreement {touchpoint:.1%}")
     assert len(pairs) >= 0.8 * len(truth)
-    # Measured with the default taxonomy: stage 82.4%, touchpoint 91.9%. Issue 5 aims at 90% for
-    # both: the touchpoint goal is asserted; the stage goal is not met, and its floor (just below
-    # the measured value) only catches regressions until it is.
-    assert stage >= 0.82 and touchpoint >= 0.90
+    # Measured with the default taxonomy: stage 82.4% on one machine, 81.4% on another (AMD EPYC),
+    # touchpoint 91.9% on both: the themes come out a little different between machines, and with them
+    # the stage the theme lends (docs/journey.md). Issue 5 aims at 90% for both: the touchpoint
+    # goal is asserted; the stage goal is not met, and its floor (below both measured values)
+    # only catches regressions until it is.
+    assert stage >= 0.80 and touchpoint >= 0.90
 
 
 @pytest.mark.slow
