@@ -18,6 +18,7 @@ def report_tables(report: TeamReport) -> dict[str, pa.Table]:
     week's."""
     period = {"team": report.team, "period": report.period.kind, "period_start": report.period.start}
     kpi = ["metric", "title", "value", "previous", "change", "target", "on_target", "n"]
+    trend = ["theme", "period_start", "volume"]
     rows = {
         "kpis": [period | dict(zip(kpi, (k.metric, k.title, k.value, k.previous, k.change, k.target, k.on_target,
                                           k.n), strict=True))
@@ -25,7 +26,7 @@ def report_tables(report: TeamReport) -> dict[str, pa.Table]:
         "priorities": report.priorities,
         "movers": [period | r for r in report.movers],
         "emerging": report.emerging,
-        "trends": [{"theme": label, "period_start": start, "volume": v} for label, values in report.trends.items()
+        "trends": [dict(zip(trend, (label, start, v), strict=True)) for label, values in report.trends.items()
                    for start, v in zip(report.trend_periods, values, strict=True)],
         "stage_touchpoint": report.heatmap,
         "verbatims": [{"theme": label, **q} for label, quotes in report.verbatims.items() for q in quotes],
@@ -33,7 +34,7 @@ def report_tables(report: TeamReport) -> dict[str, pa.Table]:
     columns = report.columns | {
         "kpis": [*period, *kpi],
         "movers": [*period, *report.columns["movers"]],
-        "trends": ["theme", "period_start", "volume"],
+        "trends": trend,
         "verbatims": ["theme", *report.columns["verbatims"]],
     }
     return {name: pa.Table.from_pylist(table) if table else pa.table({c: pa.nulls(0) for c in columns[name]})
