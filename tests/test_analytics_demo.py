@@ -49,13 +49,12 @@ def test_analytics_demo_assumptions_over_assumed_confirmed_and_blind_spots(demo)
     # (late deliveries ranked inside on one machine, 16th on another)
     assert planted[by_assumption["delivery speed"][1]] == "late_delivery"
     assert planted[by_assumption["network coverage"][1]] in ("poor_signal", "slow_mobile_data")
-    ranks = {r[0]: r[1] for r in con.execute("SELECT theme_id, priority_rank FROM priorities").fetchall()}
+    priorities = {r[0] for r in con.execute("SELECT theme_id FROM priorities").fetchall()}
     matched = [(gap, theme) for gap, a, theme, _ in gaps if a and theme is not None]
     assert any(gap == "confirmed" for gap, _ in matched)
-    assert all((gap == "confirmed") == (theme in ranks) for gap, theme in matched)
+    assert all((gap == "confirmed") == (theme in priorities) for gap, theme in matched)
     blind = [theme for gap, _, theme, _ in gaps if gap == "blind_spot"]
     assert any(planted.get(t) == "double_charge" for t in blind)   # nobody assumed billing errors
-    priorities = {r[0] for r in con.execute("SELECT theme_id FROM priorities").fetchall()}
     assumed = {r[0] for r in con.execute("SELECT theme_id FROM assumed_priorities").fetchall()}
     assert set(blind) == priorities - assumed
 
