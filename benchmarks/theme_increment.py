@@ -26,6 +26,7 @@ from pathlib import Path
 from enrich_throughput import real_feedback
 from quality import load_set
 
+from vocmine.analytics.views import create_views
 from vocmine.config import NlpConfig, SourceConfig, ThemesConfig
 from vocmine.embed import embed_segments, load_backend
 from vocmine.ingest import ingest_files
@@ -74,6 +75,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         con = connect(folder / "bench.duckdb")
+        create_views(con)  # the emerging check reads theme_weekly
         setup: dict[str, float] = {}
         timed("ingest", setup, lambda: ingest_files(con, [write(folder / "corpus.csv", corpus)], "bench", SOURCE))
         timed("enrich", setup, lambda: enrich(con, nlp, pipelines=pipelines))

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from vocmine.analytics.views import create_views
 from vocmine.config import Settings, SourceConfig, load_settings
 from vocmine.store import connect
 
@@ -42,8 +43,9 @@ def nightly_module(tmp_path):
 
 @pytest.fixture
 def fresh_db() -> duckdb.DuckDBPyConnection:
-    """An in-memory store with every migration applied."""
+    """An in-memory store with every migration applied and the analyst views created."""
     con = connect(":memory:")
+    create_views(con)
     yield con
     con.close()
 
@@ -73,6 +75,7 @@ def demo_store(db: Path) -> tuple[Settings, duckdb.DuckDBPyConnection, object]:
 
     settings = load_settings(ROOT / "vocmine.toml", db=db)
     con = connect(settings.db_path)
+    create_views(con)
     for name in sorted(settings.sources):
         ingest_files(con, inbox_files(settings, name), name, settings.source(name))
     enrich(con, settings.nlp)

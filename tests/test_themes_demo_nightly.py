@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT
 
+from vocmine.analytics.views import create_views
 from vocmine.config import load_settings
 from vocmine.embed import embed_segments, load_backend
 from vocmine.ingest import inbox_files, ingest_files
@@ -59,6 +60,7 @@ def nights(tmp_path_factory):
     settings = load_settings(ROOT / "vocmine.toml", db=folder / "demo.duckdb")
     model_backend = load_backend("minilm")
     con = connect(settings.db_path)
+    create_views(con)  # the emerging check reads theme_weekly
 
     def night(files_of):
         for name in sorted(settings.sources):

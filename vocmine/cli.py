@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from vocmine.cli_analytics import register as register_analytics
-from vocmine.cli_common import ConfigOption, DbOption, console, err, progress, settings_for, show
+from vocmine.cli_common import ConfigOption, DbOption, console, err, open_with_views, progress, settings_for, show
 from vocmine.cli_pipeline import register as register_pipeline
 from vocmine.cli_themes import themes_app
 from vocmine.config import TAXONOMY_FILE, Settings, config_path
@@ -62,7 +62,7 @@ def init(config: ConfigOption = None, db: DbOption = None) -> None:
         taxonomy.write_text(default_taxonomy_text(), encoding="utf-8")
         console.print(f"Taxonomy: wrote {taxonomy} (your journey stages and touchpoints: edit it, then "
                       "`vocmine tag --rebuild`)")
-    connect(settings.db_path).close()
+    open_with_views(settings).close()
     console.print(f"Database: {settings.db_path} is ready")
 
 

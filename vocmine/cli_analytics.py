@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from vocmine.cli_common import ConfigOption, DbOption, console, err, settings_for
-from vocmine.store import connect, open_read_only
+from vocmine.cli_common import ConfigOption, DbOption, console, err, open_with_views, settings_for
+from vocmine.store import open_read_only
 
 
 class PeriodOption(str, Enum):
@@ -27,13 +27,14 @@ class ReportFormat(str, Enum):
 
 
 def views(config: ConfigOption = None, db: DbOption = None) -> None:
-    """Refresh the analyst views from the config: outcomes, priority weights, the lost-customer
-    rule, teams, and the company's assumed priorities matched to themes by meaning."""
+    """Recreate the analyst views (vocmine/analytics/sql) and refresh their settings from the config:
+    outcomes, priority weights, the lost-customer rule, teams, and the company's assumed
+    priorities matched to themes by meaning."""
     from vocmine.analytics import refresh_analysis
     from vocmine.embed.backends import load_backend
 
     settings = settings_for(config, db)
-    con = connect(settings.db_path)
+    con = open_with_views(settings)
     backend = None
     if settings.assumptions.priorities:
         with err.status("loading the embedding model"):
@@ -111,7 +112,7 @@ def publish(
     from vocmine.store.publish import publish as publish_store
 
     settings = settings_for(config, db)
-    con = connect(settings.db_path)
+    con = open_with_views(settings)
     try:
         result = publish_store(con, settings.resolve(settings.publish_dir), parquet=parquet)
     finally:

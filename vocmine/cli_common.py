@@ -8,11 +8,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from vocmine.config import Settings, load_settings
+from vocmine.store import connect
 
 console = Console()
 err = Console(stderr=True)
@@ -34,6 +36,16 @@ def settings_for(config: Path | None, db: Path | None) -> Settings:
     except (FileNotFoundError, ValueError) as exc:
         err.print(f"[red]config error:[/red] {exc}")
         raise typer.Exit(2) from exc
+
+
+def open_with_views(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The working database, migrated, with the analyst views (re)created: for commands that
+    create a store or read the views (the theme commands' emerging check reads theme_weekly)."""
+    from vocmine.analytics.views import create_views
+
+    con = connect(settings.db_path)
+    create_views(con)
+    return con
 
 
 def progress_bars(*, disable: bool = False) -> Progress:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from vocmine.cli_common import ConfigOption, DbOption, console, err, settings_for, show
+from vocmine.cli_common import ConfigOption, DbOption, console, err, open_with_views, settings_for, show
 from vocmine.config import Settings
 from vocmine.store import connect, open_read_only
 
@@ -24,7 +24,7 @@ def themes_refit(config: ConfigOption = None, db: DbOption = None) -> None:
 
     settings = settings_for(config, db)
     model = _embedding_model(settings)
-    con = connect(settings.db_path)
+    con = open_with_views(settings)
     with err.status("fitting themes (the first fit in a new environment compiles UMAP: ~1 min)"), _theme_errors():
         result = refit_themes(con, model, settings.themes, settings.resolve(settings.themes.fits_dir))
         emerging = flag_emerging(con, model, settings.themes, result.run_id)
@@ -41,7 +41,7 @@ def themes_update(config: ConfigOption = None, db: DbOption = None) -> None:
     from vocmine.themes.assign import refresh_themes
 
     settings = settings_for(config, db)
-    con = connect(settings.db_path)
+    con = open_with_views(settings)
     with err.status("updating themes"), _theme_errors():
         result = refresh_themes(con, _embedding_model(settings), settings.themes,
                                 settings.resolve(settings.themes.fits_dir))

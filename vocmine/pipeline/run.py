@@ -26,6 +26,7 @@ from typing import Any
 
 import duckdb
 
+from vocmine.analytics.views import create_views
 from vocmine.config import Settings
 from vocmine.pipeline.notify import notify
 from vocmine.pipeline.steps import STEPS, StepContext, StepFailed
@@ -85,11 +86,15 @@ def run_pipeline(settings: Settings, *, on_event: Event | None = None, resume: b
 
 
 def open_store(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """The working database, or PipelineBusy when another process writes it."""
+    """The working database with the analyst views in place (the themes step's emerging check
+    reads ``theme_weekly``; a store whose schema was just migrated has none), or PipelineBusy
+    when another process writes it."""
     try:
-        return connect(settings.db_path)
+        con = connect(settings.db_path)
     except duckdb.IOException as exc:
         raise PipelineBusy(f"{settings.db_path} is in use by another process (a vocmine run?): {exc}") from exc
+    create_views(con)
+    return con
 
 
 def begin_run(con: duckdb.DuckDBPyConnection, *, resume: bool = True) -> PipelineResult:

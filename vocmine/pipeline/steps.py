@@ -119,9 +119,10 @@ def tag(ctx: StepContext) -> dict[str, Any]:
 
 
 def views(ctx: StepContext) -> dict[str, Any]:
-    from vocmine.analytics import refresh_analysis
+    from vocmine.analytics import create_views, refresh_analysis
 
     s = ctx.settings
+    create_views(ctx.con)
     result = refresh_analysis(ctx.con, outcomes=s.outcomes, priorities=s.priorities, lost_customers=s.lost_customers,
                               assumptions=s.assumptions, teams=s.teams,
                               backend=ctx.backend() if s.assumptions.priorities else None)
