@@ -30,7 +30,7 @@ def test_analytics_drivers_compare_with_and_without_and_weigh_by_count(handmade_
 
 
 def test_analytics_priorities_score_is_the_weighted_mean_of_its_components(handmade_store):
-    refresh(handmade_store, growth_weight=0.0, impact_weight=2.0, top=2)
+    refresh(handmade_store, growth_weight=0.0, impact_weight=2.0, top=2, prior_strength=0)  # components unshrunk
     rows = handmade_store.execute("SELECT priority_rank, theme_id, score, volume_score, negativity_score, growth_score, "
                          "impact_score FROM priorities").fetchall()
     assert [r[0] for r in rows] == [1, 2] and rows[0][1] == 1

@@ -33,7 +33,9 @@ class Outcome(_Strict):
 
 class PrioritiesConfig(_Strict):
     """How the `priorities` view scores themes (the `[priorities]` table): a weighted mean of
-    components scaled to 0..1, each shown as a column so the ranking can be argued with."""
+    components scaled to 0..1, each shown as a column so the ranking can be argued with. A
+    theme's negativity and harm are shrunk toward the company-wide level by its size, so eight
+    segments that happen to be all negative do not outrank a large, mostly negative theme."""
 
     top: int = Field(15, ge=1, description="themes in the priorities list")
     volume_weight: float = Field(1.0, ge=0)
@@ -41,6 +43,9 @@ class PrioritiesConfig(_Strict):
     growth_weight: float = Field(0.5, ge=0)
     impact_weight: float = Field(1.0, ge=0)
     impact_outcome: str | None = Field("rating", description="the outcome whose harm counts as impact")
+    prior_strength: float = Field(
+        50.0, ge=0, description="segments' worth of the company-wide level every theme's negativity and harm "
+        "start from before its own segments count (0: a theme's raw numbers, however few its segments)")
 
     @model_validator(mode="after")
     def _some_weight(self) -> PrioritiesConfig:

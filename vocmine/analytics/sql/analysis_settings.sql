@@ -2,8 +2,11 @@
 DELETE FROM outcomes;
 INSERT INTO outcomes SELECT outcome, column_name, metadata_key, better FROM new_outcomes;
 DELETE FROM analysis_settings;
-INSERT INTO analysis_settings VALUES ($top_n, $volume_weight, $negativity_weight, $growth_weight, $impact_weight,
-    $impact_outcome, $lost_metadata_key, $lost_values, $lost_date_key, $rarely_voiced_share, now()::TIMESTAMP);
+INSERT INTO analysis_settings (top_n, volume_weight, negativity_weight, growth_weight, impact_weight, impact_outcome,
+                               lost_metadata_key, lost_values, lost_date_key, rarely_voiced_share, updated_at,
+                               prior_strength)
+VALUES ($top_n, $volume_weight, $negativity_weight, $growth_weight, $impact_weight, $impact_outcome,
+        $lost_metadata_key, $lost_values, $lost_date_key, $rarely_voiced_share, now()::TIMESTAMP, $prior_strength);
 DELETE FROM assumed_priorities;
 INSERT INTO assumed_priorities SELECT assumption, position, theme_id, similarity, model FROM new_assumptions;
 DELETE FROM teams;

@@ -20,3 +20,7 @@ DROP VIEW IF EXISTS theme_touchpoints;
 DROP VIEW IF EXISTS theme_stages;
 DROP VIEW IF EXISTS emerging_themes;
 DROP VIEW IF EXISTS theme_weekly;
+
+-- The priority score shrinks a small theme's negativity and harm toward the company-wide level,
+-- as if it had prior_strength more segments at that level ([priorities] prior_strength).
+ALTER TABLE analysis_settings ADD COLUMN prior_strength DOUBLE DEFAULT 50;

@@ -1,23 +1,50 @@
 -- The top themes to act on: a weighted mean of volume, negativity, growth and impact, each
--- scaled to 0..1 across themes (see docs/analyst-guide.md for the formula).
+-- scaled to 0..1 across themes (docs/analyst-guide.md, "priorities", has the formula).
+-- A small theme's negative share and harm are mostly noise (eight segments can all be negative
+-- by chance), so both start from the company-wide level as if the theme had prior_strength
+-- segments there (analysis_settings; [priorities] in the config) and move to the theme's own
+-- numbers as its segments outweigh them: the mean of a beta prior updated by the theme's
+-- segments (empirical Bayes). Growth is not shrunk: a new theme still enters by growing.
 WITH cfg AS (
     SELECT * FROM analysis_settings LIMIT 1
+), company AS (      -- the level a theme starts from: the share of all scored segments that are negative
+    SELECT avg(is_negative::INTEGER) AS negative_share FROM stg_segments
 ), impact AS (
-    SELECT d.theme_id, d.harm
+    SELECT d.theme_id, d.harm, d.feedback_with
     FROM theme_drivers d JOIN cfg ON d.outcome = cfg.impact_outcome
 ), base AS (
-    SELECT o.theme_id, o.label, o.group_label, o.volume, o.share, o.negative_share, o.share_change_4w,
-           o.emerging, o.dominant_stage, o.dominant_touchpoint, i.harm
+    SELECT o.theme_id, o.label, o.group_label, o.volume, o.share, o.scored_segments, o.negative_share,
+           o.share_change_4w, o.emerging, o.dominant_stage, o.dominant_touchpoint, i.harm, i.feedback_with
     FROM theme_overview o LEFT JOIN impact i USING (theme_id)
+), shrunk AS (       -- the company-wide level counted as prior_strength segments (harm's level is 0)
+    SELECT b.*,
+           (coalesce(b.negative_share * b.scored_segments, 0) + cfg.prior_strength * c.negative_share)
+               / nullif(b.scored_segments + cfg.prior_strength, 0) AS negative_share_shrunk,
+           b.scored_segments + cfg.prior_strength AS evidence,
+           b.harm * b.feedback_with / nullif(b.feedback_with + cfg.prior_strength, 0) AS harm_shrunk
+    FROM base b CROSS JOIN cfg CROSS JOIN company c
+), wilson AS (       -- the Wilson score interval of the shrunk share over its evidence, 95% (z = 1.96)
+    SELECT s.*, confidence.z, confidence.z * confidence.z / s.evidence AS z2n
+    FROM shrunk s CROSS JOIN (SELECT 1.96 AS z) confidence
+), bounds AS (
+    SELECT w.*,
+           (w.negative_share_shrunk + w.z2n / 2) / (1 + w.z2n)
+               - w.z / (1 + w.z2n) * sqrt(w.negative_share_shrunk * (1 - w.negative_share_shrunk) / w.evidence
+                                          + w.z2n / (4 * w.evidence)) AS negative_share_low,
+           (w.negative_share_shrunk + w.z2n / 2) / (1 + w.z2n)
+               + w.z / (1 + w.z2n) * sqrt(w.negative_share_shrunk * (1 - w.negative_share_shrunk) / w.evidence
+                                          + w.z2n / (4 * w.evidence)) AS negative_share_high
+    FROM wilson w
 ), components AS (
     SELECT *,
            volume / nullif(max(volume) OVER (), 0) AS volume_score,
-           coalesce(negative_share, 0) AS negativity_score,
+           coalesce(negative_share_shrunk, 0) AS negativity_score,
            coalesce(greatest(share_change_4w, 0) / nullif(max(greatest(share_change_4w, 0)) OVER (), 0), 0)
                AS growth_score,
-           CASE WHEN max(harm) OVER () IS NULL THEN NULL
-                ELSE coalesce(greatest(harm, 0) / nullif(max(greatest(harm, 0)) OVER (), 0), 0) END AS impact_score
-    FROM base
+           CASE WHEN max(harm_shrunk) OVER () IS NULL THEN NULL
+                ELSE coalesce(greatest(harm_shrunk, 0) / nullif(max(greatest(harm_shrunk, 0)) OVER (), 0), 0)
+           END AS impact_score
+    FROM bounds
 ), scored AS (
     SELECT c.*,
            (cfg.volume_weight * coalesce(volume_score, 0) + cfg.negativity_weight * negativity_score
@@ -30,7 +57,8 @@ WITH cfg AS (
     SELECT *, row_number() OVER (ORDER BY score DESC, volume DESC, theme_id) AS priority_rank FROM scored
 )
 SELECT priority_rank, theme_id, label, group_label, score, volume_score, negativity_score, growth_score,
-       impact_score, volume, share, negative_share, share_change_4w, harm AS impact_harm, emerging,
+       impact_score, volume, share, scored_segments, negative_share, negative_share_shrunk, negative_share_low,
+       negative_share_high, share_change_4w, harm AS impact_harm, harm_shrunk AS impact_harm_shrunk, emerging,
        dominant_stage, dominant_touchpoint
 FROM ranked
 WHERE priority_rank <= top_n

@@ -5,7 +5,7 @@ WITH scored AS (
     FROM segment_themes st JOIN stg_segments s USING (segment_id)
     WHERE st.theme_id IS NOT NULL
 ), stats AS (
-    SELECT theme_id, count(*) AS volume, avg(sentiment) AS avg_sentiment,
+    SELECT theme_id, count(*) AS volume, count(sentiment) AS scored_segments, avg(sentiment) AS avg_sentiment,
            avg(is_negative::INTEGER) AS negative_share
     FROM scored GROUP BY theme_id
 ), everything AS (   -- every placed segment, including those that fit no theme
@@ -28,7 +28,7 @@ WITH scored AS (
 )
 SELECT t.theme_id, t.label, t.group_label, coalesce(s.volume, 0) AS volume,
        coalesce(s.volume, 0) / nullif(e.segments, 0) AS share,
-       s.avg_sentiment, s.negative_share,
+       coalesce(s.scored_segments, 0) AS scored_segments, s.avg_sentiment, s.negative_share,
        j.dominant_stage, j.dominant_touchpoint, t.first_seen, t.last_seen,
        r.last_4_weeks,
        r.volume_4w / nullif(wt.all_4w, 0) - r.volume_prior_4w / nullif(wt.all_prior_4w, 0) AS share_change_4w,
