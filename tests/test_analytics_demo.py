@@ -67,6 +67,16 @@ def test_analytics_demo_priorities_rank_fifteen_and_include_the_emerging_theme(d
     assert esim and esim[0][2] == 1.0 and esim[0][3]   # the fastest grower, and flagged
 
 
+def test_analytics_demo_priorities_leave_out_small_themes_unless_emerging(demo):
+    """Without shrinkage, six themes of 8 to 41 segments, 83-100% negative, ranked 8th to 14th."""
+    con, _ = demo
+    rows = con.execute("SELECT theme_id, share, emerging, negative_share_low, negative_share_shrunk, "
+                       "negative_share_high FROM priorities").fetchall()
+    assert len(rows) == 15
+    assert [r[0] for r in rows if r[1] < 0.01 and not r[2]] == []
+    assert all(low < shrunk < high for _, _, _, low, shrunk, high in rows)
+
+
 def test_analytics_demo_team_numbers_add_up(demo):
     con, _ = demo
     weekly = con.execute("SELECT sum(value) FROM team_kpis WHERE team = 'billing' AND period = 'week' "

@@ -133,3 +133,18 @@ def test_cli_init_leaves_the_taxonomy_alone_when_the_config_names_one(project):
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0 and "journey.toml" in result.output
     assert not (project / "taxonomy.toml").exists()
+
+
+def test_cli_views_and_publish_bring_every_analyst_view_to_the_analysts_copy(project):
+    import duckdb
+
+    from vocmine.analytics.views import analyst_views
+
+    runner.invoke(app, ["ingest"])   # a migrated store: since migration 013 the migrations make no view
+    result = runner.invoke(app, ["views"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["publish", "--no-parquet"]).exit_code == 0
+    published = duckdb.connect(str(project / "data" / "published" / "vocmine.duckdb"), read_only=True)
+    names = {r[0] for r in published.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert names == {v.name for v in analyst_views()}
+    assert published.execute("SELECT count(*) FROM priorities").fetchone()[0] == 0

@@ -10,9 +10,9 @@ whole view; migrations keep the tables only.
 ``create_views`` runs ``CREATE OR REPLACE VIEW`` for every file, each after the views it
 reads (found in its text), in one transaction. It needs no configuration: the views read
 their settings from tables (``analysis_settings``, ``outcomes``, ``teams``, ...) that
-``refresh_analysis`` writes. It is cheap (no rows are computed), so every entry point that
-writes the store calls it: `vocmine views`, each pipeline run, `vocmine init` and the commands
-that read the views.
+``refresh_analysis`` writes. It is cheap (no rows are computed), so it runs wherever a store
+needs its views: `vocmine views`, the start of every pipeline run (the themes step's emerging
+check reads ``theme_weekly``), `vocmine init`, `vocmine publish` and the theme commands.
 
 Example::
 
