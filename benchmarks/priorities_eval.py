@@ -149,44 +149,67 @@ def describe(row: tuple | None) -> str:
             f"{raw or 0:4.2f}/{shrunk or 0:4.2f}")
 
 
+def evaluate(db: Path, name: str, n: int, priors: list[float]) -> tuple:
+    """Print one store's top 15 before and after; return its summary row. The store's own
+    settings are put back afterwards."""
+    con = duckdb.connect(str(db))
+    kept_settings = con.execute("SELECT prior_strength, top_n FROM analysis_settings").fetchone()
+    try:
+        segments, themes = con.execute("SELECT (SELECT count(*) FROM segment_themes), "
+                                       "(SELECT count(*) FROM stg_themes)").fetchone()
+        tables = {prior: ranked(con, prior) for prior in priors}
+        lower_bound = ranked_by_lower_bound(con)
+        fitted = fitted_prior_strength(con)
+    finally:
+        con.execute("UPDATE analysis_settings SET prior_strength = ?, top_n = ?", list(kept_settings))
+        con.close()
+    before, last = priors[0], priors[-1]
+    print(f"\n{name}, {n:,} feedback, {segments:,} segments, {themes} themes "
+          f"(* = under 1% of segments and not emerging, e = emerging; negative share raw/shrunk)")
+    print(f"{'':3s} {'prior ' + format(before, 'g'):52s} | prior {format(last, 'g')}")
+    for i in range(TOP):
+        left, right = (t[i] if i < len(t) else None for t in (tables[before], tables[last]))
+        print(f"{i + 1:>3} {describe(left):52s} | {describe(right)}")
+    return (name, n, segments, themes, [len(small(tables[p])) for p in priors],
+            len({r[1] for r in tables[before]} & {r[1] for r in tables[last]}), fitted,
+            len(small(lower_bound)), [_smallest(tables[p]) for p in priors])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", nargs="+", default=["cfpb", "twcs", "bitext"])
+    parser.add_argument("--sets", nargs="*", default=["cfpb", "twcs", "bitext"])
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 3000])
     parser.add_argument("--priors", nargs="+", type=float, default=[0, 50],
-                        help="prior strengths; the first is 'before', the others 'after'")
+                        help="prior strengths; the first is 'before', the last 'after'")
+    parser.add_argument("--db", nargs="*", type=Path, default=[],
+                        help="also rank these existing stores (e.g. the demo's data/vocmine.duckdb)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     summary = []
+    for db in args.db:
+        con = duckdb.connect(str(db), read_only=True)
+        n = con.execute("SELECT count(*) FROM feedback").fetchone()[0]
+        con.close()
+        summary.append(evaluate(db, db.parent.name + "/" + db.name, n, args.priors))
     for name in args.sets:
         for size in args.sizes:
             db, n = build_store(name, size)
-            con = duckdb.connect(str(db))
-            segments, themes = con.execute("SELECT (SELECT count(*) FROM segment_themes), "
-                                           "(SELECT count(*) FROM stg_themes)").fetchone()
-            tables = {prior: ranked(con, prior) for prior in args.priors}
-            lower_bound = ranked_by_lower_bound(con)
-            fitted = fitted_prior_strength(con)
-            con.close()
-            before, *after = args.priors
-            print(f"\n{name}, {n:,} feedback, {segments:,} segments, {themes} themes "
-                  f"(* = under 1% of segments and not emerging, e = emerging; negative share raw/shrunk)")
-            print(f"{'':3s} {'prior ' + format(before, 'g'):52s} | prior {format(after[-1], 'g') if after else ''}")
-            for i in range(TOP):
-                left, right = (t[i] if i < len(t) else None for t in (tables[before], tables[args.priors[-1]]))
-                print(f"{i + 1:>3} {describe(left):52s} | {describe(right)}")
-            summary.append((name, n, segments, themes, [len(small(tables[p])) for p in args.priors],
-                            len({r[1] for r in tables[before]} & {r[1] for r in tables[args.priors[-1]]}), fitted,
-                            len(small(lower_bound))))
+            summary.append(evaluate(db, name, n, args.priors))
     print("\ntop-15 themes under 1% of segments (not emerging), per prior strength "
           f"{', '.join(format(p, 'g') for p in args.priors)}; themes kept in the top 15 first to last")
     print("(Wilson LB: ranked instead by the lower end of the raw share's 95% interval, no shrinkage; "
           "fitted: the prior strength the store's own themes suggest, method of moments)")
-    for name, n, segments, themes, counts, kept, fitted, lower in summary:
+    for name, n, segments, themes, counts, kept, fitted, lower, smallest in summary:
         print(f"{name:7s} {n:>6,} feedback {segments:>7,} segments {themes:>4} themes   under 1%: "
-              f"{' -> '.join(map(str, counts))}   Wilson LB {lower}   kept {kept}/{TOP}   "
+              f"{' -> '.join(map(str, counts))}   Wilson LB {lower}   smallest non-emerging share: "
+              f"{' -> '.join(f'{100 * s:.2f}%' for s in smallest)}   kept {kept}/{TOP}   "
               f"fitted {fitted if fitted is not None else float('nan'):.1f}")
+
+
+def _smallest(rows: list[tuple]) -> float:
+    """The smallest share of segments among the top themes that are not emerging."""
+    return min((r[4] for r in rows if not r[7]), default=float("nan"))
 
 
 if __name__ == "__main__":
