@@ -1,6 +1,7 @@
 """Boilerplate removal on labelled queries wrapped in letter and chat formulas.
 
     python benchmarks/boilerplate_eval.py [--sets banking77 clinc150] [--sizes 3000 10000]
+    python benchmarks/boilerplate_eval.py --real      # detection on twcs and cfpb (no labels)
 
 Each labelled query (banking77 train, clinc150 in-scope; a seeded sample of ``--sizes``) is
 wrapped the way customers and agents write around what they have to say: a greeting before
@@ -43,7 +44,7 @@ import pyarrow.parquet as pq
 from sklearn.metrics import normalized_mutual_info_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import RESULTS, load_set  # noqa: E402
+from quality import RESULTS, SHARED, load_set  # noqa: E402
 
 from vocmine.config import NlpConfig, SourceConfig, ThemesConfig  # noqa: E402
 from vocmine.embed import embed_segments, load_backend  # noqa: E402
@@ -191,11 +192,54 @@ def vanilla(texts: list[str], labels: list[str], backend, cache: Path) -> dict:
             "outliers": float((topics == -1).mean())}
 
 
+def real_sets(pipelines: Pipelines, nlp: NlpConfig) -> dict:
+    """Detection on unlabelled real text: twcs tweets (customers' and brands' apart) and CFPB
+    complaint narratives; enrichment only. Prints counts per rule and the most frequent lines."""
+    sources = {
+        "twcs": (SHARED / "twcs_head5k" / "twcs_first5000.csv", "text", "author_id",
+                 lambda r: "customers" if r["inbound"] == "True" else "brands"),
+        "cfpb": (SHARED / "cfpb_narratives" / "complaints_dev.csv", "Consumer complaint narrative", None,
+                 lambda r: "complaints"),
+    }
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (path, column, customer, group) in sources.items():
+            rows = list(csv.DictReader(path.open(encoding="utf-8")))
+            csv_path = Path(tmp) / f"{name}.csv"
+            with csv_path.open("w", encoding="utf-8", newline="") as f:
+                writer = csv.writer(f)
+                writer.writerow(["id", "text", "customer", "group"])
+                writer.writerows([str(i), r[column], r[customer] if customer else "", group(r)]
+                                 for i, r in enumerate(rows) if r[column])
+            con = connect(Path(tmp) / f"{name}.duckdb")
+            ingest_files(con, [csv_path], name, SourceConfig(
+                kind="social", columns={"id": "id", "text": "text", "customer_id": "customer"},
+                metadata={"columns": ["group"]}))
+            enrich(con, nlp, pipelines=pipelines)
+            per_group = con.execute("""
+                SELECT f.metadata->>'group', count(*), count(b.segment_id),
+                       count(b.segment_id) FILTER (WHERE b.rule = 'repeated')
+                FROM segments s JOIN feedback f USING (feedback_id) LEFT JOIN segment_boilerplate b USING (segment_id)
+                GROUP BY 1 ORDER BY 1""").fetchall()
+            for group_name, segments, flagged, repeated in per_group:
+                top = con.execute("""
+                    SELECT b.rule, b.line, count(*) FROM segment_boilerplate b JOIN feedback f USING (feedback_id)
+                    WHERE f.metadata->>'group' = ? GROUP BY ALL ORDER BY 3 DESC, 2 LIMIT 12""", [group_name]).fetchall()
+                out[f"{name}:{group_name}"] = {"segments": segments, "flagged": flagged, "repeated": repeated,
+                                               "top": [list(t) for t in top]}
+                print(f"\n{name} {group_name}: {segments} segments, {flagged} boilerplate ({flagged / segments:.1%}; "
+                      f"{repeated} by the repeated-line rule)")
+                print("  most frequent: " + "; ".join(f"{line!r} {n} ({rule})" for rule, line, n in top))
+            con.close()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=["banking77"])
     parser.add_argument("--sizes", nargs="+", type=int, default=[3000, 10000])
     parser.add_argument("--json", type=Path, default=RESULTS / "boilerplate_eval.json")
+    parser.add_argument("--real", action="store_true", help="only detection on twcs and cfpb (no labels)")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     RESULTS.mkdir(exist_ok=True)
@@ -203,6 +247,9 @@ def main() -> None:
     backend = load_backend("minilm")
     on, off = NlpConfig(), NlpConfig(boilerplate={"enabled": False})
     pipelines = {"on": Pipelines(on), "off": Pipelines(off)}
+    if args.real:
+        args.json.with_name("boilerplate_real.json").write_text(json.dumps(real_sets(pipelines["on"], on), indent=1))
+        return
     results = []
     for name in args.sets:
         all_texts, all_labels = load_set(name)

@@ -84,26 +84,34 @@ class LineRules:
     def __init__(self, formulas: FormulaSet, config: BoilerplateConfig) -> None:
         self.config = config
         self.words = set(formulas.words)
-        vocabulary = "|".join(re.escape(w) for w in sorted(self.words, key=len, reverse=True)) or "(?!)"
         # a greeting or sign-off line may name anyone ("hi becky") and anything of the vocabulary
-        addressee = rf"(?: (?:{vocabulary}|<\w+>|x|0))*(?: \S+)?(?: (?:{vocabulary}|<\w+>|x|0))*"
+        # ("hi there team"): its words after the formula are checked in ``_addressed``
         self.kinds = [
-            ("greeting", [(re.compile(rf"(?:{p}){addressee}"), p) for p in formulas.greetings]),
-            ("signoff", [(re.compile(rf"(?:{p}){addressee}"), p) for p in formulas.signoffs]),
+            ("greeting", [(re.compile(rf"(?:{p})((?: \S+)*)"), p) for p in formulas.greetings]),
+            ("signoff", [(re.compile(rf"(?:{p})((?: \S+)*)"), p) for p in formulas.signoffs]),
             ("header", [(re.compile(rf"(?:{p})(?: (?:<\w+>|x|0))*"), p) for p in formulas.headers]),
             ("formula", [(re.compile(p), p) for p in formulas.formulas]),
         ]
+        # one alternation for all: most lines match nothing, and are then tried once, not per formula
+        self.any = re.compile("|".join(f"(?:{p.pattern})" for _, patterns in self.kinds for p, _ in patterns)
+                              or "(?!)")
 
     def classify(self, line: str, lemmas: str, stats: LineStats) -> tuple[str, str] | None:
         """(rule, reason) for a boilerplate line, None for content."""
         if not any(ch.isalpha() for token in line.split() if not _PLACEHOLDER.match(token)
                    for ch in token.lstrip("^")):
             return "no_words", "no words of its own: only personal data, numbers or symbols"
-        for kind, patterns in self.kinds:
-            for pattern, source in patterns:
-                if pattern.fullmatch(line):
-                    return kind, f"matches the {_KIND_NAMES[kind]} '{source}'"
+        if self.any.fullmatch(line):
+            for kind, patterns in self.kinds:
+                for pattern, source in patterns:
+                    match = pattern.fullmatch(line)
+                    if match and (kind not in ("greeting", "signoff") or self._addressed(match.group(pattern.groups))):
+                        return kind, f"matches the {_KIND_NAMES[kind]} '{source}'"
         return self._repeated(lemmas, stats)
+
+    def _addressed(self, rest: str) -> bool:
+        """What follows a greeting or sign-off: placeholders, vocabulary and at most one other word."""
+        return sum(not (_PLACEHOLDER.match(w) or w in self.words) for w in rest.split()) <= 1
 
     def _repeated(self, lemmas: str, stats: LineStats) -> tuple[str, str] | None:
         c = self.config
