@@ -143,7 +143,7 @@ def score(con, queries: list[str], labels: list[str]) -> dict:
     examples = []
     for fid, _, text, theme, flagged in rows:
         query = _plain(queries[fid])
-        inside = _plain(text) in query
+        inside = f" {_plain(text)} " in f" {query} "
         wrapper = not inside and not _overlaps(_plain(text), query)
         counts["segments"] += 1
         counts["wrapper"] += wrapper
@@ -176,7 +176,7 @@ def _plain(text: str) -> str:
 def _overlaps(segment: str, query: str) -> bool:
     """A segment that holds part of the query and part of a wrapper (a greeting not cut off)."""
     words = segment.split()
-    return len(words) >= 3 and " ".join(words[-3:]) in query or " ".join(words[:3]) in query
+    return len(words) >= 3 and (f" {' '.join(words[-3:])} " in f" {query} " or f" {' '.join(words[:3])} " in f" {query} ")
 
 
 def vanilla(texts: list[str], labels: list[str], backend, cache: Path) -> dict:

@@ -110,8 +110,9 @@ class LineRules:
         return self._repeated(lemmas, stats)
 
     def _addressed(self, rest: str) -> bool:
-        """What follows a greeting or sign-off: placeholders, vocabulary and at most one other word."""
-        return sum(not (_PLACEHOLDER.match(w) or w in self.words) for w in rest.split()) <= 1
+        """What follows a greeting or sign-off: placeholders, vocabulary, initials and at most one
+        other word (a name: "yours sincerely aisha f")."""
+        return sum(not (_PLACEHOLDER.match(w) or w in self.words or len(w) == 1) for w in rest.split()) <= 1
 
     def _repeated(self, lemmas: str, stats: LineStats) -> tuple[str, str] | None:
         c = self.config
