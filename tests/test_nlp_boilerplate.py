@@ -14,6 +14,7 @@ from pydantic import ValidationError
 import vocmine.nlp.components  # noqa: F401  (registers vocmine_formulas)
 from vocmine.config import BoilerplateConfig, NlpConfig, ThemesConfig
 from vocmine.nlp.boilerplate import LineStats, formula_sets, line_rules, mark_boilerplate, split_patterns
+from vocmine.store.checks import run_checks
 from vocmine.themes.assign import assign_new_segments
 from vocmine.themes.registry import themed_embeddings
 
@@ -152,6 +153,9 @@ def test_boilerplate_formula_plus_content_keeps_its_content(fresh_db):
                                                  "Kind regards, [PERSON]")
     mark_boilerplate(fresh_db, CONFIG, "run1")
     assert corpus.flagged() == {greeting: "greeting", signoff: "signoff"}
+    named = {"taxonomy:stages": [], "taxonomy:touchpoints": []}
+    checks = [r for r in run_checks(fresh_db, named) if r.table == "segment_boilerplate"]
+    assert len(checks) == 3 and all(r.ok for r in checks)
     ids, vectors = themed_embeddings(fresh_db, "fake")
     assert ids == [content] and vectors.shape == (1, 2)
 

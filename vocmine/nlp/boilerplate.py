@@ -39,7 +39,7 @@ from vocmine.config_boilerplate import BoilerplateConfig, FormulaSet
 from vocmine.store.sqlfiles import read_sql, run_sql
 from vocmine.store.tx import registered, transaction
 
-RULES = ("no_words", "greeting", "signoff", "header", "formula", "repeated")
+RULES = ("no_words", "greeting", "signoff", "header", "formula", "repeated")  # as vocmine/store/checks.toml
 _KIND_NAMES = {"greeting": "greeting", "signoff": "sign-off", "header": "header", "formula": "formula"}
 _PLACEHOLDER = re.compile(r"^(<\w+>|x|0+|\^)$")
 
