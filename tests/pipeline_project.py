@@ -265,6 +265,7 @@ BOOKKEEPING_COLUMNS = {
     "updated_run": "which run last updated a theme: random per run",
     "ingested_at": "clock time of loading",
     "enriched_at": "clock time of enrichment",
+    "flagged_at": "clock time a segment was first flagged as boilerplate",
     "computed_at": "clock time of the emerging check",
     "happened_at": "clock time of a theme event",
     "saved_at": "clock time of saving a fit",

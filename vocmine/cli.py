@@ -285,7 +285,7 @@ def status(config: ConfigOption = None, db: DbOption = None) -> None:
         err.print(f"[red]{settings.db_path} was made by an older vocmine: run `vocmine init` to upgrade it[/red]")
         raise typer.Exit(1)
     if "quarantine" in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
-        sources = Table("source", "feedback", "enriched", "segments", "quarantined", "first received",
+        sources = Table("source", "feedback", "enriched", "segments", "boilerplate", "quarantined", "first received",
                         "last received", title="Sources", title_justify="left")
         for row in source_counts(con):
             sources.add_row(*(show(v) for v in row.values()))

@@ -40,10 +40,11 @@ from vocmine.config_analyst import (
     default_outcomes,
 )
 from vocmine.config_base import Strict as _Strict
+from vocmine.config_boilerplate import BoilerplateConfig
 from vocmine.config_nightly import NotifyConfig, PipelineConfig, ScaleConfig, ScheduleConfig
 
 # sections defined beside this module, importable from here as before
-__all__ = ["KPI_METRICS", "AssumptionsConfig", "Kpi", "LostCustomersConfig", "NotifyConfig", "Outcome",
+__all__ = ["KPI_METRICS", "AssumptionsConfig", "BoilerplateConfig", "Kpi", "LostCustomersConfig", "NotifyConfig", "Outcome",
            "PipelineConfig", "PrioritiesConfig", "ScaleConfig", "ScheduleConfig", "Settings", "TeamConfig",
            "load_settings"]
 
@@ -136,6 +137,7 @@ class NlpConfig(_Strict):
     pii_patterns: dict[str, list[str]] = Field(
         default_factory=dict, description='extra PII regexes by kind, e.g. ACCOUNT = ["\\bACC-\\d{7}\\b"]'
     )
+    boilerplate: BoilerplateConfig = Field(default_factory=BoilerplateConfig)
 
     @field_validator("pii_patterns")
     @classmethod

@@ -20,6 +20,7 @@ import pyarrow as pa
 from spacy.language import Language
 
 from vocmine.config import NlpConfig
+from vocmine.nlp.boilerplate import BoilerplateResult, mark_boilerplate
 from vocmine.nlp.language import identify_languages
 from vocmine.nlp.pipeline import build_pipeline, pipeline_version
 from vocmine.nlp.segments import EnrichedFeedback, enrich_doc
@@ -42,11 +43,12 @@ class EnrichResult:
     redacted: Counter = field(default_factory=Counter)
     outdated: int = 0  # enriched by another pipeline version and not rebuilt
     seconds: float = 0.0
+    boilerplate: BoilerplateResult = field(default_factory=BoilerplateResult)
 
     def counts(self) -> dict[str, object]:
         return {"feedback": self.feedback, "segments": self.segments, "outdated": self.outdated,
                 "languages": dict(self.languages), "redacted": dict(self.redacted),
-                "pipeline_version": self.pipeline_version}
+                "pipeline_version": self.pipeline_version, **self.boilerplate.counts()}
 
 
 class Pipelines:
@@ -102,6 +104,8 @@ def enrich(
                 result.redacted.update(e.pii_counts)
             if on_batch:
                 on_batch(result.feedback, len(pending))
+        # the whole corpus again: a line may have become frequent, a formula may have changed
+        result.boilerplate = mark_boilerplate(con, config.boilerplate, result.run_id)
     except BaseException as exc:
         finish_run(con, result.run_id, counts=result.counts(), error=f"{type(exc).__name__}: {exc}")
         raise

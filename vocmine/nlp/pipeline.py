@@ -5,7 +5,8 @@ part, and nothing here needs it: sentences come from the lighter ``senter``). Ot
 languages get ``spacy.blank(lang)`` with a rule-based sentencizer, which knows Chinese
 full stops (。！？), plus the lookup lemmatizer where spacy-lookups-data has tables (read
 into a plain dict: see ``LemmaTable``).
-Every pipeline ends with vocmine's own components: PII, clauses, key phrases.
+Every pipeline ends with vocmine's own components: PII, formulas (greetings and sign-offs cut
+off), clauses, key phrases.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from spacy.symbols import ORTH
 
 import vocmine.nlp.components  # noqa: F401  (registers vocmine_* factories)
 from vocmine.config import NlpConfig
+from vocmine.nlp.boilerplate import split_patterns
 from vocmine.nlp.redact import placeholder
 
 # Bump when code changes what enrichment produces, so `vocmine enrich --rebuild` redoes it.
-CODE_VERSION = 2  # 2: segment_tokens for the journey rules
+CODE_VERSION = 3  # 2: segment_tokens for the journey rules; 3: greetings and sign-offs cut off
 _NOT_NEEDED = ("parser",)
 STANDARD_KINDS = ("EMAIL", "PHONE", "CARD", "IBAN", "SSN", "URL", "HANDLE", "PERSON", "ACCOUNT")
 
@@ -39,6 +41,7 @@ def build_pipeline(language: str, config: NlpConfig) -> Language:
         nlp = _blank(language)
     keep_placeholders(nlp, config)
     nlp.add_pipe("vocmine_pii", config={"extra_patterns": config.pii_patterns, "brand_handles": config.brand_handles})
+    nlp.add_pipe("vocmine_formulas", config=split_patterns(language, config.boilerplate))
     nlp.add_pipe("vocmine_clauses")
     nlp.add_pipe("vocmine_key_phrases")
     return nlp
@@ -119,7 +122,9 @@ def pipeline_version(config: NlpConfig) -> str:
     """A short hash of everything that changes enrichment output: code, model, settings."""
     meta = {"code": CODE_VERSION, "spacy": spacy.__version__, "model": config.model,
             "model_version": _model_version(config.model),
-            **config.model_dump(exclude={"batch_size", "n_process", "keep_raw_text"})}
+            **config.model_dump(exclude={"batch_size", "n_process", "keep_raw_text", "boilerplate"}),
+            # only what cuts segments; the boilerplate rules are re-applied to every segment anyway
+            "formulas": {lang: split_patterns(lang, config.boilerplate) for lang in sorted(config.languages)}}
     return hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:12]
 
 

@@ -8,18 +8,21 @@ from vocmine.store.tx import as_dicts
 
 
 def source_counts(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
-    """Per source: feedback loaded, enriched, segments, rows quarantined, received_at range."""
+    """Per source: feedback loaded, enriched, segments, of them boilerplate (kept out of themes),
+    rows quarantined, received_at range."""
     return as_dicts(con.execute("""
         WITH f AS (
             SELECT source, count(*) AS feedback, count(e.feedback_id) AS enriched,
                    coalesce(sum(e.segments), 0) AS segments,
                    min(received_at) AS first_received, max(received_at) AS last_received
             FROM feedback LEFT JOIN feedback_enrichment e USING (feedback_id) GROUP BY source
-        ), q AS (SELECT source, count(*) AS quarantined FROM quarantine GROUP BY source)
+        ), q AS (SELECT source, count(*) AS quarantined FROM quarantine GROUP BY source),
+        b AS (SELECT source, count(*) AS boilerplate FROM segment_boilerplate JOIN feedback USING (feedback_id)
+              GROUP BY source)
         SELECT source, coalesce(f.feedback, 0) AS feedback, coalesce(f.enriched, 0) AS enriched,
-               coalesce(f.segments, 0) AS segments, coalesce(q.quarantined, 0) AS quarantined,
-               f.first_received, f.last_received
-        FROM f FULL JOIN q USING (source)
+               coalesce(f.segments, 0) AS segments, coalesce(b.boilerplate, 0) AS boilerplate,
+               coalesce(q.quarantined, 0) AS quarantined, f.first_received, f.last_received
+        FROM f FULL JOIN q USING (source) LEFT JOIN b USING (source)
         ORDER BY source
     """))
 

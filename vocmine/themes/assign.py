@@ -32,7 +32,14 @@ from vocmine.store.sqlfiles import run_sql
 from vocmine.store.tx import registered, transaction
 from vocmine.themes.discover import describe_themes
 from vocmine.themes.emerging import flag_emerging
-from vocmine.themes.registry import RefitResult, assign_floor, current_fit, refit_themes, theme_documents
+from vocmine.themes.registry import (
+    RefitResult,
+    assign_floor,
+    current_fit,
+    refit_themes,
+    theme_documents,
+    themed_embeddings,
+)
 
 POOL_LIMIT = 5_000  # newest unassigned segments clustered for proposals (average link is O(n^2))
 BACKGROUND = 5_000
@@ -46,6 +53,7 @@ class AssignResult:
     assigned: int = 0
     unassigned: int = 0  # of the new segments
     pool: int = 0  # all unassigned segments after this run
+    withdrawn: int = 0  # segments taken out of their theme: enrichment found them to be boilerplate
     proposed: list[int] = field(default_factory=list)
 
 
@@ -93,7 +101,7 @@ def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: Them
     new = [r[0] for r in con.execute(
         "SELECT segment_id FROM segments WHERE segment_id NOT IN (SELECT segment_id FROM segment_themes) "
         "ORDER BY segment_id").fetchall()]
-    ids, vectors = segment_embeddings(con, model, new) if new else ([], np.zeros((0, 0), np.float32))
+    ids, vectors = themed_embeddings(con, model, new) if new else ([], np.zeros((0, 0), np.float32))
     placed = _place(con, ids, vectors, themes, centroids, floors, runner)
     result.new_segments = len(ids)
     result.assigned = sum(t is not None for t, _ in placed)
@@ -104,6 +112,9 @@ def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: Them
             "theme_id": pa.array([t for t, _ in placed], pa.int32()),
             "similarity": pa.array([s for _, s in placed], pa.float64()),
         })), transaction(con):
+            # a segment enrichment has since found to be boilerplate leaves its theme
+            result.withdrawn = con.execute("DELETE FROM segment_themes WHERE segment_id IN "
+                                           "(SELECT segment_id FROM segment_boilerplate)").fetchone()[0]
             con.execute("INSERT INTO segment_themes SELECT segment_id, theme_id, similarity, ? "
                         "FROM new_segment_themes", [result.run_id])
             if result.unassigned:
@@ -115,7 +126,8 @@ def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: Them
         raise
     finish_run(con, result.run_id, counts={"model": model, "new_segments": result.new_segments,
                                            "assigned": result.assigned, "unassigned": result.unassigned,
-                                           "pool": result.pool, "proposed": result.proposed})
+                                           "pool": result.pool, "proposed": result.proposed,
+                                           "withdrawn_boilerplate": result.withdrawn})
     return result
 
 

@@ -71,7 +71,7 @@ class _Identity:
 def refit_themes(
     con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, fits_dir: Path | None = None
 ) -> RefitResult:
-    ids, vectors = segment_embeddings(con, model)
+    ids, vectors = themed_embeddings(con, model)
     if not ids:
         raise ValueError(f"no segments embedded with {model}: run `vocmine embed` first")
     fit = fit_on_sample(vectors, theme_documents(con, ids, every=True), config)
@@ -130,6 +130,21 @@ def _store_refit(con, model: str, config: ThemesConfig, folder: Path | None, ids
     result.themes, result.groups = len(set(themes.themes)), len(groups.rows)
     result.created, result.retired = len(themes.created), len(themes.retired)
     result.kept = result.themes - result.created
+
+
+def themed_embeddings(con: duckdb.DuckDBPyConnection, model: str,
+                      segment_ids: list[str] | None = None) -> tuple[list[str], np.ndarray]:
+    """``segment_embeddings`` without the boilerplate segments (``segment_boilerplate``, written by
+    enrichment): the one place themes read segments, so greetings, sign-offs and letter formulas
+    are never fitted, placed or proposed, and so never reach priorities, drivers or quotes."""
+    ids, vectors = segment_embeddings(con, model, segment_ids)
+    if not ids:
+        return ids, vectors
+    boilerplate = {r[0] for r in con.execute("SELECT segment_id FROM segment_boilerplate").fetchall()}
+    keep = [i for i, segment in enumerate(ids) if segment not in boilerplate]
+    if len(keep) == len(ids):
+        return ids, vectors
+    return [ids[i] for i in keep], vectors[keep]
 
 
 def theme_documents(con: duckdb.DuckDBPyConnection, segment_ids: list[str], every: bool = False) -> list[str]:
@@ -293,4 +308,5 @@ def prune_fits(con: duckdb.DuckDBPyConnection, model: str, keep: int) -> list[st
     return [path for _, path in old]
 
 
-__all__ = ["RefitResult", "assign_floor", "current_fit", "prune_fits", "refit_themes", "theme_documents"]
+__all__ = ["RefitResult", "assign_floor", "current_fit", "prune_fits", "refit_themes", "theme_documents",
+           "themed_embeddings"]

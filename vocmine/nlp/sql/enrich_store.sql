@@ -15,6 +15,8 @@ WHERE s.feedback_id IN (SELECT feedback_id FROM batch_feedback) AND (b.segment_i
 DELETE FROM segment_themes WHERE segment_id IN (SELECT segment_id FROM replaced_segments);
 DELETE FROM segment_journey WHERE segment_id IN (SELECT segment_id FROM replaced_segments);
 DELETE FROM segment_stage_similarity WHERE segment_id IN (SELECT segment_id FROM replaced_segments);
+-- boilerplate flags are re-evaluated at the end of the run (vocmine.nlp.boilerplate)
+DELETE FROM segment_boilerplate WHERE segment_id IN (SELECT segment_id FROM replaced_segments);
 DROP TABLE replaced_segments;
 
 DELETE FROM segments WHERE feedback_id IN (SELECT feedback_id FROM batch_feedback);
