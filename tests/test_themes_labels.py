@@ -1,0 +1,102 @@
+"""Theme labels from the customers' own words, on hand-made segments.
+
+The embedding backend here is a unit-test fake: each word is a fixed random direction and a
+text is the normalised sum of its words, so a phrase sharing a theme's frequent words lies
+near that theme's centre. The demo test at the end runs the real backend on the demo store.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pytest
+
+from vocmine.config import ThemesConfig
+from vocmine.embed.backends import normalise_rows
+from vocmine.themes.labels import keyword_label, label_themes
+
+DIM = 64
+
+
+def fake_encode(texts: list[str]) -> np.ndarray:
+    """Bag of random word directions (a fake, for unit tests only)."""
+    rows = []
+    for text in texts:
+        vector = np.zeros(DIM)
+        for word in text.lower().split():
+            vector += np.random.default_rng(zlib.crc32(word.strip(".,!?").encode())).standard_normal(DIM)
+        rows.append(vector)
+    return normalise_rows(np.array(rows))
+
+
+CHARGED = ["I was charged twice on the same bill", "Dear Sir, [PERSON] here, charged twice on the same bill again",
+           "charged twice this month, please fix", "Why was I charged twice on my bill?",
+           "[PERSON] says she was charged twice on the same bill", "Kind regards, charged twice for one bill"]
+ESIM = ["eSIM transfer fails in the app", "the eSIM transfer fails in the app every time",
+        "since the update the eSIM transfer fails in the app", "eSIM transfer keeps failing in the app",
+        "Hi, my eSIM transfer fails in the app, [EMAIL]", "tried the eSIM transfer twice, fails in the app"]
+COURIER = ["courier never delivered my parcel", "parcel not delivered, the courier never came",
+           "the courier never delivered it", "still waiting, courier never delivered the phone",
+           "Dear team, the courier never delivered my order", "courier said delivered but nothing arrived"]
+
+
+def _themes(groups: list[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    texts = [t for g in groups for t in g]
+    assignments = np.array([k for k, g in enumerate(groups) for _ in g])
+    vectors = fake_encode(texts)
+    centroids = normalise_rows(np.array([vectors[assignments == k].mean(axis=0) for k in range(len(groups))]))
+    return texts, assignments, centroids
+
+
+@pytest.mark.parametrize("encode", [fake_encode, None], ids=["by meaning", "by words only"])
+def test_labels_pick_a_phrase_with_the_distinctive_words(encode):
+    texts, assignments, centroids = _themes([CHARGED, ESIM, COURIER])
+    labels = label_themes(texts, assignments, centroids, encode, stop_words=ThemesConfig().stop_words)
+    assert "charged twice" in labels[0]
+    assert "eSIM transfer" in labels[1]  # the customers' spelling, not "esim"
+    assert "courier never delivered" in labels[2]
+    assert all(2 <= len(label.split()) <= 7 for label in labels)
+
+
+def test_labels_are_never_a_placeholder_or_a_greeting():
+    greeting = ["Dear Sir or Madam, [PERSON]", "Dear Sir, [PERSON] [EMAIL]", "Kind regards, [PERSON]",
+                "Dear Sir or Madam", "Yours faithfully, [PERSON]", "Dear Sir, regards [PERSON] [PHONE]"]
+    texts, assignments, centroids = _themes([greeting, ESIM])
+    labels = label_themes(texts, assignments, centroids, fake_encode, fallback=["letter formulas", "esim"])
+    assert labels[0] == "letter formulas"  # nothing else to say: the fallback, never "[PERSON]"
+    assert all("[" not in label and "dear" not in label.lower() and "regards" not in label.lower()
+               for label in labels)
+
+
+def test_labels_are_unique_across_themes_and_avoid_taken_names():
+    texts, assignments, centroids = _themes([CHARGED, CHARGED[:5] + ["charged twice again"], ESIM])
+    labels = label_themes(texts, assignments, centroids, fake_encode, taken=["eSIM transfer fails in the app"])
+    assert len({label.lower() for label in labels}) == 3
+    assert labels[2].lower() != "esim transfer fails in the app" and "transfer" in labels[2]
+    assert "charged twice" in labels[0] and "charged twice" in labels[1]  # the next best, not something unrelated
+
+
+def test_labels_encode_all_candidates_in_one_batch():
+    calls = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return fake_encode(texts)
+
+    texts, assignments, centroids = _themes([CHARGED, ESIM, COURIER])
+    label_themes(texts, assignments, centroids, counting, shortlist=5)
+    assert len(calls) == 1 and calls[0] <= 15
+
+
+def test_labels_ignore_segments_outside_the_themes_except_as_contrast():
+    texts, assignments, centroids = _themes([CHARGED, ESIM])
+    background = ["the app is fine", "bill paid", "thanks for the help"] * 3
+    labels = label_themes(texts + background, np.concatenate([assignments, [-1] * len(background)]), centroids,
+                          fake_encode)
+    assert "charged twice" in labels[0] and "eSIM" in labels[1]
+
+
+def test_labels_keyword_label_is_the_fallback_shape():
+    assert keyword_label([("late delivery", 0.9), ("delivery", 0.5), ("courier", 0.4)], 3) == "late delivery · courier"
+    assert keyword_label([], 3) == "theme 3"
