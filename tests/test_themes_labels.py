@@ -8,6 +8,7 @@ near that theme's centre. The demo test at the end runs the real backend on the 
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -100,3 +101,87 @@ def test_labels_ignore_segments_outside_the_themes_except_as_contrast():
 def test_labels_keyword_label_is_the_fallback_shape():
     assert keyword_label([("late delivery", 0.9), ("delivery", 0.5), ("courier", 0.4)], 3) == "late delivery · courier"
     assert keyword_label([], 3) == "theme 3"
+
+
+# What each planted demo problem is, in words its label must contain one of (lower-cased
+# stems), chosen from the problem's own definition in data/demo_catalogue.py.
+PLANTED_WORDS = {
+    "misleading_promo": ["advert", "promo", "offer", "mislead", "misled", "deal", "discount", "cashback"],
+    "confusing_plan_comparison": ["plan", "tariff", "compar", "confus"],
+    "checkout_failure": ["checkout", "check out", "order", "payment", "basket"],
+    "late_delivery": ["deliver", "arriv", "courier", "late"],
+    "damaged_device": ["damage", "broken", "crack", "scratch", "smash", "dent"],
+    "sim_activation_failure": ["activat", "sim"],
+    "number_porting_delay": ["port", "number", "pac"],
+    "app_crash_login": ["app", "log in", "login", "crash", "password"],
+    "poor_signal": ["signal", "coverage", "drop", "reception"],
+    "slow_mobile_data": ["data", "slow", "speed", "4g", "5g", "internet"],
+    "engineer_no_show": ["engineer", "appointment", "appt", "no show", "no-show"],
+    "double_charge": ["charg", "twice", "double", "duplicate"],
+    "roaming_charges": ["roaming", "abroad"],
+    "refund_not_received": ["refund"],
+    "long_hold_times": ["hold", "wait", "queue"],
+    "ivr_loop": ["ivr", "menu", "automated", "human", "option"],
+    "chatbot_useless": ["chatbot", "bot", "virtual assistant", "chat"],
+    "helpful_store_staff": ["store", "shop", "staff"],
+    "friendly_agent": ["agent", "helpful", "friendly", "advisor", "patient", "polite", "kind"],
+    "price_rise_renewal": ["price", "rise", "increase", "renew"],
+    "exit_fee": ["exit", "fee", "termination", "cancel", "leav"],
+    "esim_transfer_app7": ["esim"],
+}
+
+
+@pytest.mark.slow
+def test_labels_name_each_planted_demo_problem(demo_pipeline):
+    from conftest import planted_theme_per_segment
+
+    con = demo_pipeline[1]
+    truth = planted_theme_per_segment(con)
+    votes: dict[str, Counter] = {}
+    for segment_id, theme_id in con.execute(
+            "SELECT segment_id, theme_id FROM segment_themes WHERE theme_id IS NOT NULL").fetchall():
+        if segment_id in truth:
+            votes.setdefault(truth[segment_id], Counter())[theme_id] += 1
+    labels = dict(con.execute("SELECT theme_id, label FROM themes WHERE status = 'active'").fetchall())
+    assert set(votes) == set(PLANTED_WORDS)
+    misses = {}
+    for planted, words in PLANTED_WORDS.items():
+        label = labels[votes[planted].most_common(1)[0][0]]
+        if not any(w in label.lower() for w in words):
+            misses[planted] = label
+    assert not misses, misses
+    active = con.execute("SELECT label FROM themes WHERE status = 'active'").fetchall()
+    assert len({label.lower() for (label,) in active}) == len(active)
+    assert not [label for (label,) in active if "[" in label]
+
+
+@pytest.mark.slow  # fits UMAP (compiled on first use)
+def test_labels_analysts_names_win_over_a_refit(fresh_db):
+    from vocmine.themes.curation import rename_theme
+    from vocmine.themes.registry import refit_themes
+
+    model, rng = "fake:bag-of-words", np.random.default_rng(0)
+    texts = [f"{t} {extra}" for group in (CHARGED, ESIM, COURIER) for t in group for extra in
+             ("", "again", "today", "this week", "for the second time", "last month")]
+    rng.shuffle(texts)
+    for n, (text, vector) in enumerate(zip(texts, fake_encode(texts), strict=True)):
+        fresh_db.execute("INSERT INTO feedback (feedback_id, source, kind, received_at, text, content_hash, "
+                         "dedup_key, run_id, ingested_at) VALUES (?, 'test', 'review', now(), ?, ?, ?, 'r', now())",
+                         [f"f{n}", text, f"f{n}", f"f{n}"])
+        fresh_db.execute("INSERT INTO segments VALUES (?, ?, 0, ?, 'en', -0.5, 0, 1, ?, [], 'v', 'r')",
+                         [f"f{n}-0", f"f{n}", text, text.lower()])
+        fresh_db.execute("INSERT INTO embeddings VALUES (?, md5(?), ?, 'r')", [model, text, vector.tolist()])
+    config = ThemesConfig(target_themes=3, min_themes=2, fit_sample=None)
+    refit_themes(fresh_db, model, config, None, fake_encode)
+    first = dict(fresh_db.execute("SELECT theme_id, label FROM themes WHERE level = 2").fetchall())
+    charged = next(t for t, label in first.items() if "charged twice" in label)
+    esim = next(t for t, label in first.items() if "eSIM" in label)
+    # the eSIM theme is given the charge theme's label: the next refit keeps the analyst's name
+    # and finds the charge theme another one
+    rename_theme(fresh_db, esim, first[charged])
+    refit_themes(fresh_db, model, config, None, fake_encode)
+    second = dict(fresh_db.execute("SELECT theme_id, label FROM themes WHERE level = 2").fetchall())
+    assert second[esim] == first[charged]
+    assert second[charged] != first[charged] and "charged twice" in second[charged]
+    groups = [r[0] for r in fresh_db.execute("SELECT label FROM themes WHERE level = 1").fetchall()]
+    assert groups and all(label not in second.values() for label in groups)
