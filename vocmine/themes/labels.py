@@ -48,7 +48,17 @@ _NEGATIONS = {"no", "not", "never", "cannot", "can't", "won't", "didn't", "doesn
 # greetings, sign-offs and letter formulas: never part of a label
 FORMULA_WORDS = {"dear", "hi", "hello", "hey", "regards", "sincerely", "faithfully", "truly", "thanks", "thank",
                  "cheers", "concern", "writing", "attached", "enclosed", "kind", "best", "yours", "madam", "sir",
-                 "complaint", "complain", "complaining", "reference", "ref", "letter", "email", "mr", "mrs", "ms"}
+                 "complaint", "complain", "complaining", "reference", "ref", "letter", "email", "mr", "mrs", "ms",
+                 "formal", "formally", "satisfactory", "hereby", "regarding", "herewith", "aforementioned"}
+# modifiers that leave a phrase hanging when it ends on them ("phone that had clearly")
+_NO_END = {"same", "last", "next", "first", "second", "third", "previous", "current", "different", "whole", "old",
+           "new", "absolute", "total", "recent", "general", "other", "several", "very", "really", "quite", "just",
+           "still", "even", "also", "already", "again", "ever", "way", "lot", "bit", "thing", "things", "time"}
+# one customer's particulars (amounts, dates, counts) make a label about that customer
+_PARTICULAR = re.compile(r"^[£$€]?\d+([.,:/]\d+)*(%|am|pm|st|nd|rd|th|x)?$|^(january|february|march|april|may|june|july|"
+                         r"august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|"
+                         r"saturday|sunday|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)$")
+_LY_NOUNS = {"monthly", "weekly", "daily", "yearly", "reply", "apply", "supply", "family", "early", "only", "ally"}
 # scikit-learn's English stop words include words customers complain about ("bill", "call",
 # "system", "amount"); in a label they are content
 _NOT_STOP = {"bill", "call", "system", "amount", "detail", "fire", "interest", "name", "show", "move", "side", "top",
@@ -192,6 +202,16 @@ def _content(word: str, stops: set[str]) -> bool:
     return any(ch.isalpha() for ch in word) and word not in stops
 
 
+def _can_end(word: str, stops: set[str]) -> bool:
+    """A phrase ends on a content word that is not a dangling modifier or an -ly adverb."""
+    return (_content(word, stops) and word not in _NO_END
+            and not (word.endswith("ly") and word not in _LY_NOUNS))
+
+
+def _can_start(word: str, stops: set[str]) -> bool:
+    return _content(word, stops) or word in _NEGATIONS
+
+
 def _candidates(members: np.ndarray, clauses: dict[int, list[list[str]]],
                 phrases: Sequence[Iterable[str]] | None, stops: set[str]) -> list[Candidate]:
     """Every 2-7 word run of a member clause that starts and ends on a content word (or starts
@@ -202,15 +222,15 @@ def _candidates(members: np.ndarray, clauses: dict[int, list[list[str]]],
         for words in clauses[i]:
             lower = [w.lower() for w in words]
             for start, first in enumerate(lower):
-                if not (_content(first, stops) or first in _NEGATIONS):
+                if not _can_start(first, stops):
                     continue
                 for end in range(start + MIN_WORDS, min(len(lower), start + MAX_WORDS) + 1):
-                    if _content(lower[end - 1], stops):
+                    if _can_end(lower[end - 1], stops):
                         seen.add(tuple(lower[start:end]))
         if phrases is not None:
             for phrase in phrases[i] or ():
                 key = tuple(phrase.lower().split())
-                if MIN_WORDS <= len(key) <= MAX_WORDS and not FORMULA_WORDS & set(key):
+                if MIN_WORDS <= len(key) <= MAX_WORDS and _can_start(key[0], stops) and _can_end(key[-1], stops):
                     seen.add(key)
         support.update(seen)
     keep = 2 if len(members) >= 4 else 1
@@ -230,6 +250,7 @@ def _word_score(candidate: Candidate, members: int, weights: dict[str, float], s
         return 0.0
     distinct = sum(weights.get(w, 0.0) for w in content) / math.sqrt(len(content))
     length = {2: 0.85, 3: 1.0, 4: 1.0, 5: 0.95, 6: 0.85, 7: 0.75}[len(candidate.key)]
+    length *= 0.7 ** sum(bool(_PARTICULAR.match(w)) for w in candidate.key)
     return math.sqrt(candidate.support / max(1, members)) * distinct * length
 
 
@@ -254,7 +275,8 @@ def _rank_by_meaning(ranked: list[list[Candidate]], centroids: np.ndarray, other
         nearest_other = rest.max(axis=1) if rest.shape[1] else np.zeros(len(candidates))
         top_words = max(c.words for c in candidates) or 1.0
         for c, o, n in zip(candidates, own, nearest_other, strict=True):
-            c.score = float(o - 0.5 * n + 0.15 * c.words / top_words)
+            particulars = sum(bool(_PARTICULAR.match(w)) for w in c.key)
+            c.score = float(o - 0.5 * n + 0.3 * c.words / top_words - 0.05 * particulars)
         ranked[t] = _mmr(candidates, vectors[block])
 
 
