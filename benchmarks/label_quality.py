@@ -118,7 +118,7 @@ def speed(backend, n: int = 50_000, k: int = 120) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", nargs="+", default=["banking77:3000", "banking77:10000", "clinc150:10000"],
+    parser.add_argument("--runs", nargs="*", default=["banking77:3000", "banking77:10000", "clinc150:10000"],
                         help="set:rows pairs")
     parser.add_argument("--speed", action="store_true", help="also time labelling 120 themes over 50,000 segments")
     args = parser.parse_args()

@@ -104,14 +104,17 @@ def test_labels_keyword_label_is_the_fallback_shape():
 
 
 # What each planted demo problem is, in words its label must contain one of (lower-cased
-# stems), chosen from the problem's own definition in data/demo_catalogue.py.
+# stems), chosen from the problem's own definition in data/demo_catalogue.py (its name and the
+# words its clauses use for the problem), never from labels the labeller made.
 PLANTED_WORDS = {
-    "misleading_promo": ["advert", "promo", "offer", "mislead", "misled", "deal", "discount", "cashback"],
+    "misleading_promo": ["advert", "ads", "promo", "offer", "mislead", "misled", "deal", "discount", "cashback",
+                         "billboard", "half price", "hidden fee"],
     "confusing_plan_comparison": ["plan", "tariff", "compar", "confus"],
-    "checkout_failure": ["checkout", "check out", "order", "payment", "basket"],
+    "checkout_failure": ["checkout", "check out", "order", "payment", "basket", "website", "site"],
     "late_delivery": ["deliver", "arriv", "courier", "late"],
-    "damaged_device": ["damage", "broken", "crack", "scratch", "smash", "dent"],
-    "sim_activation_failure": ["activat", "sim"],
+    "damaged_device": ["damage", "broken", "crack", "scratch", "smash", "dent", "crush", "dead", "doa", "faulty",
+                       "wet", "pixel"],
+    "sim_activation_failure": ["activat", "sim", "no service"],
     "number_porting_delay": ["port", "number", "pac"],
     "app_crash_login": ["app", "log in", "login", "crash", "password"],
     "poor_signal": ["signal", "coverage", "drop", "reception"],
@@ -121,12 +124,12 @@ PLANTED_WORDS = {
     "roaming_charges": ["roaming", "abroad"],
     "refund_not_received": ["refund"],
     "long_hold_times": ["hold", "wait", "queue"],
-    "ivr_loop": ["ivr", "menu", "automated", "human", "option"],
+    "ivr_loop": ["ivr", "menu", "automated", "human", "person", "voice system", "robot", "press"],
     "chatbot_useless": ["chatbot", "bot", "virtual assistant", "chat"],
-    "helpful_store_staff": ["store", "shop", "staff"],
-    "friendly_agent": ["agent", "helpful", "friendly", "advisor", "patient", "polite", "kind"],
-    "price_rise_renewal": ["price", "rise", "increase", "renew"],
-    "exit_fee": ["exit", "fee", "termination", "cancel", "leav"],
+    "helpful_store_staff": ["store", "shop", "staff", "branch"],
+    "friendly_agent": ["agent", "helpful", "friendly", "advisor", "patient", "lovely", "brilliant", "sorted"],
+    "price_rise_renewal": ["price", "rise", "increase", "renew", "cheaper", "loyal", "went up", "bumped"],
+    "exit_fee": ["exit", "fee", "termination", "cancel", "leav", "let me go"],
     "esim_transfer_app7": ["esim"],
 }
 

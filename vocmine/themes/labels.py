@@ -39,8 +39,8 @@ Encoder = Callable[[list[str]], np.ndarray]
 
 MIN_WORDS, MAX_WORDS = 2, 7
 PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*\]")  # what redaction leaves: [PERSON], [EMAIL], ...
-# clause boundaries: punctuation that ends a thought, and PII placeholders
-_CLAUSE = re.compile(r"\[[A-Z][A-Z_]*\]|[,;:!?()\"“”{}\[\]|…]|\.(?=\s|$)|\s[-–—/]\s|\n")
+# clause boundaries: punctuation that ends a thought, PII placeholders, brand handles and links
+_CLAUSE = re.compile(r"\[[A-Z][A-Z_]*\]|[@#]\w+|https?://\S+|www\.\S+|[,;:!?()\"“”{}\[\]|…]|\.(?=\s|$)|\s[-–—/]\s|\n")
 _EDGE = "'\"‘’“”*.#…-–—"
 # words that may start a phrase although they are stop words: they carry the complaint
 _NEGATIONS = {"no", "not", "never", "cannot", "can't", "won't", "didn't", "doesn't", "isn't", "wasn't",
@@ -104,7 +104,7 @@ def label_themes(
     k = len(centroids)
     assignments = np.asarray(assignments)
     stops = {w.lower() for w in stop_words} | (ENGLISH_STOP_WORDS - _NOT_STOP) | FORMULA_WORDS | _CONTRACTIONS
-    members = _sample_members(assignments, k, similarity, sample, seed)
+    members = _sample_members(texts, assignments, k, similarity, sample, seed)
     background = np.flatnonzero((assignments < 0) | (assignments >= k))
     if len(background) > sample * 4:
         background = np.random.default_rng(seed).choice(background, sample * 4, replace=False)
@@ -149,26 +149,41 @@ def distinct_keywords(words: list[tuple[str, float]]) -> list[tuple[str, float]]
     return chosen
 
 
-def _sample_members(assignments: np.ndarray, k: int, similarity: np.ndarray | None, sample: int,
-                    seed: int) -> list[np.ndarray]:
-    """Up to ``sample`` members per theme: the most typical half, and a seeded random half
-    of the rest, so a label is what the theme's core says, checked against its breadth."""
+def _sample_members(texts: Sequence[str], assignments: np.ndarray, k: int, similarity: np.ndarray | None,
+                    sample: int, seed: int) -> list[np.ndarray]:
+    """Up to ``sample`` members per theme with distinct texts: the most typical half, and a
+    seeded random half of the rest, so a label is what the theme's core says, checked against
+    its breadth. A sentence copied many times (a template note) counts once: a phrase many
+    different sentences share is what customers say."""
     rng = np.random.default_rng(seed)
     order = np.argsort(assignments, kind="stable")
     bounds = np.searchsorted(assignments[order], np.arange(k + 1))
     members = []
     for t in range(k):
         own = order[bounds[t]:bounds[t + 1]]
+        if similarity is not None:
+            own = own[np.argsort(-similarity[own], kind="stable")]
+        own = _first_of_each_text(texts, own)
         if len(own) <= sample:
             members.append(own)
             continue
         if similarity is None:
             members.append(np.sort(rng.choice(own, sample, replace=False)))
             continue
-        by_closeness = own[np.argsort(-similarity[own], kind="stable")]
-        core, rest = by_closeness[:sample // 2], by_closeness[sample // 2:]
+        core, rest = own[:sample // 2], own[sample // 2:]  # own is by closeness
         members.append(np.sort(np.concatenate([core, rng.choice(rest, sample - len(core), replace=False)])))
     return members
+
+
+def _first_of_each_text(texts: Sequence[str], rows: np.ndarray) -> np.ndarray:
+    seen: set[str] = set()
+    keep = []
+    for i in rows:
+        key = " ".join(texts[i].lower().split())
+        if key not in seen:
+            seen.add(key)
+            keep.append(i)
+    return np.array(keep, dtype=int)
 
 
 def _clauses(text: str) -> list[list[str]]:
