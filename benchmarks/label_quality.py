@@ -28,12 +28,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import quality  # noqa: E402  (benchmarks/quality.py: data loaders and the embedding cache)
+import quality
 
-from vocmine.config import ThemesConfig  # noqa: E402
-from vocmine.embed import load_backend  # noqa: E402
-from vocmine.themes.discover import OUTLIER, discover_themes  # noqa: E402
-from vocmine.themes.labels import label_themes  # noqa: E402
+from vocmine.config import ThemesConfig
+from vocmine.embed import load_backend
+from vocmine.themes.discover import OUTLIER, discover_themes
+from vocmine.themes.labels import label_themes
 
 if not quality.SHARED.exists():  # a git worktree sits one folder deeper than the main checkout
     quality.SHARED = next((p / "shared" / "data" for p in Path(__file__).resolve().parents

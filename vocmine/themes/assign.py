@@ -33,8 +33,7 @@ from vocmine.store.tx import registered, transaction
 from vocmine.themes.discover import describe_themes
 from vocmine.themes.emerging import flag_emerging
 from vocmine.themes.labels import Encoder, label_themes
-from vocmine.themes.registry import (RefitResult, assign_floor, current_fit, label_inputs, refit_themes,
-                                     theme_documents)
+from vocmine.themes.registry import RefitResult, assign_floor, current_fit, label_inputs, refit_themes, theme_documents
 
 POOL_LIMIT = 5_000  # newest unassigned segments clustered for proposals (average link is O(n^2))
 BACKGROUND = 5_000
