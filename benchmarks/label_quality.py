@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import quality
+import quality  # benchmarks/quality.py: the data loaders and the embedding cache
 
 from vocmine.config import ThemesConfig
 from vocmine.embed import load_backend
