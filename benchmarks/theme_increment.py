@@ -80,7 +80,7 @@ def main() -> None:
         timed("ingest", setup, lambda: ingest_files(con, [write(folder / "corpus.csv", corpus)], "bench", SOURCE))
         timed("enrich", setup, lambda: enrich(con, nlp, pipelines=pipelines))
         timed("embed", setup, lambda: embed_segments(con, backend))
-        fit = timed("refit", setup, lambda: refit_themes(con, backend.name, config, folder / "fits"))
+        fit = timed("refit", setup, lambda: refit_themes(con, backend.name, config, folder / "fits", backend.encode))
         print(f"corpus: {', '.join(f'{k} {v:.1f} s' for k, v in setup.items())}; "
               f"{fit.themes} themes, {fit.outlier_share:.1%} unassigned")
         before = dict(con.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall())
@@ -89,7 +89,8 @@ def main() -> None:
         timed("ingest", night, lambda: ingest_files(con, [write(folder / "new.csv", new)], "bench", SOURCE))
         timed("enrich", night, lambda: enrich(con, nlp, pipelines=pipelines))
         timed("embed", night, lambda: embed_segments(con, backend))
-        update = timed("themes update", night, lambda: refresh_themes(con, backend.name, config, folder / "fits"))
+        update = timed("themes update", night, lambda: refresh_themes(con, backend.name, config, folder / "fits",
+                                                                      encode=backend.encode))
         a = update.assigned
         total = sum(night.values())
         print(f"night, {len(new):,} new feedback: {', '.join(f'{k} {v:.1f} s' for k, v in night.items())}; "
@@ -98,7 +99,8 @@ def main() -> None:
               f"({a.pool:,} in the pool), {len(a.proposed)} themes proposed, {len(update.emerging)} emerging")
 
         refit_timing: dict[str, float] = {}
-        refit = timed("refit", refit_timing, lambda: refit_themes(con, backend.name, config, folder / "fits"))
+        refit = timed("refit", refit_timing,
+                      lambda: refit_themes(con, backend.name, config, folder / "fits", backend.encode))
         after = dict(con.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall())
         earlier = [s for s, t in before.items() if t is not None]
         kept = sum(after.get(s) == before[s] for s in earlier) / len(earlier)

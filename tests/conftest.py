@@ -124,7 +124,7 @@ def demo_pipeline(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("demo_pipeline")
     settings, con, backend = demo_store(folder / "demo.duckdb")
-    refresh_themes(con, backend.name, settings.themes, folder / "fits")
+    refresh_themes(con, backend.name, settings.themes, folder / "fits", encode=backend.encode)
     taxonomy = load_taxonomy(settings.taxonomy_path)
     tag_segments(con, load_tagger(taxonomy, settings.nlp, backend, settings.journey))
     refresh_analysis(con, outcomes=settings.outcomes, priorities=settings.priorities,

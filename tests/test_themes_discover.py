@@ -7,7 +7,8 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from vocmine.config import ThemesConfig
 from vocmine.embed import segment_embeddings
-from vocmine.themes.discover import _distinct, _groups, discover_themes, fit_on_sample, number_of_themes
+from vocmine.themes.discover import _groups, discover_themes, fit_on_sample, number_of_themes
+from vocmine.themes.labels import distinct_keywords
 
 
 @pytest.mark.parametrize(("n", "expected"), [(100, 20), (2_000, 32), (10_000, 71), (1_000_000, 120)])
@@ -22,7 +23,7 @@ def test_themes_number_can_be_fixed():
 def test_themes_labels_skip_words_inside_chosen_phrases():
     words = [("late delivery", 0.9), ("delivery", 0.8), ("courier courier", 0.75), ("courier", 0.7), ("late", 0.6),
              ("tracking number", 0.5)]
-    assert [w for w, _ in _distinct(words)] == ["late delivery", "courier", "tracking number"]
+    assert [w for w, _ in distinct_keywords(words)] == ["late delivery", "courier", "tracking number"]
 
 
 def test_themes_groups_join_similar_themes():

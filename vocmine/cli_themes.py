@@ -26,7 +26,8 @@ def themes_refit(config: ConfigOption = None, db: DbOption = None) -> None:
     model = _embedding_model(settings)
     con = open_with_views(settings)
     with err.status("fitting themes (the first fit in a new environment compiles UMAP: ~1 min)"), _theme_errors():
-        result = refit_themes(con, model, settings.themes, settings.resolve(settings.themes.fits_dir))
+        result = refit_themes(con, model, settings.themes, settings.resolve(settings.themes.fits_dir),
+                              _lazy_encoder(settings))
         emerging = flag_emerging(con, model, settings.themes, result.run_id)
     con.close()
     console.print(f"{result.themes} themes in {result.groups} groups: {result.kept} kept, {result.created} new, "
@@ -44,7 +45,7 @@ def themes_update(config: ConfigOption = None, db: DbOption = None) -> None:
     con = open_with_views(settings)
     with err.status("updating themes"), _theme_errors():
         result = refresh_themes(con, _embedding_model(settings), settings.themes,
-                                settings.resolve(settings.themes.fits_dir))
+                                settings.resolve(settings.themes.fits_dir), encode=_lazy_encoder(settings))
     con.close()
     if result.refit:
         r = result.refit
@@ -64,7 +65,8 @@ def themes_list(
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """List active themes, largest first, with their group, size and keywords (* = emerging)."""
+    """List active themes, largest first: label (a phrase customers use), group, size and keywords
+    (* = emerging)."""
     from vocmine.themes.curation import list_themes
 
     settings = settings_for(config, db)
@@ -149,6 +151,21 @@ def themes_merge(
     with _theme_errors():
         size = merge_themes(con, into, others, settings.themes)
     console.print(f"Merged {', '.join(map(str, others))} into theme {into} ({size} segments)")
+
+
+def _lazy_encoder(settings: Settings):
+    """The configured backend's ``encode``, loading the model on first use (labels need it only
+    when themes are labelled)."""
+    loaded = []
+
+    def encode(texts: list[str]):
+        if not loaded:
+            from vocmine.embed import load_backend
+
+            loaded.append(load_backend(settings.embedding.backend, threads=settings.embedding.threads))
+        return loaded[0].encode(texts)
+
+    return encode
 
 
 def _embedding_model(settings: Settings) -> str:

@@ -92,7 +92,8 @@ def themes(ctx: StepContext) -> dict[str, Any]:
 
     settings = ctx.settings
     result = refresh_themes(ctx.con, backend_key(settings.embedding.backend), settings.themes,
-                            settings.resolve(settings.themes.fits_dir), runner=ctx.runner)
+                            settings.resolve(settings.themes.fits_dir), runner=ctx.runner,
+                            encode=lambda texts: ctx.backend().encode(texts))  # loaded only to label themes
     counts: dict[str, Any] = {"emerging": len(result.emerging)}
     if result.refit:
         counts |= {"refit": True, "segments": result.refit.segments, "themes": result.refit.themes,

@@ -32,10 +32,12 @@ from vocmine.store.sqlfiles import run_sql
 from vocmine.store.tx import registered, transaction
 from vocmine.themes.discover import describe_themes
 from vocmine.themes.emerging import flag_emerging
+from vocmine.themes.labels import Encoder, label_themes
 from vocmine.themes.registry import (
     RefitResult,
     assign_floor,
     current_fit,
+    label_inputs,
     refit_themes,
     theme_documents,
     themed_embeddings,
@@ -66,15 +68,17 @@ class RefreshResult:
 
 def refresh_themes(
     con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, fits_dir: Path | None = None,
-    now: datetime | None = None, runner: BatchRunner = IN_PROCESS,
+    now: datetime | None = None, runner: BatchRunner = IN_PROCESS, encode: Encoder | None = None,
 ) -> RefreshResult:
-    """The nightly theme step: refit when due, else assign and propose; then flag emerging themes."""
+    """The nightly theme step: refit when due, else assign and propose; then flag emerging themes.
+    ``encode`` (the backend of ``model``) ranks label phrases; it is called only when themes
+    are labelled (a refit, or new themes proposed), so a quiet night loads no model for it."""
     result = RefreshResult()
     if refit_due(con, model, config, now):
-        result.refit = refit_themes(con, model, config, fits_dir)
+        result.refit = refit_themes(con, model, config, fits_dir, encode)
         run_id = result.refit.run_id
     else:
-        result.assigned = assign_new_segments(con, model, config, runner)
+        result.assigned = assign_new_segments(con, model, config, runner, encode)
         run_id = result.assigned.run_id
     result.emerging = flag_emerging(con, model, config, run_id)
     return result
@@ -91,7 +95,7 @@ def refit_due(con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, 
 
 
 def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig,
-                        runner: BatchRunner = IN_PROCESS) -> AssignResult:
+                        runner: BatchRunner = IN_PROCESS, encode: Encoder | None = None) -> AssignResult:
     """Place segments that have no theme row yet; propose new themes from the unassigned pool.
     The similarity of new segments to the anchors is computed in batches by ``runner``."""
     anchor_rows, themes, centroids, floors = _anchors(con, model)
@@ -118,7 +122,7 @@ def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: Them
             con.execute("INSERT INTO segment_themes SELECT segment_id, theme_id, similarity, ? "
                         "FROM new_segment_themes", [result.run_id])
             if result.unassigned:
-                result.proposed = _propose(con, model, config, result.run_id)
+                result.proposed = _propose(con, model, config, result.run_id, encode)
             run_sql(con, "vocmine.themes", "theme_stats.sql", {"model": model})
         result.pool = con.execute("SELECT count(*) FROM segment_themes WHERE theme_id IS NULL").fetchall()[0][0]
     except BaseException as exc:
@@ -168,7 +172,7 @@ def nearest_anchor(centroids: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarr
     return nearest, similarity[np.arange(len(vectors)), nearest]
 
 
-def _propose(con, model: str, config: ThemesConfig, run_id: str) -> list[int]:
+def _propose(con, model: str, config: ThemesConfig, run_id: str, encode: Encoder | None) -> list[int]:
     """New themes from tight clusters of unassigned segments, if there are enough of them."""
     # what nights left unassigned since the fit; the fit's own outliers were seen by the fit
     fit = current_fit(con, model)
@@ -195,11 +199,11 @@ def _propose(con, model: str, config: ThemesConfig, run_id: str) -> list[int]:
         clusters.append((members, centroid))
     if not clusters:
         return []
-    return _store_proposals(con, model, config, run_id, ids, vectors, clusters)
+    return _store_proposals(con, model, config, run_id, ids, vectors, clusters, encode)
 
 
 def _store_proposals(con, model: str, config: ThemesConfig, run_id: str, ids: list[str], vectors: np.ndarray,
-                     clusters: list[tuple[np.ndarray, np.ndarray]]) -> list[int]:
+                     clusters: list[tuple[np.ndarray, np.ndarray]], encode: Encoder | None) -> list[int]:
     background = [r[0] for r in con.execute(
         "SELECT segment_id FROM segment_themes JOIN segments USING (segment_id) WHERE theme_id IS NOT NULL "
         "ORDER BY hash(segment_id) LIMIT ?",
@@ -207,6 +211,7 @@ def _store_proposals(con, model: str, config: ThemesConfig, run_id: str, ids: li
     member_ids = [ids[i] for members, _ in clusters for i in members]
     topics = np.array([k for k, (members, _) in enumerate(clusters) for _ in members] + [-1] * len(background))
     keywords, labels = describe_themes(theme_documents(con, member_ids + background), topics, len(clusters), config)
+    labels = _proposal_labels(con, model, config, member_ids + background, topics, clusters, labels, encode)
     groups = con.execute("SELECT theme_id, centroid FROM themes WHERE level = 1 AND status = 'active' AND model = ? "
                          "ORDER BY theme_id", [model]).fetchall()
     group_centroids = np.array([c for _, c in groups], dtype=np.float32)
@@ -235,6 +240,19 @@ def _store_proposals(con, model: str, config: ThemesConfig, run_id: str, ids: li
     with registered(con, proposed_themes=proposals, proposed_segments=placed):
         run_sql(con, "vocmine.themes", "themes_propose.sql", {"run_id": run_id, "model": model})
     return new_ids
+
+
+def _proposal_labels(con, model: str, config: ThemesConfig, segment_ids: list[str], topics: np.ndarray,
+                     clusters: list[tuple[np.ndarray, np.ndarray]], keyword_labels: list[str],
+                     encode: Encoder | None) -> list[str]:
+    """Phrase labels for proposed themes, set apart from the known themes and unlike their labels."""
+    texts, phrases = label_inputs(con, segment_ids)
+    known = con.execute("SELECT label, centroid FROM themes WHERE status = 'active' AND model = ? "
+                        "ORDER BY theme_id", [model]).fetchall()
+    others = np.array([c for _, c in known], dtype=np.float32).reshape(len(known), -1) if known else None
+    return label_themes(texts, topics, np.array([c for _, c in clusters]), encode, phrases=phrases, others=others,
+                        taken=[label for label, _ in known], stop_words=config.stop_words,
+                        fallback=keyword_labels, seed=config.seed)
 
 
 __all__ = ["AssignResult", "RefreshResult", "assign_new_segments", "refit_due", "refresh_themes"]

@@ -26,6 +26,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from vocmine.config import ThemesConfig
 from vocmine.embed.backends import normalise_rows
+from vocmine.themes.labels import keyword_label
 
 OUTLIER = -1
 # BERTopic warns about steps vocmine does on purpose (custom topic assignments, saving
@@ -40,7 +41,7 @@ class ThemeFit:
     similarity: np.ndarray  # cosine of each segment to its theme centroid
     centroids: np.ndarray  # themes x dim, L2-normalised, in the original embedding space
     keywords: list[list[tuple[str, float]]]  # per theme, best c-TF-IDF words first
-    labels: list[str]  # "late delivery · courier · tracking number"
+    labels: list[str]  # keyword labels ("late delivery · courier"); a refit replaces them with phrases
     groups: np.ndarray  # group index per theme
     model: object  # the fitted BERTopic, for saving and transform
 
@@ -85,7 +86,7 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
     similarity = np.einsum("ij,ij->i", embeddings, centroids[topics])
     assignments = np.where(similarity >= config.similarity_floor, topics, OUTLIER)
     keywords = [[(w, float(s)) for w, s in (model.get_topic(t) or []) if w] for t in range(k)]
-    labels = [_label(words, t) for t, words in enumerate(keywords)]
+    labels = [keyword_label(words, t) for t, words in enumerate(keywords)]
     return ThemeFit(assignments, similarity, centroids, keywords, labels, _groups(centroids), model)
 
 
@@ -130,7 +131,7 @@ def describe_themes(
         row = scores[classes.index(theme)] if theme in classes else np.zeros(len(words))
         best = [i for i in np.argsort(-row, kind="stable")[:top_n] if row[i] > 0]
         keywords.append([(str(words[i]), float(row[i])) for i in best])
-    return keywords, [_label(words, t) for t, words in enumerate(keywords)]
+    return keywords, [keyword_label(words, t) for t, words in enumerate(keywords)]
 
 
 def _vectorizer(config: ThemesConfig, min_df: int) -> CountVectorizer:
@@ -138,27 +139,10 @@ def _vectorizer(config: ThemesConfig, min_df: int) -> CountVectorizer:
                            min_df=min_df, token_pattern=r"(?u)\b[^\W\d_]{2,}\b")  # words, not numbers
 
 
-def _label(words: list[tuple[str, float]], theme: int) -> str:
-    return " · ".join(w for w, _ in _distinct(words)[:3]) or f"theme {theme}"
-
-
 def _centroids(embeddings: np.ndarray, topics: np.ndarray, k: int) -> np.ndarray:
     sums = np.zeros((k, embeddings.shape[1]), dtype=np.float64)
     np.add.at(sums, topics, embeddings)
     return normalise_rows(sums)
-
-
-def _distinct(words: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """Keywords that add a word: 'late delivery', then not 'delivery' nor 'delivery late'."""
-    chosen: list[tuple[str, float]] = []
-    used: set[str] = set()
-    for word, score in words:
-        parts = word.split()
-        if used & set(parts) or len(set(parts)) < len(parts):  # also 'contract contract'
-            continue
-        chosen.append((word, score))
-        used.update(word.split())
-    return chosen
 
 
 def _groups(centroids: np.ndarray) -> np.ndarray:

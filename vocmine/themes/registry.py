@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -32,6 +32,7 @@ from vocmine.store.runs import finish_run, start_run
 from vocmine.store.sqlfiles import run_sql
 from vocmine.store.tx import registered, transaction
 from vocmine.themes.discover import OUTLIER, fit_on_sample
+from vocmine.themes.labels import Encoder, label_themes
 from vocmine.themes.matching import match_themes
 from vocmine.themes.persist import save_fit
 
@@ -69,16 +70,20 @@ class _Identity:
 
 
 def refit_themes(
-    con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, fits_dir: Path | None = None
+    con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, fits_dir: Path | None = None,
+    encode: Encoder | None = None,
 ) -> RefitResult:
+    """``encode``: the embedding backend of ``model`` (its ``encode``), which ranks label
+    phrases by meaning; without it labels are ranked by their words alone."""
     ids, vectors = themed_embeddings(con, model)
     if not ids:
         raise ValueError(f"no segments embedded with {model}: run `vocmine embed` first")
     fit = fit_on_sample(vectors, theme_documents(con, ids, every=True), config)
+    fit, group_labels = _phrase_labels(con, model, ids, fit, config, encode)
     result = RefitResult(run_id=start_run(con, "themes"), segments=len(ids), outlier_share=fit.outlier_share)
     folder = fits_dir / result.run_id if fits_dir is not None else None
     try:
-        _store_refit(con, model, config, folder, ids, vectors, fit, result)
+        _store_refit(con, model, config, folder, ids, vectors, fit, group_labels, result)
     except BaseException as exc:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)  # a fit the database does not know is clutter
@@ -94,18 +99,17 @@ def refit_themes(
 
 
 def _store_refit(con, model: str, config: ThemesConfig, folder: Path | None, ids: list[str], vectors: np.ndarray,
-                 fit, result: RefitResult) -> None:
+                 fit, group_labels: list[str], result: RefitResult) -> None:
     """Identify, assign, record lineage, save the fit and store it all in one transaction."""
     next_id = con.execute("SELECT coalesce(max(theme_id), 0) + 1 FROM themes").fetchall()[0][0]
-    group_centroids = normalise_rows(np.array([fit.centroids[fit.groups == g].mean(axis=0)
-                                               for g in range(int(fit.groups.max()) + 1)]))
+    group_centroids = _group_centroids(fit)
     groups, next_id = _identify(con, model, 1, group_centroids, config, next_id, result.events)
     themes, _ = _identify(con, model, 2, fit.centroids, config, next_id, result.events)
     previous = dict(con.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall())
     assigned, similarity = _keep_previous(ids, vectors, previous, fit, themes, config)
     absorbed = _lineage(ids, previous, assigned, themes, result.events)
     floors = [assign_floor(fit.similarity[fit.assignments == t], config) for t in range(len(fit.centroids))]
-    rows = _theme_rows(fit, themes.rows, groups.themes, group_centroids, floors)
+    rows = _theme_rows(fit, themes.rows, groups.themes, group_centroids, group_labels, floors)
     segments = pa.table({
         "segment_id": ids,
         "theme_id": pa.array(assigned, pa.int32()),
@@ -145,6 +149,40 @@ def themed_embeddings(con: duckdb.DuckDBPyConnection, model: str,
     if len(keep) == len(ids):
         return ids, vectors
     return [ids[i] for i in keep], vectors[keep]
+
+
+def _phrase_labels(con, model: str, ids: list[str], fit, config: ThemesConfig,
+                   encode: Encoder | None) -> tuple[object, list[str]]:
+    """The fit with phrase labels for its themes, and labels for its groups (level 1).
+
+    Analysts' names of themes that stay are taken, so no generated label repeats one."""
+    texts, phrases = label_inputs(con, ids, every=True)
+    taken = [r[0] for r in con.execute("SELECT label FROM themes WHERE custom_label AND model = ? "
+                                       "AND status IN ('active', 'merged')", [model]).fetchall()]
+    common = {"phrases": phrases, "similarity": fit.similarity, "stop_words": config.stop_words, "seed": config.seed}
+    labels = label_themes(texts, fit.assignments, fit.centroids, encode, taken=taken, fallback=fit.labels, **common)
+    groups = np.where(fit.assignments == OUTLIER, OUTLIER, fit.groups[np.maximum(fit.assignments, 0)])
+    fallback = [_group_label(fit, g) for g in range(int(fit.groups.max()) + 1)]
+    group_labels = label_themes(texts, groups, _group_centroids(fit), encode, taken=taken + labels,
+                                fallback=fallback, **common)
+    return replace(fit, labels=labels), group_labels
+
+
+def _group_centroids(fit) -> np.ndarray:
+    return normalise_rows(np.array([fit.centroids[fit.groups == g].mean(axis=0)
+                                    for g in range(int(fit.groups.max()) + 1)]))
+
+
+def label_inputs(con: duckdb.DuckDBPyConnection, segment_ids: list[str],
+                 every: bool = False) -> tuple[list[str], list[list[str]]]:
+    """What labels are made of for each segment: its (redacted) text and its key phrases."""
+    query = "SELECT segment_id, text, key_phrases FROM segments"
+    if every:
+        rows = {r[0]: r[1:] for r in con.execute(query).fetchall()}
+    else:
+        rows = {r[0]: r[1:] for r in con.execute(query + " WHERE segment_id IN (SELECT unnest($ids))",
+                                                 {"ids": segment_ids}).fetchall()}
+    return [rows[i][0] for i in segment_ids], [rows[i][1] for i in segment_ids]
 
 
 def theme_documents(con: duckdb.DuckDBPyConnection, segment_ids: list[str], every: bool = False) -> list[str]:
@@ -260,8 +298,8 @@ def _main_share(counts: Counter | None) -> tuple[int | None, float]:
 
 
 def _theme_rows(fit, theme_rows: list[int], group_ids: list[int], group_centroids: np.ndarray,
-                floors: list[float]) -> dict[str, pa.Array]:
-    groups = [(gid, _group_label(fit, g), group_centroids[g], None, 1, None) for g, gid in enumerate(group_ids)]
+                group_labels: list[str], floors: list[float]) -> dict[str, pa.Array]:
+    groups = [(gid, group_labels[g], group_centroids[g], None, 1, None) for g, gid in enumerate(group_ids)]
     themes = [(row, fit.labels[t], fit.centroids[t], group_ids[int(fit.groups[t])], 2, floors[t])
               for t, row in enumerate(theme_rows)]
     keywords = [[w for w, _ in words[:10]] for words in
@@ -287,6 +325,7 @@ def _group_keywords(fit, group: int) -> list[tuple[str, float]]:
 
 
 def _group_label(fit, group: int) -> str:
+    """A group's keyword label, for a group whose segments offer no phrase."""
     return " · ".join(w for w, _ in _group_keywords(fit, group)[:3]) or f"group {group}"
 
 
@@ -308,5 +347,5 @@ def prune_fits(con: duckdb.DuckDBPyConnection, model: str, keep: int) -> list[st
     return [path for _, path in old]
 
 
-__all__ = ["RefitResult", "assign_floor", "current_fit", "prune_fits", "refit_themes", "theme_documents",
-           "themed_embeddings"]
+__all__ = ["RefitResult", "assign_floor", "current_fit", "label_inputs", "prune_fits", "refit_themes",
+           "theme_documents", "themed_embeddings"]

@@ -1,0 +1,367 @@
+"""Theme labels a CX lead reads at a glance: a short phrase in the customers' own words.
+
+Keyword triples ("transfer · update · app fail") say which words a theme over-uses, not what
+customers say. A label here is a phrase taken from the theme's own segments, such as "eSIM
+transfer fails in the app" or "charged twice on the same bill":
+
+1. candidates: runs of 2 to 7 words inside one clause of a member segment (never across a
+   comma, a full stop or a PII placeholder), starting and ending on a content word, plus the
+   segments' stored key phrases; greetings and letter formulas never count;
+2. a first cut by words: how many sampled members say the phrase, and how distinctive its
+   words are for the theme (c-TF-IDF over the sampled members of every theme);
+3. the cut is embedded in one batch with the themes' own embedding backend and ranked by
+   closeness to the theme's centre minus closeness to the nearest other theme, so the label
+   says what sets the theme apart; alternatives follow in MMR order, so a second choice is
+   not the first one reworded;
+4. no two themes share a label: a theme whose best phrase is taken gets its next one.
+
+Casing follows the customers' most common spelling, so acronyms stay as written (eSIM, 5G,
+SIM, IVR). Without an embedding backend (``encode=None``) the word ranking alone decides.
+Members are sampled (``sample`` per theme), so 120 themes over 50,000 segments take seconds.
+
+Example::
+
+    labels = label_themes(texts, assignments, centroids, backend.encode)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+Encoder = Callable[[list[str]], np.ndarray]
+
+MIN_WORDS, MAX_WORDS = 2, 7
+PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*\]")  # what redaction leaves: [PERSON], [EMAIL], ...
+# clause boundaries: punctuation that ends a thought, PII placeholders, brand handles and links
+_CLAUSE = re.compile(r"\[[A-Z][A-Z_]*\]|[@#]\w+|https?://\S+|www\.\S+|[,;:!?()\"“”{}\[\]|…]|\.(?=\s|$)|\s[-–—/]\s|\n")
+_EDGE = "'\"‘’“”*.#…-–—"
+# words that may start a phrase although they are stop words: they carry the complaint
+_NEGATIONS = {"no", "not", "never", "cannot", "can't", "won't", "didn't", "doesn't", "isn't", "wasn't",
+              "couldn't", "hasn't", "haven't", "don't", "unable", "nothing"}
+# greetings, sign-offs and letter formulas: never part of a label
+FORMULA_WORDS = {"dear", "hi", "hello", "hey", "regards", "sincerely", "faithfully", "truly", "thanks", "thank",
+                 "cheers", "concern", "writing", "attached", "enclosed", "kind", "best", "yours", "madam", "sir",
+                 "complaint", "complain", "complaining", "reference", "ref", "letter", "email", "mr", "mrs", "ms",
+                 "formal", "formally", "satisfactory", "hereby", "regarding", "herewith", "aforementioned"}
+# modifiers that leave a phrase hanging when it ends on them ("phone that had clearly")
+_NO_END = {"same", "last", "next", "first", "second", "third", "previous", "current", "different", "whole", "old",
+           "new", "absolute", "total", "recent", "general", "other", "several", "very", "really", "quite", "just",
+           "still", "even", "also", "already", "again", "ever", "way", "lot", "bit", "thing", "things", "time"}
+# one customer's particulars (amounts, dates, counts) make a label about that customer
+_PARTICULAR = re.compile(r"^[£$€]?\d+([.,:/]\d+)*(%|am|pm|st|nd|rd|th|x)?$|^(january|february|march|april|may|june|july|"
+                         r"august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|"
+                         r"saturday|sunday|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)$")
+_LY_NOUNS = {"monthly", "weekly", "daily", "yearly", "reply", "apply", "supply", "family", "early", "only", "ally"}
+# scikit-learn's English stop words include words customers complain about ("bill", "call",
+# "system", "amount"); in a label they are content
+_NOT_STOP = {"bill", "call", "system", "amount", "detail", "fire", "interest", "name", "show", "move", "side", "top",
+             "find", "found", "fill", "back", "front", "full", "empty", "bottom", "give", "made", "put", "see", "keep",
+             "take", "get", "done", "part"}
+_CONTRACTIONS = {"i'm", "i've", "i'd", "i'll", "it's", "that's", "there's", "you're", "we're", "they're", "he's",
+                 "she's", "let's", "what's", "i’m", "it’s"}
+
+
+@dataclass
+class Candidate:
+    key: tuple[str, ...]  # lower-cased words
+    support: int  # sampled members that say it
+    words: float = 0.0  # word-level score (support and c-TF-IDF)
+    score: float = 0.0  # final score
+
+
+def label_themes(
+    texts: Sequence[str],
+    assignments: np.ndarray,
+    centroids: np.ndarray,
+    encode: Encoder | None,
+    *,
+    phrases: Sequence[Iterable[str]] | None = None,
+    similarity: np.ndarray | None = None,
+    others: np.ndarray | None = None,
+    taken: Iterable[str] = (),
+    stop_words: Iterable[str] = (),
+    fallback: Sequence[str] | None = None,
+    sample: int = 60,
+    shortlist: int = 16,
+    seed: int = 0,
+) -> list[str]:
+    """One label per theme 0..len(centroids)-1, unique among themselves and ``taken``.
+
+    ``texts``/``assignments``: every segment and its theme (any other value: outside the
+    themes; such segments only make common words less distinctive). ``phrases``: each
+    segment's stored key phrases. ``similarity``: each segment's cosine to its theme, so the
+    sample leans on typical members. ``others``: centroids of themes not being labelled that a
+    label should still set its theme apart from (known themes, when nightly proposals are
+    labelled). ``fallback``: a label per theme used when its segments offer no phrase.
+    """
+    k = len(centroids)
+    assignments = np.asarray(assignments)
+    stops = {w.lower() for w in stop_words} | (ENGLISH_STOP_WORDS - _NOT_STOP) | FORMULA_WORDS | _CONTRACTIONS
+    members = _sample_members(texts, assignments, k, similarity, sample, seed)
+    background = np.flatnonzero((assignments < 0) | (assignments >= k))
+    if len(background) > sample * 4:
+        background = np.random.default_rng(seed).choice(background, sample * 4, replace=False)
+    clauses = {i: _clauses(texts[i]) for i in {*np.concatenate(members + [background]).tolist()}}
+    weights = _word_weights([[w for c in (clauses[i] for i in m) for ws in c for w in ws] for m in members]
+                            + [[w for i in background for c in clauses[i] for w in c]], stops)
+    cases = _casing(clauses.values())
+    ranked = []
+    for t in range(k):
+        found = _candidates(members[t], clauses, phrases, stops)
+        for c in found:
+            c.words = _word_score(c, len(members[t]), weights[t], stops)
+        ranked.append(sorted(found, key=lambda c: (-c.words, c.key))[:shortlist])
+    if encode is not None:
+        _rank_by_meaning(ranked, centroids, others, encode)
+    chosen = _unique([[c.key for c in r] for r in ranked], [len(m) for m in members], taken)
+    labels = []
+    for t, key in enumerate(chosen):
+        if key is None:
+            labels.append(fallback[t] if fallback else f"theme {t}")
+        else:
+            labels.append(_cased(key, cases))
+    return _distinct_labels(labels, taken)
+
+
+def keyword_label(words: list[tuple[str, float]], theme: int) -> str:
+    """The older label, up to three keywords that each add a word ("late delivery · courier"):
+    what a theme shows when its segments offer no phrase."""
+    return " · ".join(w for w, _ in distinct_keywords(words)[:3]) or f"theme {theme}"
+
+
+def distinct_keywords(words: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Keywords that add a word: 'late delivery', then not 'delivery' nor 'delivery late'."""
+    chosen: list[tuple[str, float]] = []
+    used: set[str] = set()
+    for word, score in words:
+        parts = word.split()
+        if used & set(parts) or len(set(parts)) < len(parts):  # also 'contract contract'
+            continue
+        chosen.append((word, score))
+        used.update(word.split())
+    return chosen
+
+
+def _sample_members(texts: Sequence[str], assignments: np.ndarray, k: int, similarity: np.ndarray | None,
+                    sample: int, seed: int) -> list[np.ndarray]:
+    """Up to ``sample`` members per theme with distinct texts: the most typical half, and a
+    seeded random half of the rest, so a label is what the theme's core says, checked against
+    its breadth. A sentence copied many times (a template note) counts once: a phrase many
+    different sentences share is what customers say."""
+    rng = np.random.default_rng(seed)
+    order = np.argsort(assignments, kind="stable")
+    bounds = np.searchsorted(assignments[order], np.arange(k + 1))
+    members = []
+    for t in range(k):
+        own = order[bounds[t]:bounds[t + 1]]
+        if similarity is not None:
+            own = own[np.argsort(-similarity[own], kind="stable")]
+        own = _first_of_each_text(texts, own)
+        if len(own) <= sample:
+            members.append(own)
+            continue
+        if similarity is None:
+            members.append(np.sort(rng.choice(own, sample, replace=False)))
+            continue
+        core, rest = own[:sample // 2], own[sample // 2:]  # own is by closeness
+        members.append(np.sort(np.concatenate([core, rng.choice(rest, sample - len(core), replace=False)])))
+    return members
+
+
+def _first_of_each_text(texts: Sequence[str], rows: np.ndarray) -> np.ndarray:
+    seen: set[str] = set()
+    keep = []
+    for i in rows:
+        key = " ".join(texts[i].lower().split())
+        if key not in seen:
+            seen.add(key)
+            keep.append(i)
+    return np.array(keep, dtype=int)
+
+
+def _clauses(text: str) -> list[list[str]]:
+    """The words of each clause, as written (edges of punctuation stripped)."""
+    out = []
+    for part in _CLAUSE.split(text or ""):
+        words = [w.strip(_EDGE) for w in part.split()]
+        words = [w for w in words if w and any(ch.isalnum() for ch in w)]
+        if words:
+            out.append(words)
+    return out
+
+
+def _word_weights(classes: list[list[str]], stops: set[str]) -> list[dict[str, float]]:
+    """c-TF-IDF of lower-cased words per class (the last class is the background)."""
+    counts = [Counter(w.lower() for w in words if w.lower() not in stops) for words in classes]
+    total = Counter()
+    for c in counts:
+        total.update(c)
+    average = sum(total.values()) / max(1, len(counts))
+    weights = []
+    for c in counts[:-1]:
+        size = sum(c.values()) or 1
+        row = {w: n / size * math.log(1 + average / total[w]) for w, n in c.items()}
+        top = max(row.values(), default=1.0) or 1.0
+        weights.append({w: v / top for w, v in row.items()})
+    return weights
+
+
+def _content(word: str, stops: set[str]) -> bool:
+    return any(ch.isalpha() for ch in word) and word not in stops
+
+
+def _can_end(word: str, stops: set[str]) -> bool:
+    """A phrase ends on a content word that is not a dangling modifier or an -ly adverb."""
+    return (_content(word, stops) and word not in _NO_END
+            and not (word.endswith("ly") and word not in _LY_NOUNS))
+
+
+def _can_start(word: str, stops: set[str]) -> bool:
+    return _content(word, stops) or word in _NEGATIONS
+
+
+def _candidates(members: np.ndarray, clauses: dict[int, list[list[str]]],
+                phrases: Sequence[Iterable[str]] | None, stops: set[str]) -> list[Candidate]:
+    """Every 2-7 word run of a member clause that starts and ends on a content word (or starts
+    on a negation), counted once per member; stored key phrases join in."""
+    support: Counter = Counter()
+    for i in members:
+        seen = set()
+        for words in clauses[i]:
+            lower = [w.lower() for w in words]
+            for start, first in enumerate(lower):
+                if not _can_start(first, stops):
+                    continue
+                for end in range(start + MIN_WORDS, min(len(lower), start + MAX_WORDS) + 1):
+                    if _can_end(lower[end - 1], stops):
+                        seen.add(tuple(lower[start:end]))
+        if phrases is not None:
+            for phrase in phrases[i] or ():
+                key = tuple(phrase.lower().split())
+                if MIN_WORDS <= len(key) <= MAX_WORDS and _can_start(key[0], stops) and _can_end(key[-1], stops):
+                    seen.add(key)
+        support.update(seen)
+    keep = 2 if len(members) >= 4 else 1
+    found = [Candidate(key, n) for key, n in support.items()
+             if n >= keep and not FORMULA_WORDS & set(key) and not any(PLACEHOLDER.search(w) for w in key)]
+    if not found:  # a tiny or very varied theme: its members' own short phrases
+        found = [Candidate(key, n) for key, n in support.items()
+                 if not FORMULA_WORDS & set(key) and not any(PLACEHOLDER.search(w) for w in key)]
+    return found
+
+
+def _word_score(candidate: Candidate, members: int, weights: dict[str, float], stops: set[str]) -> float:
+    """Share of members saying it (square-rooted: a phrase a few say can still be the best),
+    times how distinctive its content words are, with a mild preference for 3-5 words."""
+    content = [w for w in dict.fromkeys(candidate.key) if w not in stops]
+    if not content:
+        return 0.0
+    distinct = sum(weights.get(w, 0.0) for w in content) / math.sqrt(len(content))
+    length = {2: 0.85, 3: 1.0, 4: 1.0, 5: 0.95, 6: 0.85, 7: 0.75}[len(candidate.key)]
+    length *= 0.7 ** sum(bool(_PARTICULAR.match(w)) for w in candidate.key)
+    return math.sqrt(candidate.support / max(1, members)) * distinct * length
+
+
+def _rank_by_meaning(ranked: list[list[Candidate]], centroids: np.ndarray, others: np.ndarray | None,
+                     encode: Encoder) -> None:
+    """Re-rank each shortlist by closeness to the theme's centre minus closeness to the nearest
+    other theme, with the word score as a tie-breaker; alternatives in MMR order."""
+    texts = [" ".join(c.key) for r in ranked for c in r]
+    if not texts:
+        return
+    vectors = np.asarray(encode(texts), dtype=np.float32)
+    everyone = centroids if others is None or not len(others) else np.vstack([centroids, others])
+    scores = vectors @ everyone.T
+    row = 0
+    for t, candidates in enumerate(ranked):
+        if not candidates:
+            continue
+        block = slice(row, row + len(candidates))
+        row += len(candidates)
+        own = scores[block, t]
+        rest = np.delete(scores[block], t, axis=1)
+        nearest_other = rest.max(axis=1) if rest.shape[1] else np.zeros(len(candidates))
+        top_words = max(c.words for c in candidates) or 1.0
+        for c, o, n in zip(candidates, own, nearest_other, strict=True):
+            particulars = sum(bool(_PARTICULAR.match(w)) for w in c.key)
+            c.score = float(o - 0.5 * n + 0.3 * c.words / top_words - 0.05 * particulars)
+        ranked[t] = _mmr(candidates, vectors[block])
+
+
+def _mmr(candidates: list[Candidate], vectors: np.ndarray, diversity: float = 0.3) -> list[Candidate]:
+    """Best first, then each next one traded off against its likeness to those already kept."""
+    left = list(range(len(candidates)))
+    order: list[int] = []
+    while left:
+        if order:
+            likeness = (vectors[left] @ vectors[order].T).max(axis=1)
+            values = [(1 - diversity) * candidates[i].score - diversity * s for i, s in zip(left, likeness, strict=True)]
+        else:
+            values = [candidates[i].score for i in left]
+        best = left[int(np.argmax(values))]
+        order.append(best)
+        left.remove(best)
+    return [candidates[i] for i in order]
+
+
+def _unique(ranked: list[list[tuple[str, ...]]], sizes: list[int],
+            taken: Iterable[str]) -> list[tuple[str, ...] | None]:
+    """Each theme's first choice not already used; larger themes choose first."""
+    used = {" ".join(t.lower().split()) for t in taken}
+    chosen: list[tuple[str, ...] | None] = [None] * len(ranked)
+    for t in sorted(range(len(ranked)), key=lambda t: (-sizes[t], t)):
+        for key in ranked[t]:
+            if " ".join(key) not in used:
+                chosen[t] = key
+                used.add(" ".join(key))
+                break
+    return chosen
+
+
+def _casing(clauses: Iterable[list[list[str]]]) -> dict[str, str]:
+    """Each word's most common spelling inside a clause (a clause's first word is often
+    capitalised only because it comes first, so it votes only when nothing else does)."""
+    inside: dict[str, Counter] = {}
+    first: dict[str, Counter] = {}
+    for segment in clauses:
+        for words in segment:
+            for position, word in enumerate(words):
+                (first if position == 0 else inside).setdefault(word.lower(), Counter())[word] += 1
+    cases = {}
+    for lower in inside.keys() | first.keys():
+        votes = inside.get(lower) or first[lower]
+        form = votes.most_common(1)[0][0]
+        if lower in first and lower not in inside and form[:1].isupper() and form[1:] == form[1:].lower():
+            form = lower  # only ever seen first: "Charged" is "charged"
+        cases[lower] = form
+    return cases
+
+
+def _cased(key: tuple[str, ...], cases: dict[str, str]) -> str:
+    words = [cases.get(w, w) for w in key]
+    if words[0] == "i":
+        words[0] = "I"
+    return " ".join("I" if w == "i" else w for w in words)
+
+
+def _distinct_labels(labels: list[str], taken: Iterable[str]) -> list[str]:
+    """Where two themes still share a label (fallbacks), number the later ones."""
+    used = {t.lower() for t in taken}
+    out = []
+    for label in labels:
+        name, n = label, 2
+        while name.lower() in used:
+            name, n = f"{label} ({n})", n + 1
+        used.add(name.lower())
+        out.append(name)
+    return out
+
+
+__all__ = ["FORMULA_WORDS", "distinct_keywords", "keyword_label", "label_themes"]
