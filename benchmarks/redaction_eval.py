@@ -31,8 +31,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vocmine.nlp.pii import PiiSpan, find_pii
-from vocmine.nlp.pii_testset import (DEFAULT_TEST_RULES, STRUCTURED_KINDS, KindScore, LabelledText, generate,
-                                     load_demo_texts, load_planted, score_spans)
+from vocmine.nlp.pii_testset import (
+    DEFAULT_TEST_RULES,
+    STRUCTURED_KINDS,
+    KindScore,
+    LabelledText,
+    generate,
+    load_demo_texts,
+    load_planted,
+    score_spans,
+)
 from vocmine.nlp.redact import redact
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,7 +154,7 @@ class NameScore:
         self.texts += 1
         self.gold += len(gold)
         self.found += len(found)
-        overlaps = lambda a, b: a[0] < b[1] and b[0] < a[1]  # noqa: E731
+        overlaps = lambda a, b: a[0] < b[1] and b[0] < a[1]
         for span in found:
             if any(overlaps(span, g) for g in gold):
                 self.found_right += 1
@@ -207,21 +215,21 @@ def measure_demo_names(folder: Path) -> dict:
 
 
 def load_labelled(data: Path, labels: Path = LABELS) -> dict[str, list[tuple[str, str, list[tuple[int, int]]]]]:
-    """Data set -> [(row id, text, gold person spans)] for the hand-labelled rows of ``redaction_labels.csv``."""
-    gold: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    """'dataset split' -> [(row id, text, gold person spans)] for the hand-labelled rows of ``redaction_labels.csv``."""
+    gold: dict[tuple[str, str], dict[str, list[tuple[int, int]]]] = {}
     with labels.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(line for line in f if not line.startswith("#")):
-            spans = gold.setdefault(row["dataset"], {}).setdefault(row["row_id"], [])
+            spans = gold.setdefault((row["dataset"], row["split"]), {}).setdefault(row["row_id"], [])
             if row["start"]:
                 spans.append((int(row["start"]), int(row["end"])))
     sources = {"uk_reviews": (data / "uk_reviews" / "uareviews_dev.csv", "id"),
                "twcs": (data / "twcs_head5k" / "twcs_first5000.csv", "tweet_id")}
     out = {}
-    for dataset, rows in gold.items():
+    for (dataset, split), rows in sorted(gold.items()):
         path, id_column = sources[dataset]
         with path.open(encoding="utf-8", newline="") as f:
             texts = {r[id_column]: r["text"] for r in csv.DictReader(f)}
-        out[dataset] = [(rid, texts[rid], spans) for rid, spans in rows.items()]
+        out[f"{dataset} {split}"] = [(rid, texts[rid], spans) for rid, spans in rows.items()]
     return out
 
 
@@ -259,14 +267,14 @@ def baseline_names(ref: str, folder: Path, data: Path) -> dict:
 
 
 def report_names(before: dict | None, after: dict, ref: str) -> None:
-    print(f"{'set':12s} {'version':10s} {'texts':>5s} {'gold':>5s} {'found':>5s} {'precision':>9s} {'recall':>7s} "
+    print(f"{'set':18s} {'version':10s} {'texts':>5s} {'gold':>5s} {'found':>5s} {'precision':>9s} {'recall':>7s} "
           f"{'wrong':>5s} {'leak':>6s}")
     for dataset in after:
         for label, result in ((ref, before), ("this", after)):
             if result is None:
                 continue
             r = result[dataset]
-            print(f"{dataset:12s} {label:10s} {r['texts']:5d} {r['gold']:5d} {r['found']:5d} {r['precision']:9.3f} "
+            print(f"{dataset:18s} {label:10s} {r['texts']:5d} {r['gold']:5d} {r['found']:5d} {r['precision']:9.3f} "
                   f"{r['recall']:7.3f} {r['false_positives']:5d} {r['leak']:6.1%}")
     for label, result in ((ref, before), ("this", after)):
         if result is None:

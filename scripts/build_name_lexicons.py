@@ -38,7 +38,7 @@ COMMON_LOGPROB = -14.0
 
 def _faker_first_names() -> set[str]:
     try:
-        import faker.providers.person as person
+        from faker.providers import person
     except ImportError as exc:
         raise SystemExit("install faker (pip install faker): it ships the first-name lists") from exc
     names = set()
@@ -69,7 +69,7 @@ def _places() -> tuple[set[str], set[str]]:
                 big.add(city["name"])
         if city["countrycode"] == "UA":
             places.update(n for n in city["alternatenames"] if CYRILLIC_NAME.fullmatch(n))
-    keep = lambda p: p.isascii() or bool(CYRILLIC_NAME.fullmatch(p))  # noqa: E731
+    keep = lambda p: p.isascii() or bool(CYRILLIC_NAME.fullmatch(p))
     return {p for p in places if keep(p)}, {p for p in big if keep(p)}
 
 

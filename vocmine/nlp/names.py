@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Span, Token
 
-from vocmine.nlp.name_lexicons import NameLexicon
+from vocmine.nlp.name_lexicons import NameLexicon, load_name_lexicon
 from vocmine.nlp.pii import PiiSpan
 
 # Tom, O'Brien, McDonald, Smith-Jones
@@ -50,6 +50,7 @@ _AFTER_A_PERSON = re.compile(
 _GREETINGS = frozenset({"hi", "hello", "hey", "dear", "thanks", "cheers", "morning", "evening", "night", "afternoon"})
 # A signature glued to its mark, as support agents sign messages: "-Becky", "^Helen", "*JohnWard", "*ErikS".
 _SIGNATURE = re.compile(r"[-^*~/–—]+(([A-Z][a-z]+)(?:[A-Z][a-z]*)?)")
+_SIGNATURE_MARK = re.compile(r"[-^*~/–—]+")
 _NO_PERSON_BEFORE = frozenset({"the", "a", "an", "your", "our", "their", "my", "his", "her", "its", "this", "that",
                                "in", "at", "near", "from", "of", "around", "outside", "inside"})  # a place
 # A product's model or a plan after a word makes the word a product: "Pixel 9", "Galaxy S24", "Max 5G".
@@ -67,9 +68,11 @@ _TITLE_WORDS = frozenset(_TITLES.split("|"))
 def find_cued_names(text: str, lexicon: NameLexicon | None = None) -> list[PiiSpan]:
     """Names right after a cue: 'spoke to Tom', 'Mrs Okafor', 'my name is Priya Shah'.
 
-    With a ``lexicon``, a cued word that is a month, product, plan, place or ordinary word is no name
-    ("said Oct bill", "thanks Brighton store"), unless it is also a given name ("spoke to Grace").
+    A cued word that is a month, product, plan, place or ordinary word is no name ("said Oct bill",
+    "thanks Brighton store"), unless it is also a given name ("spoke to Grace"); ``lexicon`` defaults to
+    the shipped one.
     """
+    lexicon = lexicon or load_name_lexicon()
     spans = []
     for match in _CUE_NAME.finditer(text):
         words = match.group(1).split()
@@ -82,10 +85,10 @@ def find_cued_names(text: str, lexicon: NameLexicon | None = None) -> list[PiiSp
     return spans
 
 
-def _not_cued_name(word: str, lexicon: NameLexicon | None, titled: bool) -> bool:
+def _not_cued_name(word: str, lexicon: NameLexicon, titled: bool) -> bool:
     """After a title any capitalised word may be a surname ("Mrs May"); after a cue a month, product, plan,
     place or ordinary word is not a name ("said Oct bill", "thanks Brighton store", "said Terrible")."""
-    if lexicon is None or (titled and not lexicon.is_place(word)):
+    if titled and not lexicon.is_place(word):
         return False
     return lexicon.never_a_name(word) or (lexicon.is_common_word(word) and not lexicon.is_first_name(word))
 
@@ -147,9 +150,9 @@ def _known_first_names(doc: Doc, lexicon: NameLexicon, company: frozenset[str]) 
     glued to a mark ("-Becky", "^Helen", "*JohnWard")."""
     found = []
     for token in doc:
-        signed = _SIGNATURE.fullmatch(token.text)
+        signed = _signature(doc, token)
         if signed and lexicon.is_first_name(signed.group(2), strict=True):
-            found.append(PiiSpan(token.idx + signed.start(1), token.idx + len(token), "PERSON"))
+            found.append(PiiSpan(token.idx + len(token) - len(signed.group(1)), token.idx + len(token), "PERSON"))
             continue
         if not (token.is_title and token.is_alpha and len(token) > 1) or token.lower_ in company:
             continue
@@ -171,6 +174,14 @@ def _known_first_names(doc: Doc, lexicon: NameLexicon, company: frozenset[str]) 
             end = following
         found.append(PiiSpan(token.idx, end.idx + len(end), "PERSON"))
     return found
+
+
+def _signature(doc: Doc, token: Token) -> re.Match[str] | None:
+    """A signature: the mark glued to the name in one token ("-Becky"), or split off by the tokenizer ("*", "JohnWard")."""
+    glued = _SIGNATURE.fullmatch(token.text)
+    if glued or token.i == 0 or doc[token.i - 1].whitespace_ or not _SIGNATURE_MARK.fullmatch(doc[token.i - 1].text):
+        return glued
+    return _SIGNATURE.fullmatch("*" + token.text)
 
 
 def _cued(doc: Doc, token: Token) -> bool:

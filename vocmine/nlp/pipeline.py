@@ -26,7 +26,7 @@ from vocmine.config import NlpConfig
 from vocmine.nlp.redact import placeholder
 
 # Bump when code changes what enrichment produces, so `vocmine enrich --rebuild` redoes it.
-CODE_VERSION = 2  # 2: segment_tokens for the journey rules
+CODE_VERSION = 3  # 2: segment_tokens for the journey rules; 3: person names checked against name lexicons (issue 18)
 _NOT_NEEDED = ("parser",)
 STANDARD_KINDS = ("EMAIL", "PHONE", "CARD", "IBAN", "SSN", "URL", "HANDLE", "PERSON", "ACCOUNT")
 
