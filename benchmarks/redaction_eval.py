@@ -1,29 +1,50 @@
 """PII redaction quality and speed: the generated labelled set and the demo data's planted PII.
 
     python benchmarks/redaction_eval.py [--n 1200] [--seed 7] [--demo data/demo] [--show 5]
+                                        [--data ../shared/data] [--baseline main]
 
 Prints the machine, per-kind span-level precision/recall/F1 (exact match) with the character-level
 leak rate (share of gold PII characters no span covers) on the generated set, how many planted demo
 values survive ``redact(text, find_pii(text))`` verbatim, and ``find_pii`` throughput. Asserts nothing.
 Regexes find no names: PERSON is measured last, through the English enrichment pipeline
 (spaCy NER, run only on texts with a capitalised word, and, for comparison, on every text).
+Then person names as the enrichment pipelines find them, for this checkout and, in the same run, for
+``--baseline`` (a git ref, run from a ``git archive`` of its ``vocmine``): the demo's planted names
+(``[PERSON]`` where none was planted is a false positive; whether "Oct bill", "Pixel 9" and "5G tariff"
+survive) and the hand-labelled rows of ``redaction_labels.csv`` (uk_reviews, twcs).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import os
 import platform
+import re
+import subprocess
+import sys
+import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from vocmine.nlp.pii import PiiSpan, find_pii
-from vocmine.nlp.pii_testset import (DEFAULT_TEST_RULES, STRUCTURED_KINDS, KindScore, LabelledText, generate,
-                                     load_demo_texts, load_planted, score_spans)
+from vocmine.nlp.pii_testset import (
+    DEFAULT_TEST_RULES,
+    STRUCTURED_KINDS,
+    KindScore,
+    LabelledText,
+    generate,
+    load_demo_texts,
+    load_planted,
+    score_spans,
+)
 from vocmine.nlp.redact import redact
 
 ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
 
 
 def throughput(texts: list[str], repeats: int = 5) -> float:
@@ -109,13 +130,176 @@ def report_with_ner(items: list[LabelledText], demo_folder: Path) -> None:
     component.may_name_someone = gate
 
 
+# --- person names: the demo's planted names and hand-labelled real feedback, this checkout vs a baseline ------
+# Only APIs that older checkouts have too (build_pipeline, identify_languages, the demo loaders): the baseline
+# runs this same code in a subprocess against an older checkout's vocmine.
+LABELS = Path(__file__).resolve().parent / "redaction_labels.csv"
+SPECIAL_CASES = ("Oct bill", "Pixel 9", "Max 5G")  # words quotes lost to [PERSON] before issue 18 ("[PERSON] 5G tariff")
+
+
+@dataclass
+class NameScore:
+    """Overlap-matched person-name counts: a found span matching any gold name is right, and the reverse."""
+
+    texts: int = 0
+    gold: int = 0
+    found: int = 0
+    found_right: int = 0
+    gold_found: int = 0
+    gold_chars: int = 0
+    leaked_chars: int = 0
+    wrong: Counter = field(default_factory=Counter)  # text of found spans that name no one -> count
+
+    def add(self, text: str, gold: list[tuple[int, int]], found: list[tuple[int, int]]) -> None:
+        self.texts += 1
+        self.gold += len(gold)
+        self.found += len(found)
+        overlaps = lambda a, b: a[0] < b[1] and b[0] < a[1]
+        for span in found:
+            if any(overlaps(span, g) for g in gold):
+                self.found_right += 1
+            else:
+                self.wrong[text[span[0]:span[1]]] += 1
+        for g in gold:
+            self.gold_found += any(overlaps(g, span) for span in found)
+            self.gold_chars += g[1] - g[0]
+            self.leaked_chars += sum(not any(s <= i < e for s, e in found) for i in range(*g))
+
+    def row(self) -> dict:
+        return {"texts": self.texts, "gold": self.gold, "found": self.found,
+                "precision": self.found_right / self.found if self.found else 1.0,
+                "recall": self.gold_found / self.gold if self.gold else 1.0,
+                "false_positives": self.found - self.found_right,
+                "leak": self.leaked_chars / self.gold_chars if self.gold_chars else 0.0,
+                "top_false_positives": self.wrong.most_common(12)}
+
+
+def _person_spans(texts: list[str], languages: list[str], config) -> list[list[tuple[int, int]]]:
+    """PERSON spans the enrichment pipeline of each text's language finds."""
+    from vocmine.nlp.pipeline import build_pipeline
+
+    spans: list[list[tuple[int, int]]] = [[] for _ in texts]
+    for language in sorted(set(languages)):
+        nlp = build_pipeline(language, config)
+        indexes = [i for i, lang in enumerate(languages) if lang == language]
+        for i, doc in zip(indexes, nlp.pipe([texts[i] for i in indexes])):
+            spans[i] = [(s, e) for s, e, kind in doc._.pii if kind == "PERSON"]
+    return spans
+
+
+def measure_demo_names(folder: Path) -> dict:
+    """Planted names found, and [PERSON] where no name was planted; languages detected as enrichment does."""
+    from vocmine.config import NlpConfig
+    from vocmine.nlp.language import identify_languages
+
+    config = NlpConfig(brand_handles=sorted(DEFAULT_TEST_RULES.brand_handles),
+                       pii_patterns={"ACCOUNT": [p for _, p in DEFAULT_TEST_RULES.extra_patterns]})
+    records = load_demo_texts(folder)
+    planted: dict[tuple[str, str], list[str]] = {}
+    for source, record_id, kind, value in load_planted(folder):
+        if kind == "PERSON":
+            planted.setdefault((source, record_id), []).append(value)
+    keys = [k for k, text in records.items() if text.strip()]
+    texts = [records[k] for k in keys]
+    languages = identify_languages(texts, config.languages, config.default_language, config.min_language_confidence)
+    score, kept = NameScore(), Counter()
+    for key, text, found in zip(keys, texts, _person_spans(texts, languages, config)):
+        gold = [(m.start(), m.end()) for name in planted.get(key, [])
+                for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text)]
+        score.add(text, gold, found)
+        redacted = redact(text, [PiiSpan(s, e, "PERSON") for s, e in found]).text
+        for case in SPECIAL_CASES:
+            kept[case, "in"] += text.count(case)
+            kept[case, "kept"] += redacted.count(case)
+    return {**score.row(), "cases": {case: [kept[case, "kept"], kept[case, "in"]] for case in SPECIAL_CASES}}
+
+
+def load_labelled(data: Path, labels: Path = LABELS) -> dict[str, list[tuple[str, str, list[tuple[int, int]]]]]:
+    """'dataset split' -> [(row id, text, gold person spans)] for the hand-labelled rows of ``redaction_labels.csv``."""
+    gold: dict[tuple[str, str], dict[str, list[tuple[int, int]]]] = {}
+    with labels.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(line for line in f if not line.startswith("#")):
+            spans = gold.setdefault((row["dataset"], row["split"]), {}).setdefault(row["row_id"], [])
+            if row["start"]:
+                spans.append((int(row["start"]), int(row["end"])))
+    sources = {"uk_reviews": (data / "uk_reviews" / "uareviews_dev.csv", "id"),
+               "twcs": (data / "twcs_head5k" / "twcs_first5000.csv", "tweet_id")}
+    out = {}
+    for (dataset, split), rows in sorted(gold.items()):
+        path, id_column = sources[dataset]
+        with path.open(encoding="utf-8", newline="") as f:
+            texts = {r[id_column]: r["text"] for r in csv.DictReader(f)}
+        out[f"{dataset} {split}"] = [(rid, texts[rid], spans) for rid, spans in rows.items()]
+    return out
+
+
+def measure_labelled_names(data: Path) -> dict:
+    """Person names in hand-labelled real feedback, each set through its language's pipeline as detected."""
+    from vocmine.config import NlpConfig
+    from vocmine.nlp.language import identify_languages
+
+    config = NlpConfig()
+    results = {}
+    for dataset, rows in load_labelled(data).items():
+        texts = [text for _, text, _ in rows]
+        languages = identify_languages(texts, config.languages, config.default_language,
+                                       config.min_language_confidence)
+        score = NameScore()
+        for (_, text, gold), found in zip(rows, _person_spans(texts, languages, config)):
+            score.add(text, gold, found)
+        results[dataset] = {**score.row(), "languages": dict(Counter(languages))}
+    return results
+
+
+def measure_names(folder: Path, data: Path) -> dict:
+    return {"demo": measure_demo_names(folder), **measure_labelled_names(data)}
+
+
+def baseline_names(ref: str, folder: Path, data: Path) -> dict:
+    """The same measurements on ``ref``'s vocmine (git archive into a temporary folder, run in a subprocess)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "vocmine"], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        env = {**os.environ, "PYTHONPATH": tmp}
+        out = subprocess.run([sys.executable, __file__, "--names-json", "--demo", str(folder), "--data", str(data)],
+                             env=env, check=True, capture_output=True, text=True, cwd=tmp)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report_names(before: dict | None, after: dict, ref: str) -> None:
+    print(f"{'set':18s} {'version':10s} {'texts':>5s} {'gold':>5s} {'found':>5s} {'precision':>9s} {'recall':>7s} "
+          f"{'wrong':>5s} {'leak':>6s}")
+    for dataset in after:
+        for label, result in ((ref, before), ("this", after)):
+            if result is None:
+                continue
+            r = result[dataset]
+            print(f"{dataset:18s} {label:10s} {r['texts']:5d} {r['gold']:5d} {r['found']:5d} {r['precision']:9.3f} "
+                  f"{r['recall']:7.3f} {r['false_positives']:5d} {r['leak']:6.1%}")
+    for label, result in ((ref, before), ("this", after)):
+        if result is None:
+            continue
+        cases = ", ".join(f"'{case}' kept {kept}/{n}" for case, (kept, n) in result["demo"]["cases"].items())
+        print(f"\n{label}: demo {cases}")
+        for dataset, r in result.items():
+            wrong = ", ".join(f"{text!r} x{n}" for text, n in r["top_false_positives"])
+            print(f"  {dataset} [PERSON] where no one is named: {wrong or 'none'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1200, help="generated strings")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--demo", type=Path, default=ROOT / "data" / "demo", help="folder of the demo data")
     parser.add_argument("--show", type=int, default=10, help="errors to print")
+    parser.add_argument("--data", type=Path, default=SHARED, help="../shared/data (uk_reviews, twcs_head5k)")
+    parser.add_argument("--baseline", default="main", help="git ref whose person names are measured beside this "
+                        "checkout's ('' for none)")
+    parser.add_argument("--names-json", action="store_true", help=argparse.SUPPRESS)  # the baseline's subprocess
     args = parser.parse_args()
+    if args.names_json:
+        print(json.dumps(measure_names(args.demo, args.data)))
+        return
 
     print(f"machine: {platform.machine()}, {platform.processor() or platform.system()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()} on {platform.platform()}")
@@ -133,6 +317,11 @@ def main() -> None:
 
     print("\nnames (PERSON) through the English enrichment pipeline, generated set and demo data:")
     report_with_ner(items, args.demo)
+
+    print(f"\nperson names, overlap match, each text through its detected language's pipeline: the demo's planted "
+          f"names and hand-labelled real feedback ({LABELS.name}); {args.baseline or 'no baseline'} beside this checkout")
+    before = baseline_names(args.baseline, args.demo, args.data) if args.baseline else None
+    report_names(before, measure_names(args.demo, args.data), args.baseline)
 
 
 if __name__ == "__main__":

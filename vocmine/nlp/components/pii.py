@@ -1,8 +1,9 @@
 """``vocmine_pii``: find what must not reach analysts, before anything is derived from the text.
 
 Structured identifiers (e-mails, phones, Luhn-valid cards, IBANs, ...) come from
-:mod:`vocmine.nlp.pii`; people's names from the pipeline's NER, where it has one, checked
-and completed by the cue rules of :mod:`vocmine.nlp.names`. Brand
+:mod:`vocmine.nlp.pii`; people's names in English from the pipeline's NER, checked against the
+name lexicons and completed by known given names and cue rules (:mod:`vocmine.nlp.names`), in
+Ukrainian from word-shape rules (:mod:`vocmine.nlp.names_uk`); other languages get no names. Brand
 handles (``@AmazonHelp``) are not personal data: they are kept in the text and reported
 separately so they neither leak customers nor drive themes.
 
@@ -13,12 +14,15 @@ from spaCy's worker processes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from vocmine.nlp.names import could_be_a_name, find_cued_names
+from vocmine.nlp.name_lexicons import load_name_lexicon
+from vocmine.nlp.names import company_words, find_english_names
+from vocmine.nlp.names_uk import find_ukrainian_names
 from vocmine.nlp.pii import PiiRules, PiiSpan, find_brand_handles, find_pii
 
 Doc.set_extension("pii", default=(), force=True)
@@ -33,9 +37,11 @@ class PiiFinder:
     of enrichment. The ``ner`` pipe is disabled in the pipeline and called from here.
     """
 
-    def __init__(self, rules: PiiRules, ner: Callable | None) -> None:
+    def __init__(self, rules: PiiRules, ner: Callable | None, names: Callable[[Doc], list[PiiSpan]] | None = None
+                 ) -> None:
         self.rules = rules
         self.ner = ner
+        self.names = names  # doc -> person spans (after NER, where there is one); None: no names
 
     def __call__(self, doc: Doc) -> Doc:
         if self.ner is not None and may_name_someone(doc):
@@ -51,11 +57,8 @@ class PiiFinder:
 
     def _find(self, doc: Doc) -> Doc:
         spans = list(find_pii(doc.text, self.rules))
-        if self.ner is not None:
-            names = find_cued_names(doc.text) + [
-                PiiSpan(e.start_char, e.end_char, "PERSON") for e in doc.ents
-                if e.label_ == "PERSON" and could_be_a_name(e.text)]
-            for name in sorted(names, key=lambda n: n.start - n.end):  # longest first
+        if self.names is not None:
+            for name in sorted(self.names(doc), key=lambda n: n.start - n.end):  # longest first
                 if not any(name.start < s.end and s.start < name.end for s in spans):
                     spans.append(name)
         doc._.pii = tuple((s.start, s.end, s.kind) for s in sorted(spans))
@@ -88,4 +91,18 @@ def make_pii_finder(
         extra_patterns=tuple((kind, p) for kind, patterns in sorted(extra_patterns.items()) for p in patterns),
         brand_handles=frozenset(h.lower().lstrip("@") for h in brand_handles),
     )
-    return PiiFinder(rules, ner)
+    return PiiFinder(rules, ner, _name_finder(nlp.lang, ner is not None, company_words(brand_handles)))
+
+
+def _name_finder(language: str, has_ner: bool, company: frozenset[str]) -> Callable[[Doc], list[PiiSpan]] | None:
+    """English with NER, Ukrainian by rules; elsewhere no name detector (yet)."""
+    lexicon = load_name_lexicon()
+    if language == "en" and has_ner:
+        return partial(find_english_names, lexicon=lexicon, company_words=company)
+    if language == "uk":
+        return partial(_ukrainian_names, lexicon=lexicon)
+    return None
+
+
+def _ukrainian_names(doc: Doc, lexicon) -> list[PiiSpan]:
+    return find_ukrainian_names(doc.text, lexicon)
