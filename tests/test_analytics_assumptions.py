@@ -61,7 +61,7 @@ def _matches(con, *priorities: str, **settings) -> dict[str, list[tuple]]:
 def test_analytics_assumptions_match_a_mixed_theme_by_its_segments_not_its_centre(tariff_store):
     centre = tariff_store.execute("SELECT centroid FROM themes WHERE theme_id = 10").fetchone()[0]
     assert float(WordBackend().encode(["price"])[0] @ np.array(centre)) < 0.42   # the old rule missed it
-    found = _matches(tariff_store, "price", min_similarity=0.42, min_segment_share=0.2)
+    found = _matches(tariff_store, "price", min_similarity=0.42, min_segment_similarity=0.42, min_segment_share=0.2)
     by_theme = {theme: share for theme, _, share, _ in found["price"]}
     assert by_theme[10] == pytest.approx(0.3)       # 3 of its 10 segments are about price
     assert 20 not in by_theme                       # a label saying price, no segment about it
@@ -72,13 +72,13 @@ def test_analytics_assumptions_match_a_mixed_theme_by_its_segments_not_its_centr
 def test_analytics_assumptions_one_assumption_per_row_and_theme_most_similar_first(tariff_store):
     found = _matches(tariff_store, "courier delivery", "price")
     assert [t for t, *_ in found["courier delivery"]] == [30]
-    assert found["courier delivery"][0][1:] == pytest.approx((1.0, 1.0, 1.0))
+    assert found["courier delivery"][0][1:] == pytest.approx((1.0, 1.0, 1.0))   # similarity, share, name
     similarities = [s for _, s, _, _ in found["price"]]
     assert similarities == sorted(similarities, reverse=True)
 
 
 def test_analytics_assumptions_unmatched_keeps_how_close_the_best_theme_came(tariff_store):
-    found = _matches(tariff_store, "price of a bill", min_similarity=0.9)
+    found = _matches(tariff_store, "price of a bill", min_similarity=0.9, min_segment_similarity=0.9)
     ((theme, similarity, share, name),) = found["price of a bill"]
     assert theme is None and share == 0.0
     assert similarity == pytest.approx(np.sqrt(0.5), abs=1e-3)   # half its words in theme 40's segments

@@ -17,6 +17,7 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import duckdb
 import numpy as np
@@ -31,7 +32,8 @@ SCHEMA = pa.schema([("assumption", pa.string()), ("position", pa.int32()), ("the
                     ("name_similarity", pa.float64()), ("model", pa.string())])
 NEAREST = 200   # segments nearest a theme's centre in its sample: its core
 RANDOM = 200    # segments drawn at random (seeded) besides: the rest of its mix
-TOP_QUANTILE = 0.9  # ``similarity`` of a theme: how close its closest tenth of segments comes
+TOP_QUANTILE = 0.9  # ``similarity`` of a theme: the cosine its closest tenth of segments reaches
+CORPUS_QUANTILE = 0.9  # a segment means an assumption only when closer to it than 9 in 10 sampled segments
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class ThemeScores:
 
     segment_share: np.ndarray     # share of the sampled segments at or above the cut-off
     name_similarity: np.ndarray   # best cosine to the label or a keyword
-    similarity: np.ndarray        # the higher of name_similarity and the members' TOP_QUANTILE cosine
+    similarity: np.ndarray        # the TOP_QUANTILE of the sampled segments' cosines
 
 
 def read_theme_evidence(con: duckdb.DuckDBPyConnection, model: str, *, nearest: int = NEAREST,
@@ -77,15 +79,23 @@ def read_theme_evidence(con: duckdb.DuckDBPyConnection, model: str, *, nearest: 
 
 def score_themes(wanted: np.ndarray, evidence: ThemeEvidence, name_vectors: list[np.ndarray],
                  cutoff: float) -> ThemeScores:
-    """Each assumption (rows of ``wanted``, L2-normalised) against each theme's segments and name."""
+    """Each assumption (rows of ``wanted``, L2-normalised) against each theme's segments and name.
+
+    A segment means the assumption at ``cutoff`` or above, and only when it is among the tenth of
+    all sampled segments closest to the assumption: where every segment speaks of the same
+    domain (a bank's customers all write about cards and payments), "card arrival" is close to
+    all of them, and only the closest are about it."""
     shape = (len(wanted), len(evidence.theme_ids))
     share, name, top = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    if not evidence.theme_ids:
+        return ThemeScores(segment_share=share, name_similarity=name, similarity=top)
+    levels = np.maximum(cutoff, np.quantile(wanted @ np.vstack(evidence.members).T, CORPUS_QUANTILE, axis=1))
     for j, (members, names) in enumerate(zip(evidence.members, name_vectors, strict=True)):
         cosines = wanted @ members.T                      # assumptions x sampled segments
-        share[:, j] = (cosines >= cutoff).mean(axis=1)
+        share[:, j] = (cosines >= levels[:, None]).mean(axis=1)
         top[:, j] = np.quantile(cosines, TOP_QUANTILE, axis=1)
         name[:, j] = (wanted @ names.T).max(axis=1)
-    return ThemeScores(segment_share=share, name_similarity=name, similarity=np.maximum(name, top))
+    return ThemeScores(segment_share=share, name_similarity=name, similarity=top)
 
 
 def match_assumptions(
@@ -104,8 +114,8 @@ def match_assumptions(
                          f"{backend.name}: refit the themes (`vocmine themes refit`) or configure that model")
     evidence = read_theme_evidence(con, backend.name)
     wanted = normalise_rows(np.asarray(backend.encode(list(assumptions.priorities)), dtype=np.float32))
-    names = [normalise_rows(np.asarray(backend.encode(n), dtype=np.float32)) for n in evidence.names]
-    scores = score_themes(wanted, evidence, names, assumptions.min_similarity)
+    names = _encode_names(backend, evidence.names)
+    scores = score_themes(wanted, evidence, names, assumptions.min_segment_similarity)
     matched = matches(scores, assumptions.min_similarity, assumptions.min_segment_share)
     rows = []
     for i, assumption in enumerate(assumptions.priorities):
@@ -115,6 +125,14 @@ def match_assumptions(
             rows.append(_row(assumption, i, None, scores, best, backend.name))
         rows += [_row(assumption, i, evidence.theme_ids[j], scores, j, backend.name) for j in hits]
     return pa.Table.from_pylist(rows, schema=SCHEMA)
+
+
+def _encode_names(backend: EmbeddingBackend, names: list[list[str]]) -> list[np.ndarray]:
+    """Every theme's label and keywords in one call to the model, split back per theme."""
+    flat = [n for theme in names for n in theme]
+    vectors = normalise_rows(np.asarray(backend.encode(flat), dtype=np.float32)) if flat else np.zeros((0, 0))
+    bounds = np.cumsum([0, *(len(theme) for theme in names)])
+    return [vectors[start:stop] for start, stop in pairwise(bounds)]
 
 
 def matches(scores: ThemeScores, min_similarity: float, min_share: float) -> np.ndarray:
