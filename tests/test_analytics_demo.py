@@ -59,6 +59,20 @@ def test_analytics_demo_assumptions_over_assumed_confirmed_and_blind_spots(demo)
     assert set(blind) == priorities - assumed
 
 
+def test_analytics_demo_price_lands_on_the_price_rise_theme(demo):
+    # the planted price rises sit in a theme that mixes SIM-only tariffs, mid-contract rises and
+    # promotions: "price" is far from its centre, but a good part of its segments are about price
+    con, planted = demo
+    rows = con.execute("SELECT theme_id, segment_share, name_similarity FROM assumed_priorities "
+                       "WHERE assumption = 'price'").fetchall()
+    rises = [(theme, share) for theme, share, _ in rows if planted.get(theme) == "price_rise_renewal"]
+    assert rises and max(share for _, share in rises) >= 0.2
+    gap, theme = con.execute("SELECT gap, theme_id FROM assumption_gap WHERE assumption = 'price'").fetchone()
+    assert gap in ("confirmed", "below_top_priorities") and theme in {t for t, *_ in rows}
+    # every match is backed by the theme's own segments, not by a word its label shares
+    assert all(share >= 0.1 for _, share, _ in rows)
+
+
 def test_analytics_demo_priorities_rank_fifteen_and_include_the_emerging_theme(demo):
     con, planted = demo
     rows = con.execute("SELECT theme_id, score, growth_score, emerging FROM priorities ORDER BY priority_rank").fetchall()

@@ -74,7 +74,13 @@ class AssumptionsConfig(_Strict):
 
     priorities: list[str] = Field(default_factory=list, description='e.g. ["price", "delivery speed"]')
     min_similarity: float = Field(
-        0.42, description="cosine (to a theme's centre or its label) from which an assumption matches the theme")
+        0.42, description="cosine from which a theme's label or one of its keywords means the assumption")
+    min_segment_similarity: float = Field(
+        0.3, description="cosine from which a segment means the assumption (a short assumption and a whole "
+        "sentence come out less similar than two names)")
+    min_segment_share: float = Field(
+        0.2, ge=0, le=1, description="share of a theme's segments that must mean the assumption for the theme "
+        "to match (half of it when the theme's label or a keyword means it too)")
     rarely_voiced_share: float = Field(
         0.01, ge=0, le=1, description="an assumption whose themes hold less of all segments is over-assumed")
 

@@ -5,9 +5,10 @@ SQL files in ``analytics/sql`` (created by ``analytics.views``); what differs be
 priority weights, who counts as lost, what the company assumes) lives in small tables that
 this step rewrites. Analysts can read those tables to see exactly what produced a number.
 
-Assumed priorities are matched to themes by meaning: the assumption ("delivery speed") is
-embedded with the model the themes were built with and compared with each theme's centroid and
-with its label, so both what customers said and how the theme is named count.
+Assumed priorities are matched to themes by meaning (``vocmine.analytics.assumptions``): the
+assumption ("delivery speed") is embedded with the model the themes were built with and compared
+with a sample of each theme's segments and with its label and keywords, so both what customers
+said and how the theme is named count.
 
 Example::
 
@@ -22,17 +23,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from vocmine.analytics.assumptions import match_assumptions
 from vocmine.config import AssumptionsConfig, LostCustomersConfig, Outcome, PrioritiesConfig, TeamConfig
-from vocmine.embed.backends import EmbeddingBackend, normalise_rows
+from vocmine.embed.backends import EmbeddingBackend
 from vocmine.store.sqlfiles import run_sql
 from vocmine.store.tx import registered, transaction
-
-_ASSUMPTIONS_SCHEMA = pa.schema([("assumption", pa.string()), ("position", pa.int32()), ("theme_id", pa.int32()),
-                                 ("similarity", pa.float64()), ("model", pa.string())])
 
 
 @dataclass(frozen=True)
@@ -97,37 +95,3 @@ def resolve_teams(con: duckdb.DuckDBPyConnection, teams: Mapping[str, TeamConfig
     schema = pa.schema([("team", pa.string()), ("stages", pa.list_(pa.string())),
                         ("touchpoints", pa.list_(pa.string())), ("theme_ids", pa.list_(pa.int32()))])
     return pa.Table.from_pylist(rows, schema=schema), unmatched
-
-
-def match_assumptions(
-    con: duckdb.DuckDBPyConnection, assumptions: AssumptionsConfig, backend: EmbeddingBackend | None
-) -> pa.Table:
-    """One row per (assumption, theme it means); an assumption that means none gets theme NULL.
-
-    A theme matches when the assumption is at least ``min_similarity`` (cosine) from the
-    theme's centroid or from its label; an unmatched assumption keeps its best similarity.
-    """
-    if not assumptions.priorities:
-        return _ASSUMPTIONS_SCHEMA.empty_table()
-    if backend is None:
-        raise ValueError("matching assumed priorities to themes needs the embedding model")
-    themes = con.execute("SELECT theme_id, label, centroid, model FROM themes "
-                         "WHERE status = 'active' AND level = 2 ORDER BY theme_id").fetchall()
-    others = sorted({model for *_, model in themes if model != backend.name})
-    if others:
-        raise ValueError(f"themes were built with {', '.join(others)} but the configured embedding model is "
-                         f"{backend.name}: refit the themes (`vocmine themes refit`) or configure that model")
-    wanted = backend.encode(list(assumptions.priorities))
-    similarity = np.zeros((len(wanted), 0))
-    if themes:
-        centroids = normalise_rows(np.array([t[2] for t in themes], dtype=np.float32))
-        labels = backend.encode([t[1] for t in themes])
-        similarity = np.maximum(wanted @ centroids.T, wanted @ labels.T)
-    rows = []
-    for position, (assumption, scores) in enumerate(zip(assumptions.priorities, similarity, strict=True), 1):
-        hits = [(themes[i][0], float(scores[i])) for i in np.argsort(-scores)
-                if scores[i] >= assumptions.min_similarity]
-        best = float(scores.max()) if len(scores) else None  # kept for an unmatched one: how close it came
-        rows += [(assumption, position, theme_id, score, backend.name) for theme_id, score in hits or [(None, best)]]
-    return pa.Table.from_pylist([dict(zip(_ASSUMPTIONS_SCHEMA.names, r, strict=True)) for r in rows],
-                                schema=_ASSUMPTIONS_SCHEMA)
