@@ -7,16 +7,7 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from vocmine.config import ThemesConfig
 from vocmine.embed import segment_embeddings
-from vocmine.themes.discover import _distinct, _groups, discover_themes, fit_on_sample, number_of_themes
-
-
-@pytest.mark.parametrize(("n", "expected"), [(100, 20), (2_000, 32), (10_000, 71), (1_000_000, 120)])
-def test_themes_number_grows_with_the_data_within_bounds(n, expected):
-    assert number_of_themes(n, ThemesConfig()) == expected
-
-
-def test_themes_number_can_be_fixed():
-    assert number_of_themes(10_000, ThemesConfig(target_themes=40)) == 40
+from vocmine.themes.discover import _distinct, _groups, discover_themes, fit_on_sample
 
 
 def test_themes_labels_skip_words_inside_chosen_phrases():
