@@ -1,23 +1,18 @@
 from __future__ import annotations
 
+import csv
+import re
+from collections import Counter
+
 import numpy as np
 import pytest
-from conftest import demo_store, planted_theme_per_segment
+from conftest import ROOT, demo_store, planted_theme_per_segment
 from sklearn.metrics import normalized_mutual_info_score
 
 from vocmine.config import ThemesConfig
 from vocmine.embed import segment_embeddings
-from vocmine.themes.discover import _groups, discover_themes, fit_on_sample, number_of_themes
+from vocmine.themes.discover import _groups, discover_themes, fit_on_sample
 from vocmine.themes.labels import distinct_keywords
-
-
-@pytest.mark.parametrize(("n", "expected"), [(100, 20), (2_000, 32), (10_000, 71), (1_000_000, 120)])
-def test_themes_number_grows_with_the_data_within_bounds(n, expected):
-    assert number_of_themes(n, ThemesConfig()) == expected
-
-
-def test_themes_number_can_be_fixed():
-    assert number_of_themes(10_000, ThemesConfig(target_themes=40)) == 40
 
 
 def test_themes_labels_skip_words_inside_chosen_phrases():
@@ -142,3 +137,31 @@ def test_themes_fit_on_a_sample_places_the_rest_and_still_finds_the_planted_them
     known = [position[sid] for sid in truth if sid in position and position[sid] in set(rest.tolist())]
     score = normalized_mutual_info_score([truth[ids[i]] for i in known], [int(fit.assignments[i]) for i in known])
     assert len(known) > 200 and score > 0.6, f"NMI of the placed segments against planted themes {score:.3f}"
+
+
+def _exit_fee_segments(con) -> list[str]:
+    """Segments naming the fee, from feedback whose only planted problem is the exit fee."""
+    with (ROOT / "data" / "demo" / "ground_truth.csv").open(encoding="utf-8", newline="") as handle:
+        planted: dict[tuple[str, str], set[str]] = {}
+        for row in csv.DictReader(handle):
+            planted.setdefault((row["source"], row["record_id"]), set()).add(row["theme"])
+    rows = con.execute("SELECT f.source, f.external_id, s.segment_id, s.text FROM segments s "
+                       "JOIN feedback f USING (feedback_id)").fetchall()
+    names_fee = re.compile(r"exit fee|termination|\bETF\b|early exit|Kündigung", re.IGNORECASE)
+    return [sid for source, rid, sid, text in rows
+            if planted.get((source, rid)) == {"exit_fee"} and names_fee.search(text)]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "exit fees are written in four registers (call notes, reviews, complaints, German) that MiniLM embeds apart "
+    "(fragment centroids at cosine 0.36-0.67, below the 0.80-0.88 of distinct banking77 intents), so no centroid "
+    "rule merges them without merging distinct intents; see docs/themes.md"))
+def test_themes_on_demo_put_exit_fees_in_one_theme(demo_segments):
+    ids, vectors, documents, _, con = demo_segments
+    fit = discover_themes(vectors, documents, ThemesConfig())
+    position = {sid: i for i, sid in enumerate(ids)}
+    exit_fees = [position[sid] for sid in _exit_fee_segments(con) if sid in position]
+    assert len(exit_fees) > 80
+    themes = Counter(int(fit.assignments[i]) for i in exit_fees)
+    assert themes.most_common(1)[0][1] >= 0.9 * len(exit_fees), themes.most_common()

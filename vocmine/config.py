@@ -165,7 +165,15 @@ class ThemesConfig(_Strict):
 
     min_themes: int = Field(20, ge=2)
     max_themes: int = Field(120, ge=2)
-    target_themes: int | None = Field(None, description="fixed number of themes; default: from the data size")
+    target_themes: int | None = Field(
+        None, description="fixed number of themes; default: the number within the bounds that best separates the "
+        "segments")
+    merge_similarity: float | None = Field(
+        0.7, description="two fitted themes merge when their centroids are at least this similar (cosine) and their "
+        "keywords agree (merge_keyword_similarity). None: never merge")
+    merge_keyword_similarity: float = Field(
+        0.5, ge=0, le=1, description="c-TF-IDF cosine of two themes' words needed, beside merge_similarity, to merge "
+        "them")
     similarity_floor: float = Field(0.25, description="below this cosine to its theme a segment is an outlier")
     fit_sample: int | None = Field(
         50_000, ge=1000, description="a refit fits on at most this many segments (a seeded sample); the rest "

@@ -5,8 +5,9 @@ leaves an eighth of it as outliers (banking77: 308 topics, 13%). Analysts need a
 themes they can read through and almost every segment placed, so the recipe is:
 
 1. reduce the embeddings with UMAP (fixed seed, so the same data gives the same themes);
-2. cluster with k-means into a number of themes that grows with the data, within
-   ``[min_themes, max_themes]``: every segment lands in a theme;
+2. cluster with k-means into the number of themes, within ``[min_themes, max_themes]``, that
+   best separates the segments (``sizing.number_of_themes``): every segment lands in a theme;
+   then merge themes that say the same thing twice (``sizing.duplicate_themes``);
 3. call a segment an outlier only when it is far from its theme's centroid in the original
    embedding space (cosine below ``similarity_floor``);
 4. describe each theme by c-TF-IDF over segment lemmas (stop words, PII placeholders and
@@ -21,12 +22,13 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from vocmine.config import ThemesConfig
 from vocmine.embed.backends import normalise_rows
 from vocmine.themes.labels import keyword_label
+from vocmine.themes.sizing import ChosenKMeans, duplicate_themes
 
 OUTLIER = -1
 # BERTopic warns about steps vocmine does on purpose (custom topic assignments, saving
@@ -50,12 +52,6 @@ class ThemeFit:
         return float((self.assignments == OUTLIER).mean()) if len(self.assignments) else 0.0
 
 
-def number_of_themes(n_segments: int, config: ThemesConfig) -> int:
-    """About sqrt(n/2): 10k segments give ~70 themes, 2k give the minimum."""
-    wanted = config.target_themes or round(math.sqrt(n_segments / 2))
-    return max(config.min_themes, min(config.max_themes, wanted, max(2, n_segments // 5)))
-
-
 def discover_themes(embeddings: np.ndarray, documents: list[str], config: ThemesConfig) -> ThemeFit:
     """Fit themes on segment embeddings (rows L2-normalised) and their lemma documents."""
     from bertopic import BERTopic
@@ -66,13 +62,12 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
     # non-deterministic; fit on distinct vectors (sorted, so input order does not matter either).
     distinct, first, inverse = np.unique(embeddings, axis=0, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
-    k = number_of_themes(len(distinct), config)
     vectorizer = _vectorizer(config, min_df=2 if len(documents) > 200 else 1)
     ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
     model = BERTopic(
         umap_model=UMAP(n_components=5, n_neighbors=15, min_dist=0.0, metric="cosine",
                         random_state=config.seed),
-        hdbscan_model=KMeans(n_clusters=k, n_init=4, random_state=config.seed),
+        hdbscan_model=ChosenKMeans(distinct, config),  # chooses the number of themes
         vectorizer_model=vectorizer,
         ctfidf_model=ctfidf,
         top_n_words=10,
@@ -82,7 +77,8 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
     topics = distinct_topics[inverse]
     # keywords weighed by every segment, not by distinct texts
     model.update_topics(documents, topics=topics.tolist(), vectorizer_model=vectorizer, ctfidf_model=ctfidf)
-    centroids = _centroids(embeddings, topics, k)
+    topics, centroids = _merge_duplicates(model, embeddings, documents, topics, config)
+    k = len(centroids)
     similarity = np.einsum("ij,ij->i", embeddings, centroids[topics])
     assignments = np.where(similarity >= config.similarity_floor, topics, OUTLIER)
     keywords = [[(w, float(s)) for w, s in (model.get_topic(t) or []) if w] for t in range(k)]
@@ -108,6 +104,22 @@ def fit_on_sample(embeddings: np.ndarray, documents: list[str], config: ThemesCo
     assignments = np.where(similarity >= config.similarity_floor, topics, OUTLIER)
     assignments[sample], similarity[sample] = fit.assignments, fit.similarity  # the fit's own say
     return replace(fit, assignments=assignments, similarity=similarity)
+
+
+def _merge_duplicates(model, embeddings: np.ndarray, documents: list[str], topics: np.ndarray,
+                      config: ThemesConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Topics and centroids after themes that say the same thing twice are merged."""
+    k = int(topics.max()) + 1
+    centroids = _centroids(embeddings, topics, k)
+    into = duplicate_themes(centroids, model.c_tf_idf_[:k].toarray(), config)
+    if into.max() + 1 == k:
+        return topics, centroids
+    topics = into[topics]
+    centroids = _centroids(embeddings, topics, int(into.max()) + 1)
+    model.update_topics(documents, topics=topics.tolist(), vectorizer_model=model.vectorizer_model,
+                        ctfidf_model=model.ctfidf_model)
+    model.topic_embeddings_ = centroids  # BERTopic cannot recompute them without an embedding model
+    return topics, centroids
 
 
 def describe_themes(

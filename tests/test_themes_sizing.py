@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs
+
+from vocmine.config import ThemesConfig
+from vocmine.embed.backends import normalise_rows
+from vocmine.themes.sizing import candidate_numbers, duplicate_themes, number_of_themes, theme_bounds
+
+
+def _blobs(centers: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Segments around ``centers`` meanings: the 'reduced' space, and the same rows as unit vectors."""
+    points, _ = make_blobs(n_samples=3_000, centers=centers, n_features=16, cluster_std=1.0, center_box=(-10, 10),
+                           random_state=seed)
+    return points, normalise_rows(points)
+
+
+@pytest.mark.parametrize("centers", [25, 45, 70])
+def test_themes_sizing_chooses_about_the_number_of_distinct_meanings(centers):
+    reduced, embeddings = _blobs(centers)
+    chosen = number_of_themes(reduced, embeddings, ThemesConfig(min_themes=10, max_themes=120))
+    assert abs(chosen - centers) <= 0.2 * centers, chosen
+
+
+def test_themes_sizing_is_deterministic_for_a_seed():
+    reduced, embeddings = _blobs(40, seed=3)
+    config = ThemesConfig(min_themes=10, max_themes=120)
+    assert number_of_themes(reduced, embeddings, config) == number_of_themes(reduced, embeddings, config)
+
+
+def test_themes_sizing_keeps_a_fixed_number_and_the_bounds():
+    reduced, embeddings = _blobs(40)
+    assert number_of_themes(reduced, embeddings, ThemesConfig(target_themes=30)) == 30
+    assert number_of_themes(reduced, embeddings, ThemesConfig(target_themes=500)) == 120
+    assert theme_bounds(100, ThemesConfig()) == (20, 20)  # one theme per five segments at most
+    assert theme_bounds(50_000, ThemesConfig()) == (20, 120)
+    assert candidate_numbers(20, 120)[0] == 20 and candidate_numbers(20, 120)[-1] == 120
+
+
+def test_themes_sizing_merges_a_theme_found_twice_and_keeps_distinct_ones():
+    centroids = normalise_rows(np.array([
+        [1.0, 0.0, 0.0, 0.0],
+        [0.97, 0.2, 0.0, 0.0],   # the first theme again: close, same words
+        [0.9, 0.0, 0.42, 0.0],   # close to the first, other words ("declined" vs "reverted")
+        [0.0, 0.0, 0.0, 1.0],    # the first theme's words, another meaning
+        [0.0, 1.0, 0.0, 0.0],
+    ]))
+    words = np.array([
+        [5.0, 1.0, 0.0, 0.0],
+        [4.0, 1.5, 0.0, 0.0],
+        [0.0, 1.0, 5.0, 0.0],
+        [5.0, 1.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 3.0],
+    ])
+    into = duplicate_themes(centroids, words, ThemesConfig())
+    assert into.tolist() == [0, 0, 1, 2, 3]
+    assert duplicate_themes(centroids, words, ThemesConfig(merge_similarity=None)).tolist() == [0, 1, 2, 3, 4]
+
+
+def test_themes_sizing_merges_groups_only_when_every_pair_agrees():
+    # a ~ b and b ~ c, but a and c are not alike: complete linkage keeps c out of a's group
+    angle = np.deg2rad([0, 40, 80])
+    centroids = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    words = np.eye(3) + np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]])
+    into = duplicate_themes(centroids, words, ThemesConfig(merge_similarity=0.7, merge_keyword_similarity=0.5))
+    assert len(set(into.tolist())) == 2
