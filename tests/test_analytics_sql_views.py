@@ -83,7 +83,7 @@ def test_views_come_after_what_they_read_and_staging_before_marts():
     ("ISO week", r"date_trunc\('week'"),
 ])
 def test_views_each_shared_rule_is_written_once(rule, pattern):
-    hits = [f"{p.parent.name}/{p.name}" for p in sorted(SQL.rglob("*.sql"))
+    hits = [f"{p.parent.name}/{p.name}" for layer in LAYERS for p in sorted((SQL / layer).glob("*.sql"))
             for _ in re.finditer(pattern, _code(p.read_text(encoding="utf-8")))]
     assert len(hits) == 1 and hits[0].startswith("staging/"), (rule, hits)
 
