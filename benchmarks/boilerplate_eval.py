@@ -44,14 +44,14 @@ import pyarrow.parquet as pq
 from sklearn.metrics import normalized_mutual_info_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import RESULTS, SHARED, load_set  # noqa: E402
+from quality import RESULTS, SHARED, load_set
 
-from vocmine.config import NlpConfig, SourceConfig, ThemesConfig  # noqa: E402
-from vocmine.embed import embed_segments, load_backend  # noqa: E402
-from vocmine.ingest import ingest_files  # noqa: E402
-from vocmine.nlp.enrich import Pipelines, enrich  # noqa: E402
-from vocmine.store import connect  # noqa: E402
-from vocmine.themes.registry import refit_themes  # noqa: E402
+from vocmine.config import NlpConfig, SourceConfig, ThemesConfig
+from vocmine.embed import embed_segments, load_backend
+from vocmine.ingest import ingest_files
+from vocmine.nlp.enrich import Pipelines, enrich
+from vocmine.store import connect
+from vocmine.themes.registry import refit_themes
 
 NAMES = ["Jane", "Tom", "Priya", "Marek", "Olena", "Sam", "Aisha", "Luis", "Grace", "Ben", "Chen", "Fatima"]
 GREETINGS = ["Hi,", "Hello,", "Hi there,", "Dear Sir or Madam,", "Dear {name},", "Good morning,", "Hello team,",

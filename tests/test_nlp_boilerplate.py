@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import numpy as np
 import pytest
 import spacy
 from pydantic import ValidationError
