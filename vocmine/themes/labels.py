@@ -49,13 +49,14 @@ _NEGATIONS = {"no", "not", "never", "cannot", "can't", "won't", "didn't", "doesn
 FORMULA_WORDS = {"dear", "hi", "hello", "hey", "regards", "sincerely", "faithfully", "truly", "thanks", "thank",
                  "cheers", "concern", "writing", "attached", "enclosed", "kind", "best", "yours", "madam", "sir",
                  "complaint", "complain", "complaining", "reference", "ref", "letter", "email", "mr", "mrs", "ms",
-                 "formal", "formally", "satisfactory", "hereby", "regarding", "herewith", "aforementioned"}
+                 "formal", "formally", "satisfactory", "wish", "hereby", "regarding", "herewith", "aforementioned"}
 # modifiers that leave a phrase hanging when it ends on them ("phone that had clearly")
 _NO_END = {"same", "last", "next", "first", "second", "third", "previous", "current", "different", "whole", "old",
            "new", "absolute", "total", "recent", "general", "other", "several", "very", "really", "quite", "just",
            "still", "even", "also", "already", "again", "ever", "way", "lot", "bit", "thing", "things", "time"}
-# one customer's particulars (amounts, dates, counts) make a label about that customer
-_PARTICULAR = re.compile(r"^[£$€]?\d+([.,:/]\d+)*(%|am|pm|st|nd|rd|th|x)?$|^(january|february|march|april|may|june|july|"
+# one customer's particulars (amounts, dates, counts, model numbers) make a label about that
+# customer; network generations (4G, 5G) are not particulars
+_PARTICULAR = re.compile(r"^(?![2-5]g$|[2-5]g/[2-5]g$).*\d|^(january|february|march|april|may|june|july|"
                          r"august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|"
                          r"saturday|sunday|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)$")
 _LY_NOUNS = {"monthly", "weekly", "daily", "yearly", "reply", "apply", "supply", "family", "early", "only", "ally"}
