@@ -98,11 +98,7 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", default=["all"], help="rows per run: numbers or 'all'")
     parser.add_argument("--seed", type=int, default=42, help="seed of the samples and of the fits")
     parser.add_argument("--methods", nargs="+", default=["vocmine", "sqrt", "vanilla"])
-    parser.add_argument("--cases", action="store_true",
-                        help="also: the primary theme per CFPB complaint vs its product (store kept in results/)")
     args = parser.parse_args()
-    if args.cases:
-        case_quality(RESULTS / "cfpb_store")
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"{'set':10s} {'method':8s} {'n':>6s} {'labels':>6s} {'themes':>6s} {'outliers':>8s} "
@@ -116,84 +112,6 @@ def main() -> None:
             documents = [texts[i].lower() for i in rows]
             for method in args.methods:
                 print_row(name, method, truth, run_method(method, sample, documents, args.seed))
-
-
-# Cases: one primary theme per long complaint (issue 23), beside whole-narrative baselines.
-
-def cfpb_store(folder: Path) -> Path:
-    """The CFPB narratives through ingest, enrichment, embedding and themes (kept and reused)."""
-    from vocmine.config import load_settings
-    from vocmine.pipeline.run import run_pipeline
-
-    db = folder / "data" / "vocmine.duckdb"
-    if db.exists():
-        return db
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = list(csv.DictReader((SHARED / "cfpb_narratives" / "complaints_dev.csv").open(encoding="utf-8")))
-    with (folder / "feedback.csv").open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["id", "text", "received_at"])
-        for i, row in enumerate(rows):
-            writer.writerow([row[""], row["Consumer complaint narrative"], f"2026-09-01T00:{i // 60 % 60:02d}:{i % 60:02d}"])
-    config = folder / "vocmine.toml"
-    config.write_text('[sources.cfpb]\nkind = "complaint"\ninbox = ["feedback.csv"]\n[sources.cfpb.columns]\n'
-                      'id = "id"\ntext = "text"\nreceived_at = "received_at"\n', encoding="utf-8")
-    result = run_pipeline(load_settings(config), resume=False, steps=["ingest", "enrich", "embed", "themes"])
-    if not result.ok:
-        raise SystemExit(f"{config}: {result.error}")
-    return db
-
-
-def case_themes(db: Path) -> tuple[dict[str, dict[str, int]], list[int], np.ndarray]:
-    """Primary theme per feedback (external id) by each method: the theme holding most of its
-    segments (before), the library's feedback_themes (segments weighed by specificity), and the
-    theme centre nearest the whole narrative's embedding."""
-    import duckdb
-
-    from vocmine.themes.cases import refresh_feedback_themes
-
-    con = duckdb.connect(str(db))
-    refresh_feedback_themes(con)
-    by_method = {}
-    by_method["most segments"] = dict(con.execute("""
-        SELECT f.external_id, arg_max(st.theme_id, n) FROM (
-            SELECT s.feedback_id, st.theme_id, count(*) AS n, max(st.similarity) AS best
-            FROM segments s JOIN segment_themes st USING (segment_id) WHERE st.theme_id IS NOT NULL
-            GROUP BY ALL) st JOIN feedback f USING (feedback_id) GROUP BY f.external_id""").fetchall())
-    by_method["specific segments"] = dict(con.execute(
-        "SELECT f.external_id, ft.theme_id FROM feedback_themes ft JOIN feedback f USING (feedback_id) "
-        "WHERE ft.rank = 1").fetchall())
-    themes = con.execute("SELECT theme_id, centroid FROM themes WHERE status = 'active' AND level = 2 "
-                         "ORDER BY theme_id").fetchall()
-    con.close()
-    return by_method, [t for t, _ in themes], np.array([c for _, c in themes], dtype=np.float32)
-
-
-def case_quality(folder: Path) -> None:
-    """NMI/ARI of each primary-theme method vs the complaint's product, beside vanilla BERTopic on
-    whole narratives and k-means (k = products) on whole-narrative embeddings, same texts."""
-    from bertopic import BERTopic
-    from sklearn.cluster import KMeans
-
-    rows = list(csv.DictReader((SHARED / "cfpb_narratives" / "complaints_dev.csv").open(encoding="utf-8")))
-    ids, texts, products = [r[""] for r in rows], [r["Consumer complaint narrative"] for r in rows], \
-        [r["Product"] for r in rows]
-    vectors = embeddings("cfpb_narratives", texts)
-    by_method, theme_ids, centroids = case_themes(cfpb_store(folder))
-    whole = np.argmax(vectors @ centroids.T, axis=1)
-    by_method["whole narrative"] = {i: theme_ids[k] for i, k in zip(ids, whole, strict=True)}
-    k = len(set(products))
-    baselines = {"k-means (k=products)": KMeans(k, n_init=10, random_state=42).fit_predict(vectors),
-                 "vanilla BERTopic": np.asarray(BERTopic().fit_transform([t.lower() for t in texts], vectors)[0])}
-    print(f"\ncfpb_narratives: {len(texts)} complaints, {k} products; primary theme per complaint vs product")
-    print(f"{'method':24s} {'clusters':>8s} {'NMI':>6s} {'ARI':>6s}")
-    for method, assigned in by_method.items():
-        labels = [assigned.get(i, -1) for i in ids]  # no theme: one more cluster
-        print(f"{method:24s} {len(set(labels)):8d} {normalized_mutual_info_score(products, labels):6.3f} "
-              f"{adjusted_rand_score(products, labels):6.3f}")
-    for method, labels in baselines.items():
-        print(f"{method:24s} {len(set(labels)):8d} {normalized_mutual_info_score(products, labels):6.3f} "
-              f"{adjusted_rand_score(products, labels):6.3f}")
 
 
 if __name__ == "__main__":

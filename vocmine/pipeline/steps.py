@@ -89,13 +89,12 @@ def embed(ctx: StepContext) -> dict[str, Any]:
 def themes(ctx: StepContext) -> dict[str, Any]:
     from vocmine.embed.backends import backend_key
     from vocmine.themes.assign import refresh_themes
-    from vocmine.themes.cases import refresh_feedback_themes
 
     settings = ctx.settings
     result = refresh_themes(ctx.con, backend_key(settings.embedding.backend), settings.themes,
                             settings.resolve(settings.themes.fits_dir), runner=ctx.runner,
                             encode=lambda texts: ctx.backend().encode(texts))  # loaded only to label themes
-    counts: dict[str, Any] = {"emerging": len(result.emerging), "feedback_with_theme": refresh_feedback_themes(ctx.con)}
+    counts: dict[str, Any] = {"emerging": len(result.emerging)}
     if result.refit:
         counts |= {"refit": True, "segments": result.refit.segments, "themes": result.refit.themes,
                    "new_themes": result.refit.created}
