@@ -148,3 +148,14 @@ def test_cli_views_and_publish_bring_every_analyst_view_to_the_analysts_copy(pro
     names = {r[0] for r in published.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     assert names == {v.name for v in analyst_views()}
     assert published.execute("SELECT count(*) FROM priorities").fetchone()[0] == 0
+
+
+def test_cli_ingest_alone_leaves_a_store_with_every_analyst_view(project):
+    import duckdb
+
+    from vocmine.analytics.views import analyst_views
+
+    assert runner.invoke(app, ["ingest"]).exit_code == 0   # no init, no views command, no run
+    con = duckdb.connect(str(project / "store" / "vocmine.duckdb"), read_only=True)
+    names = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert names == {v.name for v in analyst_views()}

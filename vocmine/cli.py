@@ -22,7 +22,7 @@ from vocmine.cli_themes import themes_app
 from vocmine.config import TAXONOMY_FILE, Settings, config_path
 from vocmine.ingest import FileSummary, inbox_files, ingest_files
 from vocmine.journey.taxonomy import default_taxonomy_text, load_taxonomy
-from vocmine.store import connect, open_read_only
+from vocmine.store import open_read_only
 from vocmine.store.migrate import pending_migrations
 from vocmine.store.publish import published_database
 from vocmine.store.status import pipeline_runs, recent_runs, source_counts
@@ -93,7 +93,7 @@ def ingest(
     if not any(paths for _, paths in jobs):
         err.print("Nothing to ingest: name files, or set `inbox` globs for the sources in the config.")
         raise typer.Exit(1)
-    con = connect(settings.db_path)
+    con = open_with_views(settings)
     failed = False
     for name, paths in jobs:
         if not paths:
@@ -145,7 +145,7 @@ def enrich(
     from vocmine.nlp.enrich import enrich as run_enrich  # spaCy loads only for this command
 
     settings = settings_for(config, db)
-    con = connect(settings.db_path)
+    con = open_with_views(settings)
     with progress("enriching feedback") as report:
         result = run_enrich(con, settings.nlp, rebuild=rebuild, on_batch=report)
     con.close()
@@ -168,7 +168,7 @@ def embed(config: ConfigOption = None, db: DbOption = None) -> None:
 
     settings = settings_for(config, db)
     backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
-    con = connect(settings.db_path)
+    con = open_with_views(settings)
     started = time.perf_counter()
     with progress(f"embedding with {backend.name}") as report:
         new = embed_segments(con, backend, on_batch=report)
@@ -193,7 +193,7 @@ def tag(
 
     settings = settings_for(config, db)
     taxonomy = _taxonomy(settings)
-    con = connect(settings.db_path)
+    con = open_with_views(settings)
     with err.status("loading the lemmatizer and the embedding model"):
         backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
         tagger = load_tagger(taxonomy, settings.nlp, backend, settings.journey)

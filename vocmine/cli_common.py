@@ -39,8 +39,10 @@ def settings_for(config: Path | None, db: Path | None) -> Settings:
 
 
 def open_with_views(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """The working database, migrated, with the analyst views (re)created: for commands that
-    create a store or read the views (the theme commands' emerging check reads theme_weekly)."""
+    """The working database, migrated, with the analyst views (re)created: every command that
+    writes the store opens it so. Since migration 013 the migrations make no view, so whichever
+    command first migrates a store (an older one, or a new one made by `vocmine ingest`) leaves
+    it with views that `vocmine report` and `vocmine sql --working` can read."""
     from vocmine.analytics.views import create_views
 
     con = connect(settings.db_path)

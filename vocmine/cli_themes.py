@@ -11,7 +11,7 @@ from rich.table import Table
 
 from vocmine.cli_common import ConfigOption, DbOption, console, err, open_with_views, settings_for, show
 from vocmine.config import Settings
-from vocmine.store import connect, open_read_only
+from vocmine.store import open_read_only
 
 themes_app = typer.Typer(help="Discover, list and curate themes.", no_args_is_help=True)
 
@@ -130,7 +130,7 @@ def themes_rename(
     from vocmine.themes.curation import rename_theme
 
     settings = settings_for(config, db)
-    con = connect(settings.db_path)
+    con = open_with_views(settings)
     with _theme_errors():
         rename_theme(con, theme_id, label)
     console.print(f"Theme {theme_id} is now {label!r}")
@@ -147,7 +147,7 @@ def themes_merge(
     from vocmine.themes.curation import merge_themes
 
     settings = settings_for(config, db)
-    con = connect(settings.db_path)
+    con = open_with_views(settings)
     with _theme_errors():
         size = merge_themes(con, into, others, settings.themes)
     console.print(f"Merged {', '.join(map(str, others))} into theme {into} ({size} segments)")
