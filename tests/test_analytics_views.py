@@ -88,3 +88,19 @@ def test_analytics_refresh_reports_team_theme_words_no_theme_has(handmade_store)
                               teams={"staff": TeamConfig(themes=["helpful staff", "no such words"])}, backend=None)
     assert result.unmatched_team_themes == {"staff": ["no such words"]}
     assert handmade_store.execute("SELECT theme_ids FROM teams").fetchone()[0] == [3]
+
+
+def test_analytics_boilerplate_counts_in_no_view(handmade_store):
+    # a letter formula of feedback f1 (no theme, neutral): flagged as boilerplate, it must leave the
+    # team's volume, the journey grid and the company-wide negative share as if it were not there
+    con = handmade_store
+    con.execute("INSERT INTO segments VALUES ('f1-9', 'f1', 9, 'Dear Sir or Madam', 'en', 0.0, 0, 1, '', [], 'v', 'r')")
+    con.execute("INSERT INTO segment_journey VALUES ('f1-9', 'billing', 1, 'rule', 'bill', 1, 'rule', 'v', 'r')")
+    refresh(con, teams={"billing": TeamConfig(stages=["billing"])})
+    counted = ("SELECT (SELECT count(*) FROM stg_segments), (SELECT count(*) FROM team_segments), "
+               "(SELECT sum(volume) FROM stage_touchpoint)")
+    with_formula = con.execute(counted).fetchone()
+    con.execute("INSERT INTO segment_boilerplate VALUES ('f1-9', 'f1', 'en', 'greeting', 'Dear Sir or Madam', "
+                "'dear sir or madam', 'r', now())")
+    assert con.execute(counted).fetchone() == tuple(n - 1 for n in with_formula)
+    assert con.execute("SELECT count(*) FROM stg_segments WHERE segment_id = 'f1-9'").fetchone() == (0,)
