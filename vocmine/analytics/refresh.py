@@ -1,9 +1,9 @@
 """Copying the config into the store, so the analyst views need no configuration of their own.
 
 The views (``priorities``, ``theme_drivers``, ``lost_customers``, ``assumption_gap``) are plain
-SQL files in ``analytics/sql`` (created by ``analytics.views``); what differs between companies (which numbers are outcomes, the
-priority weights, who counts as lost, what the company assumes) lives in small tables that
-this step rewrites. Analysts can read those tables to see exactly what produced a number.
+SQL files in ``analytics/sql`` (created by ``analytics.views``); what differs between companies
+(which numbers are outcomes, the priority weights, who counts as lost, what the company assumes)
+lives in small tables that this step rewrites. Analysts can read those tables to see exactly what produced a number.
 
 Assumed priorities are matched to themes by meaning (``vocmine.analytics.assumptions``): the
 assumption ("delivery speed") is embedded with the model the themes were built with and compared

@@ -102,9 +102,10 @@ def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: Them
     if not anchor_rows:
         raise ValueError(f"no themes for {model} yet: run `vocmine themes refit` first")
     result = AssignResult(run_id=start_run(con, "theme-assign"))
+    # boilerplate never gets a theme row, so it is left out here, not reloaded and dropped every night
     new = [r[0] for r in con.execute(
         "SELECT segment_id FROM segments WHERE segment_id NOT IN (SELECT segment_id FROM segment_themes) "
-        "ORDER BY segment_id").fetchall()]
+        "AND segment_id NOT IN (SELECT segment_id FROM segment_boilerplate) ORDER BY segment_id").fetchall()]
     ids, vectors = themed_embeddings(con, model, new) if new else ([], np.zeros((0, 0), np.float32))
     placed = _place(con, ids, vectors, themes, centroids, floors, runner)
     result.new_segments = len(ids)
