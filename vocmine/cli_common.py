@@ -11,8 +11,8 @@ from typing import Annotated
 import duckdb
 import typer
 from pydantic import ValidationError
-from rich.markup import escape
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from vocmine.config import Settings, load_settings

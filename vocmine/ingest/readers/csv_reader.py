@@ -106,7 +106,7 @@ def _stage_csv_by_record(con: duckdb.DuckDBPyConnection, path: Path, source: Sou
                     batch = {c: [] for c in columns}
                 continue
             record = lines.record
-            if len(record) > 1:  # an open quote ran past its line: read the rest again
+            if row is None and len(record) > 1:  # an open quote ran past its line: read the rest again
                 lines.put_back(record[1:])
                 record = record[:1]
                 problem = "bad quoting: a quote opened in this record is not closed on its line"
