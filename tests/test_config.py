@@ -79,3 +79,33 @@ def test_config_format_follows_the_extension(tmp_path):
     assert source.format_for(Path("a.parquet")) == "parquet"
     with pytest.raises(ValueError, match="format"):
         source.format_for(Path("a.xlsx"))
+
+
+def _problems(tmp_path, text: str) -> list[str]:
+    from vocmine.cli_common import config_problems
+
+    (tmp_path / "vocmine.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ValidationError) as caught:
+        load_settings(tmp_path / "vocmine.toml")
+    return config_problems(caught.value)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ('[sources.s]\nkind = "review"\ndelimiter = ""\ncolumns = { text = "t" }\n',
+     "sources.s.delimiter: delimiter '' must be exactly one character"),
+    ('[nlp]\nlanguages = ["english"]\n', "nlp.languages: 'english' is not an ISO 639-1 language code (two lower-case "
+     "letters: 'en')"),
+    ('[nlp]\ndefault_language = "EN"\n', "nlp.default_language: 'EN' is not an ISO 639-1 language code"),
+    ('db = "data/vocmine.duckdb"\npublish_dir = "data"\n', "publish_dir: "),
+    ('[ingest]\nupdates = "overwrite"\n', "ingest.updates: Input should be 'new_version' or 'quarantine'"),
+    ('[ingest]\nmax_text_chars = 0\n', "ingest.max_text_chars: "),
+])
+def test_config_poison_settings_fail_naming_the_key(tmp_path, text, problem):
+    problems = _problems(tmp_path, text)
+    assert len(problems) == 1 and problems[0].startswith(problem), problems
+
+
+def test_config_publish_dir_never_the_working_database_folder(tmp_path):
+    problem, = _problems(tmp_path, 'db = "work/x.duckdb"\npublish_dir = "work/"\n')
+    assert problem == (f"publish_dir: {(tmp_path / 'work').resolve()} is the working database's folder; publish the "
+                       "analysts' copy to a folder of its own (default data/published)")

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from conftest import write_bytes
-from vocmine.config import SourceConfig
+from vocmine.config import IngestConfig, SourceConfig
 from vocmine.ingest import ingest_file, ingest_files
 
 HEADER = "id,text,when,stars,channel,customer,plan\n"
@@ -18,7 +18,7 @@ def _quarantine(con):
 def test_ingest_csv_loads_fields_metadata_and_raw_text_apart(fresh_db, tmp_path, review_source):
     path = write_bytes(tmp_path, "r.csv", HEADER + "A1,Courier was late,2026-09-01 10:00:00,2,web,C1,gold\n")
     result = ingest_files(fresh_db, [path], "reviews", review_source)
-    assert result.totals() == {"rows_read": 1, "loaded": 1, "duplicates": 0, "quarantined": 0}
+    assert result.totals() == {"rows_read": 1, "loaded": 1, "updated": 0, "duplicates": 0, "quarantined": 0}
     row = fresh_db.execute(
         "SELECT source, kind, external_id, received_at::VARCHAR, rating, channel, customer_id, metadata, text, "
         "row_number FROM feedback").fetchone()
@@ -31,9 +31,13 @@ def test_ingest_csv_loads_fields_metadata_and_raw_text_apart(fresh_db, tmp_path,
 def test_ingest_csv_same_file_twice_adds_nothing(fresh_db, tmp_path, review_source):
     path = write_bytes(tmp_path, "r.csv", HEADER + "A1,late,,,,,\nA2,slow,,,,,\nA1,late again,,,,,\n")
     first = ingest_files(fresh_db, [path], "reviews", review_source).totals()
-    again = ingest_files(fresh_db, [path], "reviews", review_source).totals()
-    assert first == {"rows_read": 3, "loaded": 2, "duplicates": 1, "quarantined": 0}
-    assert again == {"rows_read": 3, "loaded": 0, "duplicates": 3, "quarantined": 0}
+    reread = IngestConfig(skip_unchanged=False)
+    again = ingest_files(fresh_db, [path], "reviews", review_source, rules=reread).totals()
+    skipped = ingest_files(fresh_db, [path], "reviews", review_source)
+    # A1 again with other text is its second version, not a duplicate
+    assert first == {"rows_read": 3, "loaded": 2, "updated": 1, "duplicates": 0, "quarantined": 0}
+    assert again == {"rows_read": 3, "loaded": 0, "updated": 0, "duplicates": 3, "quarantined": 0}
+    assert skipped.totals()["rows_read"] == 0 and skipped.files[0].skipped.startswith("unchanged since ingest-")
     assert fresh_db.execute("SELECT count(*), count(DISTINCT feedback_id) FROM feedback").fetchone() == (2, 2)
 
 

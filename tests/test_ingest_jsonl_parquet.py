@@ -28,7 +28,8 @@ def test_ingest_jsonl_loads_typed_values_and_quarantines_bad_lines(fresh_db, tmp
     ).encode() + b'{"id": 5, "text": "caf\xe9"}\n'
     path = write_bytes(tmp_path, "r.jsonl", content)
     summary = ingest_files(fresh_db, [path], "reviews", review_source).files[0]
-    assert (summary.rows_read, summary.loaded, summary.duplicates, summary.quarantined) == (7, 1, 1, 5)
+    # id 1 again without its date: a second version of that feedback
+    assert (summary.rows_read, summary.loaded, summary.updated, summary.duplicates, summary.quarantined) == (7, 1, 1, 0, 5)
     assert summary.reconciles
     reasons = dict(fresh_db.execute("SELECT row_number, reason FROM quarantine").fetchall())
     assert reasons[2].startswith("invalid JSON")
@@ -37,8 +38,10 @@ def test_ingest_jsonl_loads_typed_values_and_quarantines_bad_lines(fresh_db, tmp
     assert reasons[5] == "not a JSON object but a list"
     assert reasons[8].startswith("undecodable bytes")
     row = fresh_db.execute("SELECT external_id, received_at::VARCHAR, rating, metadata FROM feedback").fetchone()
-    assert row[:3] == ("1", "2026-09-14 10:22:00", 1.0)
-    assert json.loads(row[3]) == {"plan": {"tier": 2}}
+    assert row[:3] == ("1", None, 1.0)  # the newer version
+    assert json.loads(row[3]) == {"plan": None}
+    version = fresh_db.execute("SELECT version, received_at::VARCHAR, row_number FROM feedback_versions").fetchone()
+    assert version == (1, "2026-09-14 10:22:00", 1)
 
 
 def test_ingest_jsonl_key_no_object_has_is_a_missing_column(fresh_db, tmp_path, review_source):

@@ -1,4 +1,5 @@
-"""Property: whatever a file holds, every record read is loaded, a duplicate or quarantined."""
+"""Property: whatever a file holds, every record read is loaded, a new version, a duplicate or
+quarantined, and reading the same file again changes nothing."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vocmine.config import SourceConfig
+from vocmine.config import IngestConfig, SourceConfig
 from vocmine.ingest import ingest_files
 from vocmine.store import connect
 
 SOURCE = SourceConfig(kind="review", columns={"id": "id", "text": "text", "received_at": "when", "rating": "stars"})
-KINDS = ("good", "duplicate", "empty_text", "bad_date", "bad_rating", "too_few", "too_many", "bad_bytes")
+KINDS = ("good", "duplicate", "update", "empty_text", "bad_date", "bad_rating", "too_few", "too_many", "bad_bytes")
 BAD = {"empty_text", "bad_date", "bad_rating", "too_few", "too_many", "bad_bytes"}
 
 texts = st.text(
@@ -31,21 +32,27 @@ def _build(plan: list[tuple[str, str]], render, header: bytes = b"") -> tuple[by
     """Write the planned records with ``render(kind, ident, text)``; count where each must end up."""
     out = io.BytesIO(header)
     out.seek(0, io.SEEK_END)
-    expected = {"rows_read": 0, "loaded": 0, "duplicates": 0, "quarantined": 0}
-    loaded_ids: list[str] = []
+    expected = {"rows_read": 0, "loaded": 0, "updated": 0, "duplicates": 0, "quarantined": 0}
+    loaded: list[tuple[str, str]] = []
     for i, (kind, text) in enumerate(plan):
-        if kind == "duplicate" and not loaded_ids:
+        if kind in ("duplicate", "update") and not loaded:
             kind = "good"
-        ident = loaded_ids[0] if kind == "duplicate" else f"R{i}"
+        ident = loaded[0][0] if kind in ("duplicate", "update") else f"R{i}"
+        if kind == "duplicate":
+            text = loaded[0][1]      # the same row again
+        elif kind == "update":
+            text = f"{text} \u2192v{i}"  # the same id with text never seen: a new version
         out.write(render(kind, ident, text))
         expected["rows_read"] += 1
         if kind in BAD:
             expected["quarantined"] += 1
         elif kind == "duplicate":
             expected["duplicates"] += 1
+        elif kind == "update":
+            expected["updated"] += 1
         else:
             expected["loaded"] += 1
-            loaded_ids.append(ident)
+            loaded.append((ident, text))
     return out.getvalue(), expected
 
 
@@ -83,8 +90,10 @@ def _ingest_twice(content: bytes, suffix: str) -> tuple[dict[str, int], dict[str
         path.write_bytes(content)
         con = connect(":memory:")
         first = ingest_files(con, [path], "s", SOURCE).files[0]
-        second = ingest_files(con, [path], "s", SOURCE).files[0]
+        second = ingest_files(con, [path], "s", SOURCE, rules=IngestConfig(skip_unchanged=False)).files[0]
+        third = ingest_files(con, [path], "s", SOURCE).files[0]
         assert first.error is None and first.reconciles and second.reconciles
+        assert third.skipped and third.rows_read == 0
         return first.__dict__, second.__dict__
 
 
@@ -94,7 +103,7 @@ def test_ingest_reconciles_for_any_csv(plan):
     content, expected = _build(plan, _csv_row, b"id,text,when,stars\n")
     first, second = _ingest_twice(content, ".csv")
     assert {k: first[k] for k in expected} == expected
-    assert second["loaded"] == 0 and second["rows_read"] == expected["rows_read"]
+    assert second["loaded"] == second["updated"] == 0 and second["rows_read"] == expected["rows_read"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -103,4 +112,4 @@ def test_ingest_reconciles_for_any_jsonl(plan):
     content, expected = _build(plan, _jsonl_row)
     first, second = _ingest_twice(content, ".jsonl")
     assert {k: first[k] for k in expected} == expected
-    assert second["loaded"] == 0 and second["rows_read"] == expected["rows_read"]
+    assert second["loaded"] == second["updated"] == 0 and second["rows_read"] == expected["rows_read"]

@@ -171,3 +171,47 @@ def test_enrich_mapped_language_with_region_uses_the_base_language(fresh_db, tmp
     assert fresh_db.execute("SELECT language, text FROM feedback").fetchone() == (
         "en", "My name is [PERSON] and the courier was late")
     assert fresh_db.execute("SELECT language_source FROM feedback_enrichment").fetchone() == ("mapped",)
+
+
+def test_enrich_isolates_the_feedback_a_batch_fails_on(fresh_db, tmp_path):
+    """spaCy refuses a text over its max_length (E088): that feedback is set aside with the
+    error and where it came from, the rest of its batch is enriched, and no raw text is left."""
+    long_text = "The bill is wrong again. " * 400  # 10,000 characters
+    path = write_bytes(tmp_path, "n.csv", "id,text\n1,The courier was late.\n2," + long_text + "\n3,Refund never came.\n")
+    ingest_files(fresh_db, [path], "notes", SourceConfig(kind="call_note", columns={"id": "id", "text": "text"}))
+    config = NlpConfig(languages=["en"])
+    pipelines = Pipelines(config)
+    pipelines["en"].max_length = 5_000
+    result = enrich(fresh_db, config, pipelines=pipelines)
+    assert result.feedback == 2 and [r[1][:25] for r in result.set_aside] == ["ValueError: [E088] Text o"]
+    row = fresh_db.execute("SELECT step, file, row_number, feedback_id, reason, raw FROM quarantine").fetchone()
+    assert row[:3] == ("enrich", str(path.resolve()), 2) and row[3] == result.set_aside[0][0]
+    assert row[4].startswith("enrichment failed: ValueError: [E088]") and row[5] == long_text
+    assert fresh_db.execute("SELECT count(*) FROM feedback_raw").fetchone() == (0,)
+    assert sorted(r[0] for r in fresh_db.execute("SELECT external_id FROM feedback").fetchall()) == ["1", "3"]
+    assert enrich(fresh_db, config, pipelines=pipelines).feedback == 0  # the next night has nothing left to do
+
+
+def test_enrich_a_model_that_does_not_load_is_raised_not_set_aside(store):
+    config = NlpConfig(model="en_core_web_nosuch", languages=["en"])
+    with pytest.raises(Exception, match="en_core_web_nosuch"):
+        enrich(store, config, pipelines=Pipelines(config))
+    assert store.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
+
+
+def test_enrich_isolate_failures_halves_down_to_the_bad_rows():
+    from vocmine.nlp.enrich import isolate_failures
+
+    def process(rows):
+        if any(r[0] in ("b", "f") for r in rows):
+            raise ValueError("bad text\nsecond line")
+        return [r[0] for r in rows]
+
+    done, failed = isolate_failures(process, [(x,) for x in "abcdefg"])
+    assert done == ["a", "c", "d", "e", "g"] and failed == [("b", "ValueError: bad text"), ("f", "ValueError: bad text")]
+
+    def down(rows):
+        raise ValueError("disk gone")
+
+    with pytest.raises(ValueError, match="disk gone"):  # every row fails: no row's fault, the step fails
+        isolate_failures(down, [("a",), ("b",)])

@@ -20,7 +20,8 @@ from vocmine.store import connect
 def project(tmp_path, monkeypatch):
     """A config in tmp_path, and steps that record their calls; `broken` names steps that fail."""
     config = tmp_path / "vocmine.toml"
-    config.write_text('db = "work.duckdb"\n', encoding="utf-8")
+    config.write_text('db = "work.duckdb"\n[sources.notes]\nkind = "call_note"\ncolumns = { text = "text" }\n',
+                      encoding="utf-8")
     calls: list[str] = []
     broken: set[str] = set()
 
@@ -29,6 +30,7 @@ def project(tmp_path, monkeypatch):
             calls.append(name)
             if name in broken:
                 raise OSError(f"{name} disk full")
+
             return {"did": name}
         return step
 
@@ -124,3 +126,41 @@ def test_pipeline_cli_exits_1_when_a_step_fails(project):
     broken.add("enrich")
     result = CliRunner().invoke(app, ["run", "--config", str(config)])
     assert result.exit_code == 1 and "enrich failed" in result.output
+
+
+def _told(tmp_path) -> tuple[NotifyConfig, object]:
+    out = tmp_path / "told.txt"
+    return NotifyConfig(command=f'echo "$VOCMINE_RUN_STATUS $VOCMINE_RUN_ERROR" >> {out}', on=["failure"]), out
+
+
+def test_pipeline_library_system_exit_fails_the_step_not_the_run_log(project, tmp_path, monkeypatch):
+    config, calls, _ = project
+    _set_exits(monkeypatch, {"enrich": SystemExit(1)})  # spaCy exits the process when a model cannot be found
+    settings = load_settings(config)
+    settings.notify, out = _told(tmp_path)
+    result = run_pipeline(settings)
+    assert not result.ok and result.error.startswith("enrich: SystemExit: 1")
+    con = connect(settings.db_path)
+    assert con.execute("SELECT status FROM runs WHERE run_id = ?", [result.run_id]).fetchone() == ("failed",)
+    assert out.read_text().startswith("failed enrich: SystemExit")
+
+
+def test_pipeline_interrupted_run_is_closed_failed_and_told(project, tmp_path, monkeypatch):
+    config, calls, _ = project
+    _set_exits(monkeypatch, {"embed": KeyboardInterrupt()})
+    settings = load_settings(config)
+    settings.notify, out = _told(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        run_pipeline(settings)
+    con = connect(settings.db_path)
+    assert con.execute("SELECT status, error FROM runs WHERE kind = 'pipeline'").fetchone()[0] == "failed"
+    assert con.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone() == (0,)
+    assert out.read_text().startswith("failed embed: interrupted: KeyboardInterrupt")
+
+
+def _set_exits(monkeypatch, exits: dict[str, BaseException]) -> None:
+    for name, exc in exits.items():
+        def step(ctx, exc=exc):
+            raise exc
+
+        monkeypatch.setitem(STEPS, name, step)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 import time
 from enum import Enum
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from vocmine.cli_analytics import register as register_analytics
@@ -20,18 +22,56 @@ from vocmine.cli_common import ConfigOption, DbOption, console, err, open_with_v
 from vocmine.cli_pipeline import register as register_pipeline
 from vocmine.cli_themes import themes_app
 from vocmine.config import TAXONOMY_FILE, Settings, config_path
-from vocmine.ingest import FileSummary, inbox_files, ingest_files
+from vocmine.ingest import FileSummary, archive_folder, expand_paths, inbox_files, ingest_files
 from vocmine.journey.taxonomy import default_taxonomy_text, load_taxonomy
-from vocmine.store import open_read_only
+from vocmine.store import DatabaseBusy, open_read_only
 from vocmine.store.migrate import pending_migrations
 from vocmine.store.publish import published_database
-from vocmine.store.status import pipeline_runs, recent_runs, source_counts
+from vocmine.store.status import pipeline_runs, recent_runs, set_aside_last_run, source_counts
 
-app = typer.Typer(
+
+class _Vocmine(typer.Typer):
+    """The command line: an unexpected error is one line naming it (the traceback with --verbose),
+    a database held by a run is one line and exit 75 (EX_TEMPFAIL: try again later)."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except DatabaseBusy as exc:
+            err.print(f"[red]{escape(str(exc))}[/red]")
+            sys.exit(75)
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted[/yellow]")
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - any error: one line, not a traceback
+            if _verbose():
+                err.print_exception()
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            err.print(f"[red]error:[/red] {type(exc).__name__}: {escape(detail)}"
+                      + ("" if _verbose() else " [dim](vocmine --verbose ... shows the traceback)[/dim]"))
+            sys.exit(1)
+
+
+def _verbose() -> bool:
+    return bool(os.environ.get("VOCMINE_VERBOSE")) or "--verbose" in sys.argv[1:]
+
+
+app = _Vocmine(
     help="vocmine: voice-of-customer text mining. Ingest feedback, find what customers talk about.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _options(
+    verbose: Annotated[bool, typer.Option("--verbose", help="Show the traceback of an unexpected error.")] = False,
+) -> None:
+    if verbose:
+        os.environ["VOCMINE_VERBOSE"] = "1"
+
+
 app.add_typer(themes_app, name="themes")
 register_analytics(app)
 register_pipeline(app)
@@ -68,15 +108,16 @@ def init(config: ConfigOption = None, db: DbOption = None) -> None:
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path] | None, typer.Argument(help="Files to ingest; none = every source's inbox.")] = None,
+    files: Annotated[list[Path] | None, typer.Argument(help="Files or directories to ingest; none = every source's inbox.")] = None,
     source: Annotated[str | None, typer.Option("--source", "-s", help="Source name from the config.")] = None,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
     """Load feedback files into the database: duplicates skipped, bad rows quarantined.
 
-    Each file loads in one transaction. The summary always reconciles:
-    rows read = loaded + duplicates + quarantined.
+    Each file loads in one transaction; a directory stands for its files; a file already
+    ingested unchanged is skipped. The summary always reconciles:
+    rows read = loaded + updated + duplicates + quarantined.
     """
     settings = settings_for(config, db)
     if files and not source:
@@ -84,51 +125,61 @@ def ingest(
         raise typer.Exit(2)
     try:
         names = [source] if source else sorted(settings.sources)
-        jobs = [(name, files or inbox_files(settings, name)) for name in names]
         for name in names:
             settings.source(name)
+        jobs = [(name, expand_paths(files) if files else inbox_files(settings, name)) for name in names]
     except KeyError as exc:
         err.print(f"[red]{exc.args[0]}[/red]")
         raise typer.Exit(2) from exc
+    if not settings.sources:
+        err.print("[red]no sources configured:[/red] add a [sources.NAME] table to the config (see `vocmine init`)")
+        raise typer.Exit(2)
     if not any(paths for _, paths in jobs):
         err.print("Nothing to ingest: name files, or set `inbox` globs for the sources in the config.")
         raise typer.Exit(1)
     con = open_with_views(settings)
     failed = False
+    archive = None if files else archive_folder(settings)  # only inbox files are moved
     for name, paths in jobs:
         if not paths:
             continue
-        summaries = _ingest_with_progress(con, settings, name, paths)
+        summaries = _ingest_with_progress(con, settings, name, paths, archive)
         _print_summaries(name, summaries)
         failed |= any(s.error for s in summaries)
     con.close()
     raise typer.Exit(1 if failed else 0)
 
 
-def _ingest_with_progress(con, settings: Settings, name: str, paths: list[Path]) -> list[FileSummary]:
+def _ingest_with_progress(con, settings: Settings, name: str, paths: list[Path], archive: Path | None
+                          ) -> list[FileSummary]:
     with progress(f"{name}: {len(paths)} file(s)") as report:
         done = iter(range(1, len(paths) + 1))
-        result = ingest_files(con, paths, name, settings.source(name),
+        result = ingest_files(con, paths, name, settings.source(name), rules=settings.ingest, archive_to=archive,
                               on_file=lambda _: report(next(done), len(paths)))
     return result.files
 
 
 def _print_summaries(source: str, summaries: list[FileSummary]) -> None:
     table = Table(title=f"source {source}", title_justify="left")
-    for column in ("file", "rows read", "loaded", "duplicates", "quarantined"):
+    for column in ("file", "rows read", "loaded", "updated", "duplicates", "quarantined"):
         table.add_column(column, justify="left" if column == "file" else "right")
     for s in summaries:
         if s.error:
-            table.add_row(Path(s.file).name, "[red]failed[/red]", "-", "-", "-")
+            table.add_row(Path(s.file).name, "[red]set aside[/red]", "-", "-", "-", "-")
+        elif s.skipped:
+            table.add_row(Path(s.file).name, f"[dim]skipped: {s.skipped}[/dim]", "-", "-", "-", "-")
         else:
-            table.add_row(Path(s.file).name, *(f"{n:,}" for n in (s.rows_read, s.loaded, s.duplicates, s.quarantined)))
+            table.add_row(Path(s.file).name, *(f"{n:,}" for n in (s.rows_read, s.loaded, s.updated, s.duplicates,
+                                                                   s.quarantined)))
     console.print(table)
     for s in summaries:
         if s.error:
-            err.print(f"[red]error:[/red] {s.error} (nothing of this file was loaded)")
+            err.print(f"[red]error:[/red] {escape(s.error)} (nothing of this file was loaded; it is in quarantine)")
         elif s.quarantined:
             console.print(f"{Path(s.file).name}: {s.quarantined} row(s) quarantined; "
-                          "see `vocmine sql \"SELECT row_number, reason FROM quarantine\"`")
+                          "see `vocmine sql --working \"SELECT row_number, reason FROM quarantine\"`")
+        if s.archived:
+            console.print(f"{Path(s.file).name}: moved to {s.archived}")
 
 
 @app.command()
@@ -290,6 +341,7 @@ def status(config: ConfigOption = None, db: DbOption = None) -> None:
         for row in source_counts(con):
             sources.add_row(*(show(v) for v in row.values()))
         console.print(sources)
+    _print_set_aside(con)
     _print_pipeline_runs(con)
     runs = Table("run", "status", "started", "took", "what happened", title="Latest runs", title_justify="left")
     for run in recent_runs(con):
@@ -317,6 +369,23 @@ def _status_connection(settings: Settings):
         err.print(f"[yellow]{settings.db_path} is busy (a run in progress?); showing the published copy "
                   f"{published}[/yellow]")
         return open_read_only(published)
+
+
+def _print_set_aside(con) -> None:
+    """What the last night put in quarantine (the working database only: quarantine is restricted)."""
+    if "quarantine" not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
+        return
+    rows = set_aside_last_run(con)
+    if not rows:
+        console.print("Set aside by the last run: nothing")
+        return
+    table = Table("source", "step", "file", "reason", "rows", "which", title="Set aside by the last run "
+                  "(vocmine sql --working \"SELECT * FROM quarantine\")", title_justify="left")
+    for r in rows:
+        which = str(r["which"])
+        table.add_row(r["source"], r["step"], Path(r["file"]).name, escape(str(r["reason"])[:160]), show(r["rows"]),
+                      which if len(which) < 60 else which[:57] + "...")
+    console.print(table)
 
 
 def _step_brief(name: str, state: str, seconds: float | None) -> str:

@@ -10,7 +10,9 @@ from typing import Annotated
 
 import duckdb
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from vocmine.config import Settings, load_settings
@@ -30,12 +32,29 @@ DbOption = Annotated[
 
 
 def settings_for(config: Path | None, db: Path | None) -> Settings:
-    """Settings for a command; a broken config ends the command with its reason (exit 2)."""
+    """Settings for a command; a broken config ends the command with its reasons, one line each
+    naming the setting (exit 2)."""
     try:
         return load_settings(config, db=db.resolve() if db else None)
     except (FileNotFoundError, ValueError) as exc:
-        err.print(f"[red]config error:[/red] {exc}")
+        for line in config_problems(exc):
+            err.print(f"[red]config error:[/red] {escape(line)}")
         raise typer.Exit(2) from exc
+
+
+def config_problems(exc: Exception) -> list[str]:
+    """One line per problem, ``key.path: reason``, instead of pydantic's multi-line report."""
+    if not isinstance(exc, ValidationError):
+        return [str(exc)]
+    lines = []
+    for e in exc.errors():
+        key = ".".join(str(part) for part in e["loc"])
+        message = e["msg"].removeprefix("Value error, ")
+        if message.startswith(f"{key}:") or not key:
+            lines.append(message)
+        else:
+            lines.append(f"{key}: {message}" + (f" (got {e['input']!r})" if e["type"] == "literal_error" else ""))
+    return lines
 
 
 def open_with_views(settings: Settings) -> duckdb.DuckDBPyConnection:

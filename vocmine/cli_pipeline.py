@@ -6,6 +6,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from vocmine.cli_common import ConfigOption, DbOption, console, err, progress_bars, settings_for
@@ -28,9 +29,16 @@ def run(
     """Run the whole pipeline: ingest the inboxes, enrich, embed, themes, tag, refresh the views,
     publish the analysts' copy and write the team reports. An unfinished last run is resumed at
     the step it stopped in. Exits 1 if a step fails (the published copy stays as it was)."""
-    from vocmine.pipeline import PipelineBusy, run_pipeline
+    from vocmine.pipeline import PipelineBusy, check_run_settings, refuse_run, run_pipeline
 
     settings = settings_for(config, db)
+    problems = check_run_settings(settings)
+    if problems:
+        for problem in problems:
+            err.print(f"[red]config error:[/red] {escape(problem)}")
+        for problem in refuse_run(settings, problems):
+            err.print(f"[yellow]notification not delivered: {escape(problem)}[/yellow]")
+        raise typer.Exit(2)
     if settings.scale.engine != "local":
         console.print(f"[dim]\\[scale] engine = {settings.scale.engine!r} is for the nightly flow "
                       "(python flows/nightly.py run); vocmine run computes in this process[/dim]")
@@ -52,7 +60,7 @@ def run(
             if event == "done":
                 console.print(f"{step}: {_brief(detail)}")
             else:
-                err.print(f"[red]{step} failed:[/red] {detail}")
+                err.print(f"[red]{step} failed:[/red] {escape(str(detail))}")
         sys.stdout.flush()
 
     try:

@@ -41,10 +41,11 @@ from vocmine.config_analyst import (
 )
 from vocmine.config_base import Strict as _Strict
 from vocmine.config_boilerplate import BoilerplateConfig
+from vocmine.config_ingest import IngestConfig
 from vocmine.config_nightly import NotifyConfig, PipelineConfig, ScaleConfig, ScheduleConfig
 
 # sections defined beside this module, importable from here as before
-__all__ = ["KPI_METRICS", "AssumptionsConfig", "BoilerplateConfig", "Kpi", "LostCustomersConfig", "NotifyConfig", "Outcome",
+__all__ = ["KPI_METRICS", "AssumptionsConfig", "BoilerplateConfig", "IngestConfig", "Kpi", "LostCustomersConfig", "NotifyConfig", "Outcome",
            "PipelineConfig", "PrioritiesConfig", "ScaleConfig", "ScheduleConfig", "Settings", "TeamConfig",
            "load_settings"]
 
@@ -54,6 +55,14 @@ FileFormat = Literal["csv", "jsonl", "parquet"]
 DEFAULT_CONFIG = Path("vocmine.toml")
 DEFAULT_DB = Path("data/vocmine.duckdb")
 TAXONOMY_FILE = "taxonomy.toml"
+# ISO 639-1: what `nlp.languages` and a source's language column are read as
+ISO_639_1 = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el
+en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu
+ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na
+nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so
+sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+""".split())
 
 _config_file: ContextVar[Path | None] = ContextVar("vocmine_config_file", default=None)
 
@@ -94,6 +103,14 @@ class SourceConfig(_Strict):
     delimiter: str = ","
     columns: ColumnMapping
     metadata: MetadataMapping = Field(default_factory=MetadataMapping)
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_character(cls, value: str) -> str:
+        if len(value) != 1 or value in ('"', "\r", "\n"):
+            raise ValueError(f"delimiter {value!r} must be exactly one character, not a quote or a line break "
+                             "(e.g. \",\", \";\" or \"\\t\")")
+        return value
 
     @field_validator("inbox", mode="before")
     @classmethod
@@ -139,6 +156,20 @@ class NlpConfig(_Strict):
     )
     boilerplate: BoilerplateConfig = Field(default_factory=BoilerplateConfig)
 
+    @field_validator("languages")
+    @classmethod
+    def _language_codes(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("name at least one language code, e.g. [\"en\"]")
+        for code in value:
+            _iso_code(code)
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _default_code(cls, value: str) -> str:
+        return _iso_code(value)
+
     @field_validator("pii_patterns")
     @classmethod
     def _patterns_compile(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -151,6 +182,15 @@ class NlpConfig(_Strict):
                 except re.error as exc:
                     raise ValueError(f"pii_patterns.{kind}: {pattern!r} is not a valid regex ({exc})") from exc
         return value
+
+
+def _iso_code(code: str) -> str:
+    if code not in ISO_639_1:
+        hint = {"english": "en", "german": "de", "french": "fr", "spanish": "es", "polish": "pl", "ukrainian": "uk",
+                "chinese": "zh", "russian": "ru", "italian": "it", "dutch": "nl", "portuguese": "pt"}.get(code.lower())
+        raise ValueError(f"{code!r} is not an ISO 639-1 language code (two lower-case letters"
+                         + (f": {hint!r}" if hint else ", e.g. 'en'") + ")")
+    return code
 
 
 class EmbeddingConfig(_Strict):
@@ -247,6 +287,7 @@ class Settings(BaseSettings):
     lost_customers: LostCustomersConfig = Field(default_factory=LostCustomersConfig)
     assumptions: AssumptionsConfig = Field(default_factory=AssumptionsConfig)
     teams: dict[str, TeamConfig] = Field(default_factory=dict)
+    ingest: IngestConfig = Field(default_factory=IngestConfig)
     reports_dir: Path = Field(Path("reports"), description="where `vocmine report` writes by default")
     publish_dir: Path = Field(Path("data/published"), description="the analysts' read-only copy and Parquet")
     pipeline: PipelineConfig = Field(default_factory=PipelineConfig)
@@ -281,6 +322,17 @@ class Settings(BaseSettings):
     @property
     def db_path(self) -> Path:
         return self.resolve(self.db)
+
+    @model_validator(mode="after")
+    def _publish_apart(self) -> Settings:
+        """The analysts' copy is written as ``publish_dir/vocmine.duckdb`` and swapped into place:
+        in the working database's own folder it could replace the working database itself."""
+        published = self.resolve(self.publish_dir).resolve()
+        working = self.db_path.resolve().parent
+        if published == working:
+            raise ValueError(f"publish_dir: {published} is the working database's folder; publish the analysts' "
+                             "copy to a folder of its own (default data/published)")
+        return self
 
     @model_validator(mode="after")
     def _known_outcomes(self) -> Settings:

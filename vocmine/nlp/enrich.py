@@ -39,6 +39,7 @@ class EnrichResult:
     pipeline_version: str
     feedback: int = 0
     segments: int = 0
+    set_aside: list[tuple[str, str]] = field(default_factory=list)  # (feedback_id, error) moved to quarantine
     languages: Counter = field(default_factory=Counter)
     redacted: Counter = field(default_factory=Counter)
     outdated: int = 0  # enriched by another pipeline version and not rebuilt
@@ -46,7 +47,8 @@ class EnrichResult:
     boilerplate: BoilerplateResult = field(default_factory=BoilerplateResult)
 
     def counts(self) -> dict[str, object]:
-        return {"feedback": self.feedback, "segments": self.segments, "outdated": self.outdated,
+        return {"feedback": self.feedback, "segments": self.segments, "set_aside": len(self.set_aside),
+                "outdated": self.outdated,
                 "languages": dict(self.languages), "redacted": dict(self.redacted),
                 "pipeline_version": self.pipeline_version, **self.boilerplate.counts()}
 
@@ -60,8 +62,15 @@ class Pipelines:
 
     def __getitem__(self, language: str) -> Language:
         if language not in self._built:
-            self._built[language] = build_pipeline(language, self.config)
+            try:
+                self._built[language] = build_pipeline(language, self.config)
+            except Exception as exc:
+                raise ModelUnavailable(str(exc)) from exc
         return self._built[language]
+
+
+class ModelUnavailable(RuntimeError):
+    """A pipeline could not be built: no feedback's fault, so nothing is set aside for it."""
 
 
 def enrich(
@@ -95,8 +104,13 @@ def enrich(
         pipelines = pipelines or Pipelines(config)
         process = partial(_process, config=config, pipelines=pipelines)
     try:
-        for enriched in runner.map(process, batches()):
-            _store(con, enriched, loaded.popleft(), version, result.run_id, config.keep_raw_text)
+        for enriched, failed in runner.map(partial(isolate_failures, process), batches()):
+            rows = loaded.popleft()
+            if enriched:
+                _store(con, enriched, rows, version, result.run_id, config.keep_raw_text)
+            if failed:
+                _set_aside(con, failed, result.run_id)
+                result.set_aside += failed
             result.feedback += len(enriched)
             result.segments += sum(len(e.segments) for e in enriched)
             result.languages.update(e.language for e in enriched)
@@ -114,6 +128,38 @@ def enrich(
     result.seconds = time.perf_counter() - started
     finish_run(con, result.run_id, counts=result.counts())
     return result
+
+
+def isolate_failures(process: Callable[[list[tuple]], list[EnrichedFeedback]], rows: list[tuple]
+                     ) -> tuple[list[EnrichedFeedback], list[tuple[str, str]]]:
+    """``process(rows)``; when it fails, halve the batch until the feedback that fails are found.
+    Returns what was enriched and (feedback_id, error) per feedback that fails on its own, so
+    one bad text costs the night one feedback, not a batch. A failure of every feedback (a model
+    that does not load) is no item's fault: it is raised."""
+    try:
+        return process(rows), []
+    except ModelUnavailable:
+        raise
+    except Exception as exc:
+        if len(rows) == 1:
+            return [], [(rows[0][0], f"{type(exc).__name__}: {_first_line(exc)}")]
+        middle = len(rows) // 2
+        first, first_failed = isolate_failures(process, rows[:middle])
+        second, second_failed = isolate_failures(process, rows[middle:])
+        if len(first_failed) + len(second_failed) == len(rows):
+            raise
+        return first + second, first_failed + second_failed
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:300] if text else ""
+
+
+def _set_aside(con: duckdb.DuckDBPyConnection, failed: list[tuple[str, str]], run_id: str) -> None:
+    batch_failed = pa.table({"feedback_id": [f[0] for f in failed], "reason": [f[1] for f in failed]})
+    with registered(con, batch_failed=batch_failed), transaction(con):
+        run_sql(con, "vocmine.nlp", "set_aside.sql", {"run_id": run_id})
 
 
 def enrich_batch(config: NlpConfig, rows: list[tuple]) -> list[EnrichedFeedback]:

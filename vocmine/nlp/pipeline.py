@@ -60,8 +60,9 @@ def load_trained(model: str, exclude: tuple[str, ...] = ()) -> Language:
     """A trained spaCy pipeline by package name or path, or an error that says what to do."""
     try:
         return spacy.load(model, exclude=list(exclude))
-    except OSError as exc:
-        raise RuntimeError(f"spaCy pipeline {model!r} is not installed (pip install it, or set nlp.model)") from exc
+    except (OSError, SystemExit) as exc:  # some spaCy paths exit the process instead of raising
+        raise RuntimeError(f"nlp.model: spaCy pipeline {model!r} is not installed (pip install it, or set "
+                           "nlp.model)") from exc
 
 
 def _trained(model: str) -> Language:
@@ -133,5 +134,5 @@ def pipeline_version(config: NlpConfig) -> str:
 def _model_version(model: str) -> str:
     try:
         return spacy.info(model).get("version", "?")
-    except Exception:  # a path or a model that is not installed: the name must do
+    except (Exception, SystemExit):  # a path or a model not installed (spaCy then exits): the name must do
         return "?"

@@ -16,6 +16,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import traceback
@@ -30,7 +31,7 @@ from vocmine.analytics.views import create_views
 from vocmine.config import Settings
 from vocmine.pipeline.notify import notify
 from vocmine.pipeline.steps import STEPS, StepContext, StepFailed
-from vocmine.store import connect
+from vocmine.store import DatabaseBusy, connect
 from vocmine.store.runs import finish_run, start_run
 
 # (step, event, detail): event is start, skip, progress (detail: (done, total)), done or failed
@@ -63,7 +64,7 @@ class PipelineResult:
         return next((f"{s.step}: {s.error}" for s in self.steps if s.status == "failed"), None)
 
 
-class PipelineBusy(RuntimeError):
+class PipelineBusy(DatabaseBusy):
     """Another process holds the working database (a run in progress)."""
 
 
@@ -75,10 +76,18 @@ def run_pipeline(settings: Settings, *, on_event: Event | None = None, resume: b
     try:
         result = begin_run(con, resume=resume)
         ctx = StepContext(con, settings)
-        for name in steps or list(STEPS):
-            step = run_step(ctx, result, name, emit)
-            if step.status == "failed":
-                break
+        name = "begin"
+        try:
+            for name in steps or list(STEPS):
+                step = run_step(ctx, result, name, emit)
+                if step.status == "failed":
+                    break
+        except BaseException as exc:  # Ctrl-C, a timeout: the run is closed as failed and told, then it goes on up
+            if not any(s.status == "failed" for s in result.steps):
+                result.steps.append(StepResult(name, "failed", error=f"interrupted: {type(exc).__name__} {exc}"))
+            with contextlib.suppress(Exception):  # the interruption is what to report
+                end_run(ctx, result)
+            raise
         end_run(ctx, result)
         return result
     finally:
@@ -91,7 +100,7 @@ def open_store(settings: Settings) -> duckdb.DuckDBPyConnection:
     when another process writes it."""
     try:
         con = connect(settings.db_path)
-    except duckdb.IOException as exc:
+    except (DatabaseBusy, duckdb.IOException) as exc:
         raise PipelineBusy(f"{settings.db_path} is in use by another process (a vocmine run?): {exc}") from exc
     create_views(con)
     return con
@@ -148,10 +157,14 @@ def _run_step(ctx: StepContext, run_id: str, position: int, name: str, emit: Eve
         status, error = "succeeded", None
     except StepFailed as exc:
         counts, status, error = {}, "failed", str(exc)
+        _roll_back(con)
     except BaseException as exc:  # noqa: BLE001  (recorded with its step; Ctrl-C and timeouts then go on up)
         counts, status = {}, "failed"
         error = f"{type(exc).__name__}: {exc} [{traceback.extract_tb(exc.__traceback__)[-1].name}]"
-        interrupted = None if isinstance(exc, Exception) else exc
+        # a library's SystemExit (spaCy exits when a model is missing) is a failure of the step,
+        # not a reason to stop the run log half written; Ctrl-C and timeouts go on up
+        interrupted = None if isinstance(exc, (Exception, SystemExit)) else exc
+        _roll_back(con)
     seconds = time.perf_counter() - started
     con.execute("UPDATE pipeline_steps SET status = ?, finished_at = now()::TIMESTAMP, seconds = ?, counts = ?, "
                 "error = ? WHERE run_id = ? AND step = ? AND status = 'running'",
@@ -160,6 +173,14 @@ def _run_step(ctx: StepContext, run_id: str, position: int, name: str, emit: Eve
         raise interrupted
     emit(name, "done" if status == "succeeded" else "failed", counts if error is None else error)
     return StepResult(name, status, seconds, counts, error)
+
+
+def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
+    """End a transaction the failed step left open, so its failure can be written down."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass  # none was open
 
 
 def _summary(result: PipelineResult, ctx: StepContext) -> dict[str, Any]:

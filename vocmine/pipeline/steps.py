@@ -43,24 +43,29 @@ class StepContext:
 
 
 def ingest(ctx: StepContext) -> dict[str, Any]:
-    from vocmine.ingest import inbox_files, ingest_files
+    """Every source's inbox. A file that cannot be read is set aside in ``quarantine`` with its
+    reason and the night goes on; files read before unchanged are skipped."""
+    from vocmine.ingest import archive_folder, inbox_files, ingest_files
 
-    totals: dict[str, int] = {"files": 0, "rows_read": 0, "loaded": 0, "duplicates": 0, "quarantined": 0}
-    errors = []
+    totals: dict[str, int] = {"files": 0, "skipped_files": 0, "set_aside_files": 0, "rows_read": 0, "loaded": 0,
+                              "updated": 0, "duplicates": 0, "quarantined": 0}
     jobs = [(name, inbox_files(ctx.settings, name)) for name in sorted(ctx.settings.sources)]
     total = sum(len(paths) for _, paths in jobs)
+    done = 0
     for name, paths in jobs:
 
         def file_done(_: object) -> None:
-            totals["files"] += 1
-            ctx.on_progress(totals["files"], total)
+            nonlocal done
+            done += 1
+            ctx.on_progress(done, total)
 
-        result = ingest_files(ctx.con, paths, name, ctx.settings.source(name), on_file=file_done)
+        result = ingest_files(ctx.con, paths, name, ctx.settings.source(name), rules=ctx.settings.ingest,
+                              archive_to=archive_folder(ctx.settings), on_file=file_done)
         for key, value in result.totals().items():
             totals[key] += value
-        errors += [f.error for f in result.failed]
-    if errors:
-        raise StepFailed(f"{len(errors)} file(s) could not be read: " + "; ".join(errors))
+        totals["files"] += len(result.files) - len(result.skipped)
+        totals["skipped_files"] += len(result.skipped)
+        totals["set_aside_files"] += len(result.failed)
     return totals
 
 
@@ -95,6 +100,8 @@ def themes(ctx: StepContext) -> dict[str, Any]:
                             settings.resolve(settings.themes.fits_dir), runner=ctx.runner,
                             encode=lambda texts: ctx.backend().encode(texts))  # loaded only to label themes
     counts: dict[str, Any] = {"emerging": len(result.emerging)}
+    if result.pruned:
+        counts["leftover_fits_removed"] = len(result.pruned)
     if result.refit:
         counts |= {"refit": True, "segments": result.refit.segments, "themes": result.refit.themes,
                    "new_themes": result.refit.created}

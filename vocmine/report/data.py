@@ -87,6 +87,7 @@ class TeamReport:
     trend_periods: list[date]
     trends: dict[str, list[float]]            # theme label -> volume per period
     verbatims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)   # theme label -> quotes
+    undated: int = 0    # feedback of the period without a received date: dated by the day they were ingested
     # the column names of the tables read from the store (priorities, emerging, movers,
     # stage_touchpoint, verbatims): a table with no rows this period still exports its header
     columns: dict[str, list[str]] = field(default_factory=dict)
@@ -95,9 +96,9 @@ class TeamReport:
 def report_period(con: duckdb.DuckDBPyConnection, kind: PeriodKind, as_of: date | None = None) -> Period:
     """The last complete week (Monday to Sunday) or month before ``as_of``."""
     if as_of is None:
-        newest = con.execute("SELECT max(received_at) FROM feedback").fetchone()[0]
+        newest = con.execute("SELECT max(coalesce(received_at, ingested_at)) FROM feedback").fetchone()[0]
         if newest is None:
-            raise ValueError("no feedback with a received date yet: nothing to report")
+            raise ValueError("no feedback yet: nothing to report")
         as_of = newest.date() + timedelta(days=1)
     if kind == "week":
         end = as_of - timedelta(days=as_of.weekday())
@@ -149,8 +150,22 @@ def team_report(
         touchpoints=[r[0] for r in con.execute("SELECT touchpoint_id FROM touchpoints ORDER BY position").fetchall()],
         trend_periods=periods, trends=trends,
         verbatims={labels[tid]: quotes[tid] for tid in quoted if quotes.get(tid)},
-        columns=columns,
+        columns=columns, undated=_undated(con, params),
     )
+
+
+def undated_note(report: TeamReport) -> str:
+    """What the report says when some of its feedback came without a date."""
+    if not report.undated:
+        return ""
+    return (f"{report.undated:,} feedback of this {report.period.kind} came without a received date and are "
+            "counted on the day they were ingested.")
+
+
+def _undated(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> int:
+    return con.execute("SELECT count(DISTINCT p.feedback_id) FROM team_period_segments p JOIN stg_feedback f "
+                       "USING (feedback_id) WHERE p.team = ? AND p.period = ? AND p.period_start = ? "
+                       "AND f.dated_by = 'ingested'", [params["team"], params["period"], params["start"]]).fetchone()[0]
 
 
 def _focus_themes(con: duckdb.DuckDBPyConnection, priorities: list[dict[str, Any]], params: dict[str, Any]) -> list:

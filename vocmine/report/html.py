@@ -8,7 +8,7 @@ from html import escape
 from importlib import resources
 
 from vocmine.report import charts
-from vocmine.report.data import KpiValue, TeamReport
+from vocmine.report.data import KpiValue, TeamReport, undated_note
 from vocmine.report.numbers import change_text, fmt_kpi, fmt_percent
 
 
@@ -23,7 +23,8 @@ def render_html(report: TeamReport) -> str:
             f"<header><p class='kicker'>vocmine team report</p><h1>{escape(title)}</h1>"
             f"<p class='meta'>Compared with the {escape(report.period.kind)} before. Generated "
             f"{report.generated_at:%Y-%m-%d %H:%M}. Every number here can be queried in the analyst views "
-            f"(team_kpis, team_theme_periods, priorities, emerging_themes, stage_touchpoint).</p></header>"
+            f"(team_kpis, team_theme_periods, priorities, emerging_themes, stage_touchpoint).</p>"
+            + (f"<p class='meta'>{escape(undated_note(report))}</p>" if report.undated else "") + "</header>"
             + "".join(sections) + "</main></body></html>\n")
 
 

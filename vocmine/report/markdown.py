@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vocmine.report.data import TeamReport
+from vocmine.report.data import TeamReport, undated_note
 from vocmine.report.numbers import change_text, fmt_kpi, fmt_percent, period_label
 
 
@@ -13,7 +13,8 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
 
 def render_markdown(report: TeamReport) -> str:
     lines = [f"# {report.team.replace('_', ' ').title()} team: voice of the customer, {report.period.label}", "",
-             f"Compared with the {report.period.kind} before. Generated {report.generated_at:%Y-%m-%d %H:%M}.", "",
+             f"Compared with the {report.period.kind} before. Generated {report.generated_at:%Y-%m-%d %H:%M}."
+             + (f" {undated_note(report)}" if report.undated else ""), "",
              "## Headline numbers", ""]
     lines += _table(["KPI", "value", "change", "target", "status"], [
         [k.title, fmt_kpi(k, k.value), change_text(k), fmt_kpi(k, k.target),

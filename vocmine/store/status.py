@@ -43,3 +43,23 @@ def pipeline_runs(con: duckdb.DuckDBPyConnection, limit: int = 5) -> list[dict[s
         WHERE r.kind = 'pipeline'
         GROUP BY ALL ORDER BY r.started_at DESC LIMIT ?
     """, [limit]))
+
+
+def set_aside_last_run(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict[str, object]]:
+    """What the latest run (the last pipeline run, else the last ingest) set aside: per source,
+    step, file and reason, how many rows and which (row numbers or feedback ids)."""
+    return as_dicts(con.execute("""
+        WITH last AS (
+            SELECT coalesce(
+                (SELECT max(started_at) FROM runs WHERE kind = 'pipeline'),
+                (SELECT max(started_at) FROM runs WHERE kind = 'ingest')) AS since
+        )
+        SELECT q.source, coalesce(q.step, 'ingest') AS step, q.file, q.reason, count(*) AS rows,
+               string_agg(coalesce(q.row_number::VARCHAR, q.feedback_id, 'whole file'), ', '
+                          ORDER BY q.row_number) AS which
+        FROM quarantine q, last
+        WHERE q.quarantined_at >= last.since
+        GROUP BY ALL
+        ORDER BY q.source, q.file, rows DESC
+        LIMIT ?
+    """, [limit]))

@@ -38,6 +38,7 @@ from vocmine.themes.registry import (
     assign_floor,
     current_fit,
     label_inputs,
+    prune_orphan_fits,
     refit_themes,
     theme_documents,
     themed_embeddings,
@@ -64,6 +65,7 @@ class RefreshResult:
     refit: RefitResult | None = None
     assigned: AssignResult | None = None
     emerging: list[int] = field(default_factory=list)
+    pruned: list[Path] = field(default_factory=list)  # fit folders no committed fit owns (a killed refit's)
 
 
 def refresh_themes(
@@ -74,6 +76,8 @@ def refresh_themes(
     ``encode`` (the backend of ``model``) ranks label phrases; it is called only when themes
     are labelled (a refit, or new themes proposed), so a quiet night loads no model for it."""
     result = RefreshResult()
+    if fits_dir is not None:
+        result.pruned = prune_orphan_fits(con, fits_dir)
     if refit_due(con, model, config, now):
         result.refit = refit_themes(con, model, config, fits_dir, encode)
         run_id = result.refit.run_id

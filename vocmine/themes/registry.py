@@ -16,6 +16,7 @@ Theme groups (level 1) are matched the same way, so a theme's ``parent_id`` is s
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -347,5 +348,21 @@ def prune_fits(con: duckdb.DuckDBPyConnection, model: str, keep: int) -> list[st
     return [path for _, path in old]
 
 
-__all__ = ["RefitResult", "assign_floor", "current_fit", "label_inputs", "prune_fits", "refit_themes",
+def prune_orphan_fits(con: duckdb.DuckDBPyConnection, fits_dir: Path) -> list[Path]:
+    """Delete fit folders the database does not know: a refit killed after saving its folder and
+    before committing leaves one, which ``prune_fits`` (reading ``theme_fits``) never sees.
+    Only folders named like a theme run (``themes-20261123T020000-3fa9c1``) are touched."""
+    if not fits_dir.is_dir():
+        return []
+    known = {r[0] for r in con.execute("SELECT run_id FROM theme_fits").fetchall()}
+    orphans = [p for p in fits_dir.iterdir() if p.is_dir() and _FIT_FOLDER.fullmatch(p.name) and p.name not in known]
+    for folder in orphans:
+        shutil.rmtree(folder, ignore_errors=True)
+    return orphans
+
+
+_FIT_FOLDER = re.compile(r"themes-\d{8}T\d{6}-[0-9a-f]{6}")
+
+__all__ = ["RefitResult", "assign_floor", "current_fit", "label_inputs", "prune_fits", "prune_orphan_fits",
+           "refit_themes",
            "theme_documents", "themed_embeddings"]

@@ -1,31 +1,39 @@
--- Keep the first of each row within the file, skip rows the store already has, and load
--- the rest. Identity: the source's own id when mapped, else a hash of the content, so
--- re-ingesting a file adds nothing.
--- Parameters: $source, $kind, $file, $run_id.
+-- Load the rows `versions.sql` found new or changed. Per feedback the last such row of the
+-- file is its current version; the version it replaces (the store's, or an earlier row of
+-- this file) is kept in feedback_versions. The feedback row is replaced whole, its text NULL
+-- and its raw text in feedback_raw until enrichment redacts it again (a changed content hash
+-- is what enrichment redoes).
+-- Parameters: $source, $kind, $file, $run_id, $updates (ingest.updates).
+CREATE OR REPLACE TEMP TABLE _changed AS
+SELECT * FROM _versions
+WHERE change = 'new' OR (change = 'update' AND $updates = 'new_version');
+
 CREATE OR REPLACE TEMP TABLE _new AS
-WITH valid AS (
-    SELECT
-        *,
-        sha256(concat_ws(chr(31), text, coalesce(received_raw, ''), coalesce(customer_id, ''))) AS content_hash
-    FROM _checked
-    WHERE reason = ''
-),
-keyed AS (
-    SELECT
-        *,
-        CASE WHEN external_id IS NOT NULL THEN 'id:' || external_id ELSE 'hash:' || content_hash END AS dedup_key
-    FROM valid
-),
-identified AS (
-    SELECT *, md5(dedup_key || chr(31) || $source)[:24] AS feedback_id
-    FROM keyed
-),
-first_of_each AS (  -- narrow on purpose: grouping whole rows is several times slower
-    SELECT min(_row) AS _row FROM identified GROUP BY dedup_key
-)
-SELECT * FROM identified
-WHERE _row IN (SELECT _row FROM first_of_each)
-  AND feedback_id NOT IN (SELECT feedback_id FROM feedback);
+WITH last_of_each AS (SELECT feedback_id, max(_row) AS _row FROM _changed GROUP BY feedback_id)
+SELECT c.*, v.content_hash, v.dedup_key, v.feedback_id
+FROM last_of_each l
+JOIN _versions v ON v._row = l._row
+JOIN _checked c ON c._row = l._row;
+
+-- the store's version of every feedback this file replaces
+INSERT INTO feedback_versions
+SELECT f.feedback_id, 1 + (SELECT count(*) FROM feedback_versions p WHERE p.feedback_id = f.feedback_id),
+       f.content_hash, f.received_at, f.text, f.file, f.row_number, $file, $run_id, now()::TIMESTAMP
+FROM feedback f
+WHERE f.feedback_id IN (SELECT feedback_id FROM _new);
+
+-- versions this same file replaced before it ended (never enriched: no redacted text to keep)
+INSERT INTO feedback_versions
+SELECT v.feedback_id,
+       (SELECT count(*) FROM feedback_versions p WHERE p.feedback_id = v.feedback_id)
+           + row_number() OVER (PARTITION BY v.feedback_id ORDER BY v._row),
+       v.content_hash, c.received_at, NULL, $file, v._row, $file, $run_id, now()::TIMESTAMP
+FROM _changed v
+JOIN _checked c ON c._row = v._row
+WHERE v._row NOT IN (SELECT _row FROM _new);
+
+DELETE FROM feedback WHERE feedback_id IN (SELECT feedback_id FROM _new);
+DELETE FROM feedback_raw WHERE feedback_id IN (SELECT feedback_id FROM _new);
 
 INSERT INTO feedback (
     feedback_id, source, kind, external_id, received_at, channel, rating, customer_id,

@@ -5,7 +5,8 @@ UPDATE themes
 SET size = coalesce(stats.size, 0), first_seen = stats.first_seen, last_seen = stats.last_seen
 FROM (
     WITH per_theme AS (
-        SELECT st.theme_id, count(*) AS size, min(f.received_at) AS first_seen, max(f.received_at) AS last_seen
+        SELECT st.theme_id, count(*) AS size, min(coalesce(f.received_at, f.ingested_at)) AS first_seen,
+               max(coalesce(f.received_at, f.ingested_at)) AS last_seen
         FROM segment_themes st
         JOIN segments s USING (segment_id)
         JOIN feedback f USING (feedback_id)
