@@ -44,6 +44,9 @@ class StepContext:
 
 def ingest(ctx: StepContext) -> dict[str, Any]:
     from vocmine.ingest import inbox_files, ingest_files
+    from vocmine.ingest.retention import purge_quarantine_raw
+
+    purge_quarantine_raw(ctx.con, ctx.settings.privacy.quarantine_raw_days)  # the retention period, every night
 
     totals: dict[str, int] = {"files": 0, "rows_read": 0, "loaded": 0, "duplicates": 0, "quarantined": 0}
     errors = []
@@ -133,7 +136,9 @@ def views(ctx: StepContext) -> dict[str, Any]:
 def publish(ctx: StepContext) -> dict[str, Any]:
     from vocmine.store.publish import publish as publish_store
 
-    result = publish_store(ctx.con, ctx.settings.resolve(ctx.settings.publish_dir))
+    s = ctx.settings
+    result = publish_store(ctx.con, s.resolve(s.publish_dir), public_metadata=s.public_metadata(),
+                           customer_key=s.privacy.customer_key_bytes())
     return {"database": str(result.database), "tables": len(result.tables), "views": len(result.views)}
 
 
