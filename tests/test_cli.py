@@ -87,6 +87,8 @@ def test_cli_sql_is_read_only(project):
     "SELECT * FROM read_csv('store/../vocmine.toml')",
     "SET enable_external_access = true",
     "INSTALL httpfs",
+    "PREPARE p AS COPY (SELECT 1) TO 'published/parquet/escaped.csv'; EXECUTE p",
+    "EXPORT DATABASE 'published/parquet/escaped.csv'",
 ])
 def test_cli_sql_refuses_other_files_and_databases(project, query, working):
     assert runner.invoke(app, ["ingest"]).exit_code == 0

@@ -38,8 +38,8 @@ def open_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
 
 # What an analyst's query may be: reading, explaining, settings of its own session. Not COPY (writes or reads
 # any file), ATTACH/DETACH (other databases, the working one included), EXPORT, INSTALL/LOAD.
-ANALYST_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL", "MULTI", "SET", "VARIABLE_SET", "PREPARE",
-                                "EXECUTE"})
+# Not PREPARE/EXECUTE either: a prepared COPY would run as an EXECUTE.
+ANALYST_STATEMENTS = frozenset({"SELECT", "EXPLAIN", "PRAGMA", "CALL", "MULTI", "SET", "VARIABLE_SET"})
 
 
 def open_for_analysts(path: Path | str, readable: Path | None = None) -> duckdb.DuckDBPyConnection:
