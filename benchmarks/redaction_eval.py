@@ -8,6 +8,10 @@ leak rate (share of gold PII characters no span covers) on the generated set, ho
 values survive ``redact(text, find_pii(text))`` verbatim, and ``find_pii`` throughput. Asserts nothing.
 Regexes find no names: PERSON is measured last, through the English enrichment pipeline
 (spaCy NER, run only on texts with a capitalised word, and, for comparison, on every text).
+Then postal addresses (issue 20) and every structured kind, this checkout beside ``--baseline`` in the same
+run: per-kind precision/recall on the generated set, and on real feedback the hand-labelled ADDRESS rows of
+``redaction_labels.csv`` (split ``addresses``) plus a scan of all of twcs_first5000 and uareviews_dev (every
+span found, of any kind, counted; an ADDRESS overlapping no labelled address is a false positive).
 Then person names as the enrichment pipelines find them, for this checkout and, in the same run, for
 ``--baseline`` (a git ref, run from a ``git archive`` of its ``vocmine``): the demo's planted names
 (``[PERSON]`` where none was planted is a false positive; whether "Oct bill", "Pixel 9" and "5G tariff"
@@ -30,8 +34,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vocmine.nlp.pii import PiiSpan, find_pii
-from vocmine.nlp.pii_testset import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the generated set lives with the tests
+
+from pii_testset import (  # noqa: E402
     DEFAULT_TEST_RULES,
     STRUCTURED_KINDS,
     KindScore,
@@ -41,7 +46,9 @@ from vocmine.nlp.pii_testset import (
     load_planted,
     score_spans,
 )
-from vocmine.nlp.redact import redact
+
+from vocmine.nlp.pii import PiiSpan, find_pii  # noqa: E402
+from vocmine.nlp.redact import redact  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -219,6 +226,8 @@ def load_labelled(data: Path, labels: Path = LABELS) -> dict[str, list[tuple[str
     gold: dict[tuple[str, str], dict[str, list[tuple[int, int]]]] = {}
     with labels.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(line for line in f if not line.startswith("#")):
+            if row["split"] == "addresses":  # ADDRESS labels: measure_pii reads them
+                continue
             spans = gold.setdefault((row["dataset"], row["split"]), {}).setdefault(row["row_id"], [])
             if row["start"]:
                 spans.append((int(row["start"]), int(row["end"])))
@@ -230,7 +239,16 @@ def load_labelled(data: Path, labels: Path = LABELS) -> dict[str, list[tuple[str
         with path.open(encoding="utf-8", newline="") as f:
             texts = {r[id_column]: r["text"] for r in csv.DictReader(f)}
         out[f"{dataset} {split}"] = [(rid, texts[rid], spans) for rid, spans in rows.items()]
+    out["bitext (its labels)"] = _bitext_names(data)
     return out
+
+
+def _bitext_names(data: Path) -> list[tuple[str, str, list[tuple[int, int]]]]:
+    """Every Bitext instruction with its authors' ``person_name`` span: labels no one on the project made."""
+    path = data / "bitext_customer_support" / "Bitext_Sample_Customer_Support_Training_Dataset_4514.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        return [(str(i), r["instruction"], [(int(r["start_offset"]), int(r["end_offset"]))]
+                 if r["entity_type"] == "person_name" else []) for i, r in enumerate(csv.DictReader(f))]
 
 
 def measure_labelled_names(data: Path) -> dict:
@@ -251,6 +269,74 @@ def measure_labelled_names(data: Path) -> dict:
     return results
 
 
+def _corpora(data: Path) -> dict[str, dict[str, str]]:
+    return {"twcs": _texts(data / "twcs_head5k" / "twcs_first5000.csv", "tweet_id"),
+            "uk_reviews": _texts(data / "uk_reviews" / "uareviews_dev.csv", "id")}
+
+
+def _texts(path: Path, id_column: str) -> dict[str, str]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return {r[id_column]: r["text"] or "" for r in csv.DictReader(f)}
+
+
+def measure_pii(n: int, seed: int, data: Path) -> dict:
+    """Per-kind scores on the generated set; addresses against the hand labels; spans per kind in the corpora."""
+    items = generate(n, seed)
+    generated = {k: [v.gold, v.predicted, v.precision, v.recall] for k, v in
+                 score_spans(items, [find_pii(i.text, DEFAULT_TEST_RULES) for i in items]).items()}
+    labelled: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    with LABELS.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(line for line in f if not line.startswith("#")):
+            if row["split"] == "addresses":
+                spans = labelled.setdefault((row["dataset"], row["row_id"]), [])
+                if row["start"]:
+                    spans.append((int(row["start"]), int(row["end"])))
+    corpora, results = _corpora(data), {}
+    for dataset, texts in corpora.items():
+        score, kinds, scan = NameScore(), Counter(), NameScore()
+        for row_id, text in texts.items():
+            found = find_pii(text)
+            kinds.update(s.kind for s in found)
+            addresses = [(s.start, s.end) for s in found if s.kind == "ADDRESS"]
+            gold = labelled.get((dataset, row_id))
+            if gold is not None:
+                score.add(text, gold, addresses)
+            scan.add(text, gold or [], addresses)
+        results[dataset] = {"labelled": score.row(), "scan": scan.row(), "texts": len(texts), "kinds": dict(kinds)}
+    return {"generated": generated, "real": results}
+
+
+def report_pii(before: dict | None, after: dict, ref: str) -> None:
+    print(f"{'kind':8s} {'version':8s} {'gold':>5s} {'found':>5s} {'precision':>9s} {'recall':>7s}   (generated set)")
+    for kind in sorted(after["generated"]):
+        for label, result in ((ref, before), ("this", after)):
+            if result is not None and kind in result["generated"]:
+                gold, found, p, r = result["generated"][kind]
+                print(f"{kind:8s} {label:8s} {gold:5d} {found:5d} {p:9.3f} {r:7.3f}")
+    print(f"\n{'set':12s} {'version':8s} {'rows':>5s} {'gold':>5s} {'found':>5s} {'precision':>9s} {'recall':>7s} "
+          f"{'leak':>6s}  | whole set: texts, ADDRESS found, not a labelled address; spans of every kind")
+    for dataset in after["real"]:
+        for label, result in ((ref, before), ("this", after)):
+            if result is None:
+                continue
+            r, scan = result["real"][dataset]["labelled"], result["real"][dataset]["scan"]
+            kinds = ", ".join(f"{k} {v}" for k, v in sorted(result["real"][dataset]["kinds"].items()))
+            print(f"{dataset:12s} {label:8s} {r['texts']:5d} {r['gold']:5d} {r['found']:5d} {r['precision']:9.3f} "
+                  f"{r['recall']:7.3f} {r['leak']:6.1%}  | {result['real'][dataset]['texts']}, {scan['found']}, "
+                  f"{scan['false_positives']} {[t for t, _ in scan['top_false_positives']]}; {kinds}")
+
+
+def baseline_pii(ref: str, n: int, seed: int, data: Path) -> dict:
+    """``measure_pii`` on ``ref``'s vocmine (git archive), with this checkout's test set and labels."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "vocmine"], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        env = {**os.environ, "PYTHONPATH": tmp}
+        out = subprocess.run([sys.executable, __file__, "--pii-json", "--n", str(n), "--seed", str(seed),
+                              "--data", str(data)], env=env, check=True, capture_output=True, text=True, cwd=tmp)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def measure_names(folder: Path, data: Path) -> dict:
     return {"demo": measure_demo_names(folder), **measure_labelled_names(data)}
 
@@ -267,14 +353,14 @@ def baseline_names(ref: str, folder: Path, data: Path) -> dict:
 
 
 def report_names(before: dict | None, after: dict, ref: str) -> None:
-    print(f"{'set':18s} {'version':10s} {'texts':>5s} {'gold':>5s} {'found':>5s} {'precision':>9s} {'recall':>7s} "
+    print(f"{'set':20s} {'version':10s} {'texts':>5s} {'gold':>5s} {'found':>5s} {'precision':>9s} {'recall':>7s} "
           f"{'wrong':>5s} {'leak':>6s}")
     for dataset in after:
         for label, result in ((ref, before), ("this", after)):
             if result is None:
                 continue
             r = result[dataset]
-            print(f"{dataset:18s} {label:10s} {r['texts']:5d} {r['gold']:5d} {r['found']:5d} {r['precision']:9.3f} "
+            print(f"{dataset:20s} {label:10s} {r['texts']:5d} {r['gold']:5d} {r['found']:5d} {r['precision']:9.3f} "
                   f"{r['recall']:7.3f} {r['false_positives']:5d} {r['leak']:6.1%}")
     for label, result in ((ref, before), ("this", after)):
         if result is None:
@@ -296,13 +382,24 @@ def main() -> None:
     parser.add_argument("--baseline", default="main", help="git ref whose person names are measured beside this "
                         "checkout's ('' for none)")
     parser.add_argument("--names-json", action="store_true", help=argparse.SUPPRESS)  # the baseline's subprocess
+    parser.add_argument("--pii-json", action="store_true", help=argparse.SUPPRESS)  # the baseline's subprocess
+    parser.add_argument("--pii-only", action="store_true", help="only the structured kinds and addresses, "
+                        "this checkout beside the baseline (skips the NER and name measurements)")
     args = parser.parse_args()
     if args.names_json:
         print(json.dumps(measure_names(args.demo, args.data)))
         return
+    if args.pii_json:
+        print(json.dumps(measure_pii(args.n, args.seed, args.data)))
+        return
 
     print(f"machine: {platform.machine()}, {platform.processor() or platform.system()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()} on {platform.platform()}")
+    print(f"\nstructured kinds and addresses (issue 20), {args.baseline or 'no baseline'} beside this checkout:")
+    before_pii = baseline_pii(args.baseline, args.n, args.seed, args.data) if args.baseline else None
+    report_pii(before_pii, measure_pii(args.n, args.seed, args.data), args.baseline)
+    if args.pii_only:
+        return
     items = generate(args.n, args.seed)
     print(f"\ngenerated set: {len(items):,} strings (seed {args.seed}), rules DEFAULT_TEST_RULES, exact span match")
     report_generated(items, args.show)

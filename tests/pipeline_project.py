@@ -43,6 +43,9 @@ reports_dir = "reports"
 [embedding]
 backend = "static"
 
+[privacy]
+customer_key = "the same pseudonyms in every project"  # a store's own random key would differ between projects
+
 [nlp]
 batch_size = 50
 brand_handles = ["BrightlineHelp"]

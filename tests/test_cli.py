@@ -77,6 +77,38 @@ def test_cli_sql_is_read_only(project):
     assert result.exit_code == 1 and "read-only" in result.output.lower()
 
 
+@pytest.mark.parametrize("working", [False, True])
+@pytest.mark.parametrize("query", [
+    "ATTACH 'store/vocmine.duckdb' AS w (READ_WRITE); DROP TABLE w.feedback CASCADE",
+    "ATTACH 'other.duckdb' AS o",
+    "COPY (SELECT 1) TO 'escaped.csv'",
+    "COPY (SELECT 1) TO 'published/parquet/escaped.csv'",
+    "SELECT * FROM read_text('/etc/hostname')",
+    "SELECT * FROM read_csv('store/../vocmine.toml')",
+    "SET enable_external_access = true",
+    "INSTALL httpfs",
+    "PREPARE p AS COPY (SELECT 1) TO 'published/parquet/escaped.csv'; EXECUTE p",
+    "EXPORT DATABASE 'published/parquet/escaped.csv'",
+])
+def test_cli_sql_refuses_other_files_and_databases(project, query, working):
+    assert runner.invoke(app, ["ingest"]).exit_code == 0
+    (project / "vocmine.toml").write_text('publish_dir = "published"\n' + (project / "vocmine.toml").read_text())
+    assert runner.invoke(app, ["publish"]).exit_code == 0
+    result = runner.invoke(app, ["sql", query, *(["--working"] if working else [])])
+    assert result.exit_code == 1, result.output
+    assert not (project / "escaped.csv").exists() and not (project / "published" / "parquet" / "escaped.csv").exists()
+    check = runner.invoke(app, ["sql", "SELECT count(*) AS n FROM feedback", "--working", "--format", "csv"])
+    assert check.output.splitlines()[-1] == "2"
+
+
+def test_cli_sql_reads_the_published_parquet(project):
+    (project / "vocmine.toml").write_text('publish_dir = "published"\n' + (project / "vocmine.toml").read_text())
+    assert runner.invoke(app, ["ingest"]).exit_code == 0 and runner.invoke(app, ["publish"]).exit_code == 0
+    result = runner.invoke(app, ["sql", "SELECT count(*) AS n FROM 'published/parquet/feedback.parquet'",
+                                 "--format", "csv"])
+    assert result.exit_code == 0 and result.output.splitlines()[-1] == "2", result.output
+
+
 def test_cli_db_flag_overrides_config(project, tmp_path):
     other = tmp_path / "other.duckdb"
     assert runner.invoke(app, ["ingest", "--db", str(other)]).exit_code == 0

@@ -109,3 +109,22 @@ def test_config_publish_dir_never_the_working_database_folder(tmp_path):
     problem, = _problems(tmp_path, 'db = "work/x.duckdb"\npublish_dir = "work/"\n')
     assert problem == (f"publish_dir: {(tmp_path / 'work').resolve()} is the working database's folder; publish the "
                        "analysts' copy to a folder of its own (default data/published)")
+@pytest.mark.parametrize("team", ["../../../escaped_team", "billing team", "x/y", "-x"])
+def test_config_refuses_team_names_that_are_no_identifiers(tmp_path, team):
+    (tmp_path / "v.toml").write_text(f'[teams."{team}"]\nstages = ["billing"]\n')
+    with pytest.raises(ValidationError, match=f"teams.{team}: a team name"):
+        load_settings(tmp_path / "v.toml")
+
+
+def test_config_metadata_columns_are_restricted_unless_public(tmp_path):
+    (tmp_path / "v.toml").write_text(
+        '[sources.x]\nkind = "social"\n[sources.x.columns]\ntext = "text"\n'
+        '[sources.x.metadata]\ncolumns = ["phone", "plan"]\npublic = ["plan", "tier"]\nrestricted = ["address"]\n')
+    settings = load_settings(tmp_path / "v.toml")
+    assert settings.sources["x"].metadata.columns == ["phone", "plan", "tier", "address"]
+    assert settings.public_metadata() == {"x": ["plan", "tier"]}
+    (tmp_path / "w.toml").write_text(
+        '[sources.x]\nkind = "social"\n[sources.x.columns]\ntext = "text"\n'
+        '[sources.x.metadata]\npublic = ["plan"]\nrestricted = ["plan"]\n')
+    with pytest.raises(ValidationError, match="both public and restricted"):
+        load_settings(tmp_path / "w.toml")

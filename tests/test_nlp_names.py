@@ -155,7 +155,7 @@ def test_names_demo_store_quotes_keep_words_and_lose_names(tmp_path):
     from vocmine.config import load_settings
     from vocmine.ingest import inbox_files, ingest_files
     from vocmine.nlp.enrich import enrich
-    from vocmine.nlp.pii_testset import load_demo_texts
+    from pii_testset import load_demo_texts
     from vocmine.store import connect
 
     settings = load_settings(ROOT / "vocmine.toml", db=tmp_path / "demo.duckdb")

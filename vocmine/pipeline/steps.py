@@ -44,8 +44,12 @@ class StepContext:
 
 def ingest(ctx: StepContext) -> dict[str, Any]:
     """Every source's inbox. A file that cannot be read is set aside in ``quarantine`` with its
-    reason and the night goes on; files read before unchanged are skipped."""
+    reason and the night goes on; files read before unchanged are skipped. Raw quarantined rows
+    older than the retention period are purged first, every night."""
     from vocmine.ingest import archive_folder, inbox_files, ingest_files
+    from vocmine.ingest.retention import purge_quarantine_raw
+
+    purge_quarantine_raw(ctx.con, ctx.settings.privacy.quarantine_raw_days)
 
     totals: dict[str, int] = {"files": 0, "skipped_files": 0, "set_aside_files": 0, "rows_read": 0, "loaded": 0,
                               "updated": 0, "duplicates": 0, "quarantined": 0}
@@ -140,7 +144,9 @@ def views(ctx: StepContext) -> dict[str, Any]:
 def publish(ctx: StepContext) -> dict[str, Any]:
     from vocmine.store.publish import publish as publish_store
 
-    result = publish_store(ctx.con, ctx.settings.resolve(ctx.settings.publish_dir))
+    s = ctx.settings
+    result = publish_store(ctx.con, s.resolve(s.publish_dir), public_metadata=s.public_metadata(),
+                           customer_key=s.privacy.customer_key_bytes())
     return {"database": str(result.database), "tables": len(result.tables), "views": len(result.views)}
 
 

@@ -1,4 +1,10 @@
-"""A team report's tables as data files (CSV, Parquet, Excel), for teams who chart their own."""
+"""A team report's tables as data files (CSV, Parquet, Excel), for teams who chart their own.
+
+Quotes and labels come from customers: a CSV or Excel cell that starts with ``=``, ``+``, ``-``, ``@``
+(or a tab or carriage return) would be read by the spreadsheet as a formula, which can fetch URLs or
+run commands on the reader's machine. Such text cells get a leading apostrophe, the spreadsheet's own
+"this is text" mark (OWASP's advice for CSV injection); Parquet keeps the values as they are.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -51,7 +58,7 @@ def write_tables(report: TeamReport, base: Path, fmt: str) -> list[Path]:
     for name, table in tables.items():
         path = base / f"{name}.{fmt}"
         if fmt == "csv":
-            pacsv.write_csv(table, path)
+            pacsv.write_csv(_neutralised(table), path)
         else:
             pq.write_table(table, path)
         written.append(path)
@@ -73,5 +80,27 @@ def _write_xlsx(tables: dict[str, pa.Table], path: Path) -> Path:
 
 
 def _cell(value: Any) -> Any:
-    """Excel cells hold numbers, text and dates; lists become text."""
-    return ", ".join(map(str, value)) if isinstance(value, list) else value
+    """Excel cells hold numbers, text and dates; lists become text; text is never a formula."""
+    return neutralise(", ".join(map(str, value)) if isinstance(value, list) else value)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, made plain text; anything else unchanged.
+
+    >>> neutralise("=HYPERLINK(\"http://x\")"), neutralise("-1 star"), neutralise("fine"), neutralise(-1)
+    ('\'=HYPERLINK("http://x")', "'-1 star", 'fine', -1)
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def _neutralised(table: pa.Table) -> pa.Table:
+    """``neutralise`` on every text column of ``table``."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            column = table.column(i)
+            risky = pc.fill_null(pc.match_substring_regex(column, r"^[=+\-@\t\r]"), False)
+            table = table.set_column(i, field, pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column))
+    return table

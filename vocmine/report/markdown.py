@@ -1,13 +1,31 @@
-"""A team report as a Markdown digest: the same content as the HTML, for chat, mail or a wiki."""
+"""A team report as a Markdown digest: the same content as the HTML, for chat, mail or a wiki.
+
+Quotes, labels and reasons come from customers' text: Markdown renderers pass raw HTML through, so
+``<script>`` or ``<img onerror=...>`` in a quote would run in the reader's wiki or mail client, and
+``[text](url)`` would become a link. Every such text goes through ``_text``: HTML escaped, link
+brackets escaped, on one line.
+"""
 
 from __future__ import annotations
+
+import html
 
 from vocmine.report.data import TeamReport, undated_note
 from vocmine.report.numbers import change_text, fmt_kpi, fmt_percent, period_label
 
 
+def _text(value: object) -> str:
+    """Customer-derived text safe in Markdown: no HTML, no link, no line break.
+
+    >>> print(_text("<img src=x onerror=alert(1)> [win](http://x)"))
+    &lt;img src=x onerror=alert(1)&gt; \\[win\\](http://x)
+    """
+    flat = " ".join(str(value).split())
+    return html.escape(flat, quote=False).replace("[", "\\[").replace("]", "\\]")
+
+
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
-    clean = [[c.replace("|", "\\|").replace("\n", " ") for c in row] for row in rows]
+    clean = [[_text(c).replace("|", "\\|") for c in row] for row in rows]
     return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in clean]
 
 
@@ -29,11 +47,13 @@ def render_markdown(report: TeamReport) -> str:
         [r["label"], f"{r['volume']:,}", f"{r['previous_volume']:,}", f"{100 * r['share_change']:+.1f} pts"]
         for r in report.movers]) if report.movers else ["None."]
     lines += ["", "## Emerging themes", ""]
-    lines += [f"- **{e['label']}**: {e['volume']:,} segments in the week of {e['week']}. {e['reason'] or ''}"
+    lines += [f"- **{_text(e['label'])}**: {e['volume']:,} segments in the week of {e['week']}. "
+              f"{_text(e['reason'] or '')}"
               for e in report.emerging] or ["None flagged in this team's themes."]
     if report.verbatims:
         lines += ["", "## In customers' words", ""]
         for label, quotes in report.verbatims.items():
-            lines += [f"**{label}**", ""] + [f"> {q['text']}  \n> *{q['source']}, {q['received_at']:%d %b %Y}*\n"
+            lines += [f"**{_text(label)}**", ""] + [f"> {_text(q['text'])}  \n> *{_text(q['source'])}, "
+                                                    f"{q['received_at']:%d %b %Y}*\n"
                                              for q in quotes]
     return "\n".join(lines).rstrip() + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from vocmine.config_privacy import check_team_name
 from vocmine.report.data import TeamReport
 from vocmine.report.export import write_tables
 from vocmine.report.html import render_html
@@ -19,7 +20,9 @@ FORMATS = ("html", "md", "csv", "parquet", "xlsx")
 
 
 def report_stem(report: TeamReport) -> str:
-    """``billing-week-2026-11-16``: sorts by team, then period."""
+    """``billing-week-2026-11-16``: sorts by team, then period. A team name that is not a plain
+    identifier ("../../x") raises ValueError: it would write outside the reports folder."""
+    check_team_name(report.team)
     return f"{report.team}-{report.period.kind}-{report.period.start:%Y-%m-%d}"
 
 

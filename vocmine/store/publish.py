@@ -8,31 +8,40 @@ good copy stays as ``vocmine.previous.duckdb``.
 
 Restricted tables (raw text and quarantined rows may hold personal data) never leave the
 working database; the embedding cache and the tokens stored for tagging stay too (large,
-and of no use in SQL).
+and of no use in SQL). In ``feedback`` itself, ``customer_id`` becomes a keyed pseudonym and
+``metadata`` keeps only the keys its source declares public (``sql/publish_feedback.sql``).
+The published files are made read-only on disk: a copy is never edited, only replaced.
 
 Example::
 
-    published = publish(con, Path("data/published"))
+    published = publish(con, Path("data/published"), public_metadata={"reviews": ["plan"]})
     duckdb.connect(str(published.database), read_only=True)
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
 import shutil
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
-RESTRICTED = ("feedback_raw", "quarantine")
+from vocmine.store.sqlfiles import run_sql
+
+RESTRICTED = ("feedback_raw", "quarantine", "customer_key")
 NOT_PUBLISHED = (*RESTRICTED, "embeddings", "segment_tokens", "segment_stage_similarity")
 DATABASE = "vocmine.duckdb"
 PREVIOUS = "vocmine.previous.duckdb"
 PARQUET = "parquet"
 SCRATCH = "view_rows.duckdb.partial"  # the views' rows while the Parquet files are written
+READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH  # 0o444: a published file is replaced, never edited
 
 
 @dataclass(frozen=True)
@@ -48,25 +57,61 @@ def published_database(settings) -> Path:
     return settings.resolve(settings.publish_dir) / DATABASE
 
 
-def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = True) -> Publication:
-    """Build the analysts' database (and Parquet files) in ``folder`` and swap them into place."""
+def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = True,
+            public_metadata: Mapping[str, Sequence[str]] | None = None, customer_key: bytes | None = None
+            ) -> Publication:
+    """Build the analysts' database (and Parquet files) in ``folder`` and swap them into place.
+
+    ``public_metadata`` maps a source to the metadata keys analysts may see (``Settings.public_metadata()``;
+    none by default); ``customer_key`` keys the customer pseudonyms (default: the store's own random key).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     target, partial = folder / DATABASE, folder / (DATABASE + ".partial")
     _remove_leftover(partial)
     tables, views = _relations(con)
+    key = customer_key or stored_customer_key(con)
     con.execute("ATTACH ? AS publication", [str(partial)])
     try:
         for table in tables:
-            con.execute(f'CREATE TABLE publication."{table}" AS FROM main."{table}"')
+            if table == "feedback":
+                _copy_feedback(con, public_metadata or {}, key)
+            else:
+                con.execute(f'CREATE TABLE publication."{table}" AS FROM main."{table}"')
         ordered = _copy_views(con, views)
         if parquet:
             _write_parquet(con, tables, ordered, folder)
     finally:
         con.execute("DETACH publication")   # checkpoints: the file stands alone, no WAL
+    partial.chmod(READ_ONLY)
     if target.exists():
         _keep_previous(target, folder / PREVIOUS)
     partial.replace(target)
     return Publication(target, folder / PARQUET, tables, list(views))
+
+
+def stored_customer_key(con: duckdb.DuckDBPyConnection) -> bytes:
+    """The working store's key for customer pseudonyms, made (32 random bytes) the first time it is needed.
+    It never leaves the working database: a new store gives every customer a new pseudonym."""
+    row = con.execute("SELECT key FROM customer_key LIMIT 1").fetchone()
+    if row:
+        return bytes(row[0])
+    key = secrets.token_bytes(32)
+    con.execute("INSERT INTO customer_key VALUES (?, now()::TIMESTAMP)", [key])
+    return key
+
+
+def _copy_feedback(con: duckdb.DuckDBPyConnection, public_metadata: Mapping[str, Sequence[str]], key: bytes) -> None:
+    """``feedback`` with pseudonymous customer ids and public metadata only (HMAC-SHA256 in SQL)."""
+    block = (key if len(key) <= 64 else hashlib.sha256(key).digest()).ljust(64, b"\0")
+    sources = sorted(public_metadata)
+    keys = pa.table({"source": pa.array(sources, pa.string()),
+                     "keys": pa.array([list(public_metadata[s]) for s in sources], pa.list_(pa.string()))})
+    con.register("public_metadata", keys)
+    try:
+        run_sql(con, "vocmine.store", "publish_feedback.sql",
+                {"inner": bytes(b ^ 0x36 for b in block), "outer": bytes(b ^ 0x5C for b in block)})
+    finally:
+        con.unregister("public_metadata")
 
 
 def _keep_previous(target: Path, previous: Path) -> None:
@@ -148,6 +193,8 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, tables: list[str], views: dic
     finally:
         con.execute("DETACH view_rows")
         scratch.unlink(missing_ok=True)
+    for path in partial.iterdir():
+        path.chmod(READ_ONLY)
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
         final.replace(old)

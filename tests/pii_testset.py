@@ -1,5 +1,10 @@
 """A labelled, generated test set for PII redaction, its scoring, and the demo data's planted PII.
 
+Test and evaluation code, not the library's: the unit tests and ``benchmarks/redaction_eval.py``
+(which puts ``tests/`` on its path) read it. Being written by the same hands as the detectors, its
+recall is a floor check of the formats we promise; real, hand-labelled rows
+(``benchmarks/redaction_labels.csv``) measure the detectors where no one tuned them.
+
 Why generated: real feedback with real PII cannot live in a repository, and a generator can place
 every format we promise to catch next to the look-alikes we promise to leave alone (prices, dates,
 flight numbers, 16-digit references failing Luhn, IBANs failing mod-97). All values are fictional:
@@ -30,7 +35,7 @@ DEFAULT_TEST_RULES = PiiRules(
     extra_patterns=(("ACCOUNT", r"\bACC-\d{7}\b"), ("ACCOUNT", r"\bBL-\d{4}-\d{6}\b")),
     brand_handles=frozenset({"brightlinehelp"}),
 )
-STRUCTURED_KINDS = ("EMAIL", "PHONE", "CARD", "IBAN", "SSN", "URL", "HANDLE", "ACCOUNT")
+STRUCTURED_KINDS = ("EMAIL", "PHONE", "CARD", "IBAN", "SSN", "URL", "HANDLE", "ACCOUNT", "ADDRESS")
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,31 @@ def _phone(rng: random.Random) -> str:
         f"06 {d(2)} {d(2)} {d(2)} {d(2)}", f"+49 30 {d(8)}", f"+49 151 {d(8)}", f"030 {d(8)}", f"+353 87 {d(3)} {d(4)}",
         f"087 {d(3)} {d(4)}", f"+34 6{d(2)} {d(3)} {d(3)}", f"+39 3{d(2)} {d(3)} {d(4)}", f"+31 6 {d(8)}",
         f"06-{d(8)}", f"+91 98{d(3)} {d(5)}", f"+61 4{d(2)} {d(3)} {d(3)}", f"0412 {d(3)} {d(3)}",
+    ))
+
+
+STREETS = {"en": ("Baker", "Evergreen", "High", "Station", "Church", "Oak", "Maple", "Victoria", "Kings", "Mill"),
+           "de": ("Haupt", "Schiller", "Goethe", "Bahnhof", "Linden", "Garten"),
+           "pl": ("Marszałkowska", "Długa", "Kwiatowa", "Polna", "Jana Pawła II", "Słowackiego"),
+           "uk": ("Шевченка", "Хрещатик", "Грушевського", "Лесі Українки", "Богдана Хмельницького", "Садова")}
+
+
+def _address(rng: random.Random) -> str:
+    """A fictional postal address in a UK, US, German, Polish or Ukrainian format."""
+    n, street = rng.randint(1, 250), rng.choice(STREETS["en"])
+    uk_post = f"{rng.choice(('SW1A', 'M1', 'LS6', 'B33', 'EH1', 'NW1'))} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}" \
+              f"{rng.choice('LNPQRSTUWXYZ')}"
+    return rng.choice((
+        f"{n} {street} Street", f"{n} {street} Road", f"{n}a {street} Lane", f"Flat {rng.randint(1, 20)}, {n} {street} Close",
+        f"{n} {street} Road, Leeds {uk_post}", f"{n} {street} Avenue, {uk_post}", uk_post,
+        f"{n} {street} St, Springfield, IL {rng.randint(10000, 99999)}", f"{n} W {rng.randint(1, 99)}th St",
+        f"{n} {street} Ave Apt {rng.randint(1, 30)}", f"{n} {street} Dr", f"{n} {street} Terrace, Springfield",
+        f"{rng.choice(STREETS['de'])}straße {n}", f"{rng.choice(STREETS['de'])}str. {n}b",
+        f"{rng.choice(STREETS['de'])}straße {n}, {rng.randint(10000, 99999)} Berlin",
+        f"ul. {rng.choice(STREETS['pl'])} {n}/{rng.randint(1, 40)}", f"al. Jerozolimskie {n}",
+        f"ul. {rng.choice(STREETS['pl'])} {n}, {rng.randint(10, 99)}-{rng.randint(100, 999)} Kraków",
+        f"вул. {rng.choice(STREETS['uk'])}, {n}", f"вулиця {rng.choice(STREETS['uk'])} {n}",
+        f"просп. Перемоги, {n}", f"{rng.randint(10000, 99999)} м. Київ",
     ))
 
 
@@ -181,12 +211,15 @@ LOOKALIKES: dict[str, tuple[str, ...]] = {
     "REF": ("case #######", "ticket ########", "INC#######", "sort code ##-##-##", "E-###"),
     "YEAR": ("20##", "201#", "202#"),
     "SPEED": ("0.#Mbps", "1#.5 Mbps", "5G", "1.# Mb/s", "2#0 Mbps"),
+    "PLACE": ("the Oxford Street store", "Birmingham New Street", "Baker Street station", "High Street branch",
+              "Station Road roadworks", "вул. Хрещатик", "ul. Długa", "Hauptstraße"),
+    "COUNT": ("# Main issues", "# Star service", "## Park Run tickets", "## Way too many", "order #####"),
 }
 
 VALUES: dict[str, Callable[[random.Random], str]] = {
     # labelled slots
     "PHONE": _phone, "EMAIL": _email, "CARD": _card, "IBAN": _iban, "SSN": _ssn, "NI": _ni, "URL": _url,
-    "HANDLE": _handle, "PERSON": _person,
+    "HANDLE": _handle, "PERSON": _person, "ADDRESS": _address,
     "ACC": lambda r: f"ACC-{_digits(r, 7)}", "ORDER": lambda r: f"BL-2026-{_digits(r, 6)}",
     # never labelled
     "BRAND": lambda r: r.choice(BRANDS),
@@ -195,7 +228,8 @@ VALUES: dict[str, Callable[[random.Random], str]] = {
        for slot, shapes in LOOKALIKES.items()},
 }
 GOLD_KIND = {"PHONE": "PHONE", "EMAIL": "EMAIL", "CARD": "CARD", "IBAN": "IBAN", "SSN": "SSN", "NI": "SSN",
-             "URL": "URL", "HANDLE": "HANDLE", "PERSON": "PERSON", "ACC": "ACCOUNT", "ORDER": "ACCOUNT"}
+             "URL": "URL", "HANDLE": "HANDLE", "PERSON": "PERSON", "ACC": "ACCOUNT", "ORDER": "ACCOUNT",
+             "ADDRESS": "ADDRESS"}
 
 # --- templates (data): fragments by the slot they showcase, then openings and closings by register ---------
 FRAGMENTS: dict[str, tuple[str, ...]] = {
@@ -233,6 +267,12 @@ FRAGMENTS: dict[str, tuple[str, ...]] = {
     "PERSON": ("Spoke w/ account holder {PERSON}.", "Cust said {PERSON} on previous call was v helpful.",
                "{PERSON} in the Leeds store sorted it in ten minutes.", "Cust {PERSON} verified via DOB.",
                "My name is {PERSON} and I have been a customer since {YEAR}."),
+    "ADDRESS": ("Parcel left at {ADDRESS} instead of my house.", "Cust moved to {ADDRESS}, updated billing.",
+                "I live at {ADDRESS} and have had no signal for {SHORT}.", "Please send the new SIM to {ADDRESS}.",
+                "Engineer went to {ADDRESS}, the wrong house.", "Deliver to {ADDRESS} please"),
+    "PLACE": ("Went to {PLACE} and they could not help.", "no coverage near {PLACE} at all",
+              "Staff at {PLACE} were great."),
+    "COUNT": ("{COUNT}, none fixed.", "Gave them {COUNT} already."),
     "PRICE": ("Bill went up to {PRICE} this month.", "Cust charged {PRICE} x2 for same period.",
               "exit fee of {PRICE}, absolute joke", "Refund of {PRICE} promised {SHORT} ago."),
     "DATE": ("Last bill dated {DATE}.", "I cancelled my order on {DATE}.", "Engineer booked for {DATE} at {TIME}."),
@@ -258,7 +298,7 @@ CLOSINGS = {
                   "I expect a full refund of {PRICE} and written confirmation.", "Yours faithfully"),
     "tweet": ("#fail", "thanks for nothing", "sort it out!!", ""),
 }
-FOCUS = (*FRAGMENTS, "PHONE", "PHONE", "HANDLE", "URL", "CARD", "EMAIL")
+FOCUS = (*FRAGMENTS, "PHONE", "PHONE", "HANDLE", "URL", "CARD", "EMAIL", "ADDRESS")
 
 
 def _fill(template: str, rng: random.Random, out: list[str], spans: list[PiiSpan], offset: int) -> int:
