@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from vocmine.cli_analytics import register as register_analytics
-from vocmine.cli_common import ConfigOption, DbOption, console, err, open_with_views, progress, settings_for, show
+from vocmine.cli_common import HELP_MARKUP, ConfigOption, DbOption, console, err, open_with_views, progress, settings_for, show
 from vocmine.cli_pipeline import register as register_pipeline
 from vocmine.cli_themes import themes_app
 from vocmine.config import TAXONOMY_FILE, Settings, config_path
@@ -31,6 +31,7 @@ app = typer.Typer(
     help="vocmine: voice-of-customer text mining. Ingest feedback, find what customers talk about.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=HELP_MARKUP,
 )
 app.add_typer(themes_app, name="themes")
 register_analytics(app)
@@ -68,8 +69,8 @@ def init(config: ConfigOption = None, db: DbOption = None) -> None:
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path] | None, typer.Argument(help="Files to ingest; none = every source's inbox.")] = None,
-    source: Annotated[str | None, typer.Option("--source", "-s", help="Source name from the config.")] = None,
+    files: Annotated[list[Path] | None, typer.Argument(help="Files to ingest [default: every source's inbox].")] = None,
+    source: Annotated[str | None, typer.Option("--source", "-s", help="Source name from the config [default: every source; required when files are named].")] = None,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:

@@ -16,6 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from vocmine.config import Settings, load_settings
 from vocmine.store import connect
 
+# Help is read as Markdown, not Rich markup: Rich would swallow "[default: ...]" and
+# "[teams.NAME]" as style tags and print "Config file ." instead.
+HELP_MARKUP = "markdown"
+
 console = Console()
 err = Console(stderr=True)
 

@@ -9,11 +9,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from vocmine.cli_common import ConfigOption, DbOption, console, err, open_with_views, settings_for, show
+from vocmine.cli_common import HELP_MARKUP, ConfigOption, DbOption, console, err, open_with_views, settings_for, show
 from vocmine.config import Settings
 from vocmine.store import open_read_only
 
-themes_app = typer.Typer(help="Discover, list and curate themes.", no_args_is_help=True)
+themes_app = typer.Typer(help="Discover, list and curate themes.", no_args_is_help=True, rich_markup_mode=HELP_MARKUP)
 
 
 @themes_app.command("refit")
