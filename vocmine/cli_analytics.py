@@ -103,7 +103,8 @@ def report(
 
 
 def publish(
-    parquet: Annotated[bool, typer.Option("--parquet/--no-parquet", help="Also write Parquet snapshots [default: --parquet].")] = True,
+    parquet: Annotated[bool, typer.Option("--parquet/--no-parquet",
+                                          help="Also write Parquet snapshots [default: --parquet].")] = True,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
@@ -114,7 +115,8 @@ def publish(
     settings = settings_for(config, db)
     con = open_with_views(settings)
     try:
-        result = publish_store(con, settings.resolve(settings.publish_dir), parquet=parquet)
+        result = publish_store(con, settings.resolve(settings.publish_dir), parquet=parquet,
+                               storage_version=settings.publish.storage_version)
     finally:
         con.close()
     console.print(f"Published {len(result.tables)} tables and {len(result.views)} views to {result.database}"

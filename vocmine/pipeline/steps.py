@@ -133,7 +133,8 @@ def views(ctx: StepContext) -> dict[str, Any]:
 def publish(ctx: StepContext) -> dict[str, Any]:
     from vocmine.store.publish import publish as publish_store
 
-    result = publish_store(ctx.con, ctx.settings.resolve(ctx.settings.publish_dir))
+    result = publish_store(ctx.con, ctx.settings.resolve(ctx.settings.publish_dir),
+                           storage_version=ctx.settings.publish.storage_version)
     return {"database": str(result.database), "tables": len(result.tables), "views": len(result.views)}
 
 

@@ -19,6 +19,7 @@ Example::
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,13 +49,19 @@ def published_database(settings) -> Path:
     return settings.resolve(settings.publish_dir) / DATABASE
 
 
-def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = True) -> Publication:
-    """Build the analysts' database (and Parquet files) in ``folder`` and swap them into place."""
+def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = True,
+            storage_version: str = "v1.0.0") -> Publication:
+    """Build the analysts' database (and Parquet files) in ``folder`` and swap them into place.
+
+    ``storage_version`` is the DuckDB file format written (``[publish] storage_version``): the
+    default opens in every DuckDB from 1.0, so an analyst's older CLI or BI tool reads it too."""
+    if storage_version != "latest" and not re.fullmatch(r"v\d+\.\d+\.\d+", storage_version):
+        raise ValueError(f"storage version {storage_version!r} is not 'latest' nor a DuckDB version such as 'v1.0.0'")
     folder.mkdir(parents=True, exist_ok=True)
     target, partial = folder / DATABASE, folder / (DATABASE + ".partial")
     _remove_leftover(partial)
     tables, views = _relations(con)
-    con.execute("ATTACH ? AS publication", [str(partial)])
+    con.execute(f"ATTACH ? AS publication (STORAGE_VERSION '{storage_version}')", [str(partial)])
     try:
         for table in tables:
             con.execute(f'CREATE TABLE publication."{table}" AS FROM main."{table}"')
