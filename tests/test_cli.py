@@ -4,9 +4,9 @@ import json
 import re
 
 import pytest
+from conftest import ROOT, write_bytes
 from typer.testing import CliRunner
 
-from conftest import ROOT, write_bytes
 from vocmine.cli import app
 
 runner = CliRunner()

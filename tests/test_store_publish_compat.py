@@ -63,7 +63,7 @@ def duckdb_1(request) -> Path:
     python = folder / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
-    probe = subprocess.run([str(python), "-c", "import duckdb; print(duckdb.__version__)"], capture_output=True,
+    probe = subprocess.run([str(python), "-c", "import duckdb; print(duckdb.__version__)"], check=False, capture_output=True,
                            text=True)
     if probe.returncode or not probe.stdout.startswith("1.4"):
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", OLD_DUCKDB],
@@ -75,7 +75,7 @@ def duckdb_1(request) -> Path:
 def test_store_publish_copy_opens_in_duckdb_1_with_every_view_answering(handmade_store, tmp_path, duckdb_1):
     refresh(handmade_store)
     published = publish(handmade_store, tmp_path, parquet=False)
-    out = subprocess.run([str(duckdb_1), "-c", READ_EVERY_VIEW, str(published.database)], capture_output=True,
+    out = subprocess.run([str(duckdb_1), "-c", READ_EVERY_VIEW, str(published.database)], check=False, capture_output=True,
                          text=True)
     assert out.returncode == 0, out.stderr
     answer = json.loads(out.stdout)

@@ -16,7 +16,17 @@ import typer
 from rich.table import Table
 
 from vocmine.cli_analytics import register as register_analytics
-from vocmine.cli_common import HELP_MARKUP, ConfigOption, DbOption, console, err, open_with_views, progress, settings_for, show
+from vocmine.cli_common import (
+    HELP_MARKUP,
+    ConfigOption,
+    DbOption,
+    console,
+    err,
+    open_with_views,
+    progress,
+    settings_for,
+    show,
+)
 from vocmine.cli_pipeline import register as register_pipeline
 from vocmine.cli_themes import themes_app
 from vocmine.config import TAXONOMY_FILE, Settings, config_path
