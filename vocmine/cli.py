@@ -117,7 +117,7 @@ def ingest(
 
 
 def _ingest_with_progress(con, settings: Settings, name: str, paths: list[Path]) -> list[FileSummary]:
-    with progress(f"{name}: {len(paths)} file(s)") as report:
+    with progress(f"{name}: {len(paths)} file(s)", "files") as report:
         done = iter(range(1, len(paths) + 1))
         result = ingest_files(con, paths, name, settings.source(name),
                               on_file=lambda _: report(next(done), len(paths)))
@@ -157,7 +157,7 @@ def enrich(
 
     settings = settings_for(config, db)
     con = open_with_views(settings)
-    with progress("enriching feedback") as report:
+    with progress("enriching feedback", "feedback") as report:
         result = run_enrich(con, settings.nlp, rebuild=rebuild, on_batch=report)
     con.close()
     rate = result.feedback / result.seconds if result.seconds else 0
@@ -181,7 +181,7 @@ def embed(config: ConfigOption = None, db: DbOption = None) -> None:
     backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
     con = open_with_views(settings)
     started = time.perf_counter()
-    with progress(f"embedding with {backend.name}") as report:
+    with progress(f"embedding with {backend.name}", "texts") as report:
         new = embed_segments(con, backend, on_batch=report)
     seconds = time.perf_counter() - started
     con.close()
@@ -208,7 +208,7 @@ def tag(
     with err.status("loading the lemmatizer and the embedding model"):
         backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
         tagger = load_tagger(taxonomy, settings.nlp, backend, settings.journey)
-    with progress("tagging") as advance:
+    with progress("tagging", "segments") as advance:
         result = tag_segments(con, tagger, rebuild=rebuild, on_batch=advance)
     con.close()
     console.print(f"Tagged {result.segments:,} segments with taxonomy {result.taxonomy_version}: stages by "

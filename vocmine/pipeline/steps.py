@@ -30,6 +30,7 @@ class StepContext:
     con: duckdb.DuckDBPyConnection
     settings: Settings
     on_progress: Progress = lambda done, total: None
+    on_phase: Callable[[int, int, str], None] = lambda done, total, what: None  # steps counted in phases
     models: dict[str, Any] = field(default_factory=dict)
     runner: BatchRunner = IN_PROCESS  # where enrich, embed and theme assignment compute their batches
 
@@ -93,7 +94,8 @@ def themes(ctx: StepContext) -> dict[str, Any]:
     settings = ctx.settings
     result = refresh_themes(ctx.con, backend_key(settings.embedding.backend), settings.themes,
                             settings.resolve(settings.themes.fits_dir), runner=ctx.runner,
-                            encode=lambda texts: ctx.backend().encode(texts))  # loaded only to label themes
+                            encode=lambda texts: ctx.backend().encode(texts),  # loaded only to label themes
+                            on_phase=ctx.on_phase)
     counts: dict[str, Any] = {"emerging": len(result.emerging)}
     if result.refit:
         counts |= {"refit": True, "segments": result.refit.segments, "themes": result.refit.themes,
