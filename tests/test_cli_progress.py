@@ -44,6 +44,17 @@ def test_cli_progress_lines_name_each_phase_of_a_step_counted_in_phases():
     assert len(text) == 4
 
 
+def test_cli_progress_lines_give_the_first_count_at_once():
+    console, out = _log()
+    with ProgressLines(console, every=3600) as lines:
+        lines.start("embed")
+        lines.update("embed", 256, 2_664)
+        lines.update("embed", 512, 2_664)   # within the interval: no line
+        lines.finish("embed", "new texts 2,664")
+    text = out.getvalue().splitlines()
+    assert text[1].startswith("embed: 256/2,664 texts · ") and len(text) == 3
+
+
 def test_cli_progress_lines_speak_while_a_step_is_inside_one_long_call():
     heard = threading.Event()
 

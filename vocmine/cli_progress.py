@@ -113,9 +113,10 @@ class ProgressLines:
             step = self._step
             if step is None or step.name != name:
                 return
+            first_count = total and not step.total  # the first line with a total, however soon
             new_phase = what and what != step.what
             step.done, step.total, step.what = done, total, what
-            if new_phase or time.monotonic() - step.printed >= self.every:
+            if first_count or new_phase or time.monotonic() - step.printed >= self.every:
                 self._print(self._line(step))
 
     def finish(self, name: str, outcome: str) -> None:
