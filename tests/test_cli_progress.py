@@ -20,14 +20,16 @@ def test_cli_progress_lines_say_done_total_rate_and_time_left():
     console, out = _log()
     with ProgressLines(console, every=0) as lines:   # every=0: a line for every update
         lines.start("enrich")
+        lines.update("enrich", 0, 2_986)
         lines.update("enrich", 1_000, 2_986)
         lines.update("enrich", 2_986, 2_986)
         lines.finish("enrich", "feedback 2,986")
     text = out.getvalue().splitlines()
     assert text[0] == "enrich: started"
-    assert re.fullmatch(r"enrich: 1,000/2,986 feedback · [\d,]+/s · about .+ left", text[1]), text[1]
-    assert re.fullmatch(r"enrich: 2,986/2,986 feedback · [\d,]+/s · finishing", text[2]), text[2]
-    assert re.fullmatch(r"enrich: feedback 2,986 \(\d+ s\)", text[3]), text[3]
+    assert re.fullmatch(r"enrich: 0/2,986 feedback · first batch under way · \d+ s so far", text[1]), text[1]
+    assert re.fullmatch(r"enrich: 1,000/2,986 feedback · [\d,]+/s · about .+ left", text[2]), text[2]
+    assert re.fullmatch(r"enrich: 2,986/2,986 feedback · [\d,]+/s · finishing", text[3]), text[3]
+    assert re.fullmatch(r"enrich: feedback 2,986 \(\d+ s\)", text[4]), text[4]
 
 
 def test_cli_progress_lines_name_each_phase_of_a_step_counted_in_phases():

@@ -113,7 +113,8 @@ class ProgressLines:
             step = self._step
             if step is None or step.name != name:
                 return
-            first_count = total and not step.total  # the first line with a total, however soon
+            # the first line with a total, and the first with a rate, however soon they come
+            first_count = (total and not step.total) or (done and not step.done)
             new_phase = what and what != step.what
             step.done, step.total, step.what = done, total, what
             if first_count or new_phase or time.monotonic() - step.printed >= self.every:
@@ -147,6 +148,8 @@ class ProgressLines:
         if not step.total:
             return f"{step.name}: working · {seconds_text(elapsed)} so far"
         unit = f" {step.unit}" if step.unit else ""
+        if step.done == 0:
+            return f"{step.name}: 0/{step.total:,}{unit} · first batch under way · {seconds_text(elapsed)} so far"
         rate = step.done / elapsed if elapsed > 0 else 0.0
         left = f"about {seconds_text((step.total - step.done) / rate)} left" if rate and step.done < step.total \
             else "finishing"

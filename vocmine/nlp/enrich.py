@@ -94,6 +94,8 @@ def enrich(
     else:
         pipelines = pipelines or Pipelines(config)
         process = partial(_process, config=config, pipelines=pipelines)
+    if on_batch and pending:
+        on_batch(0, len(pending))  # the total at once: a log tells how much is ahead before the first batch
     try:
         for enriched in runner.map(process, batches()):
             _store(con, enriched, loaded.popleft(), version, result.run_id, config.keep_raw_text)
