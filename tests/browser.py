@@ -49,6 +49,19 @@ Array.from(document.querySelectorAll('svg.chart')).map(svg => {
           width: box.width, height: box.height, marks: marks.length, rendered_marks: drawn.length};
 })
 """
+# Elements that stick out of their card (a report <section>): a table or chart wider than the
+# card, or pushed past its right edge. 1 px of rounding is allowed.
+OVERFLOW_JS = """
+Array.from(document.querySelectorAll('section')).flatMap(card => {
+  const c = card.getBoundingClientRect();
+  return Array.from(card.querySelectorAll('*')).filter(el => {
+    const b = el.getBoundingClientRect();
+    return b.width > 0 && (b.width > c.width + 1 || b.right > c.right + 1 || b.left < c.left - 1);
+  }).map(el => ({card: (card.querySelector('h2') || {}).textContent, tag: el.tagName,
+                 class: el.getAttribute('class'), width: Math.round(el.getBoundingClientRect().width),
+                 card_width: Math.round(c.width)}));
+})
+"""
 SETTLE_JS = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
 
 
@@ -62,6 +75,7 @@ class PageReport:
     external_requests: list[str] = field(default_factory=list)
     charts: list[dict] = field(default_factory=list)
     screenshot: Path | None = None
+    overflow: list[dict] = field(default_factory=list)   # elements wider than their card (OVERFLOW_JS)
 
     @property
     def problems(self) -> list[str]:
@@ -98,11 +112,12 @@ def open_page(html_path: Path, screenshot: Path, *, width: int = 1280, height: i
             _open_tab(cdp, width, height)
             _load(cdp, html_path)
             charts = cdp.evaluate(CHARTS_JS)
+            overflow = cdp.evaluate(OVERFLOW_JS)
             _write_screenshot(cdp, Path(screenshot))
         finally:
             cdp.close_browser()
     report = _from_events(cdp.events)
-    report.charts, report.screenshot = charts, Path(screenshot)
+    report.charts, report.screenshot, report.overflow = charts, Path(screenshot), overflow
     return report
 
 

@@ -4,9 +4,9 @@ import json
 import re
 
 import pytest
+from conftest import ROOT, write_bytes
 from typer.testing import CliRunner
 
-from conftest import ROOT, write_bytes
 from vocmine.cli import app
 
 runner = CliRunner()
@@ -191,3 +191,40 @@ def test_cli_ingest_alone_leaves_a_store_with_every_analyst_view(project):
     con = duckdb.connect(str(project / "store" / "vocmine.duckdb"), read_only=True)
     names = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     assert names == {v.name for v in analyst_views()}
+
+
+def _every_command(group, path=()):
+    """(argv, click command) for every command and subcommand of the app."""
+    import typer.main
+
+    for name, command in typer.main.get_command(group).commands.items() if path == () else group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _every_command(command, (*path, name))
+        else:
+            yield [*path, name], command
+
+
+def _flat(text: str) -> str:
+    """Help as one line of words: box borders, wrapping and Markdown code marks taken out."""
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", text.replace("`", "")).split())
+
+
+@pytest.mark.parametrize("argv,command", [pytest.param(a, c, id=" ".join(a)) for a, c in _every_command(app)])
+def test_cli_help_of_every_command_shows_its_defaults_and_all_its_text(argv, command):
+    result = runner.invoke(app, [*argv, "--help"], env={"COLUMNS": "200"})  # no wrapping inside a column
+    assert result.exit_code == 0, result.output
+    shown = _flat(result.output)
+    assert _flat((command.help or "").split("\f")[0]) in shown   # no word taken as markup and dropped
+    for param in command.params:
+        if param.name == "help":
+            continue
+        text = _flat(getattr(param, "help", None) or "")
+        assert text in shown, (param.name, text)
+        if getattr(param, "required", False) or param.default is False:
+            continue  # a required argument, or a flag that is off unless given
+        if param.default is None or param.default is True:   # typer shows neither: the help must
+            assert "[default:" in text, f"{' '.join(argv)} {param.name}: the help does not say what happens without it"
+        else:
+            default = param.default.value if hasattr(param.default, "value") else param.default
+            assert re.search(rf"\[default: [^\]]*{re.escape(str(default).lower())}", shown.lower()), \
+                (param.name, default)

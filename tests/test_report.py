@@ -74,8 +74,47 @@ def test_report_numbers_are_the_views_numbers(team_store):
     everyone = team_report(team_store, "everyone", TEAMS["everyone"], period="month")
     assert [r["theme_id"] for r in everyone.priorities] == \
         [r[0] for r in team_store.execute("SELECT theme_id FROM priorities ORDER BY priority_rank").fetchall()]
-    assert everyone.heatmap == [dict(zip(("journey_stage",), r, strict=False)) | everyone.heatmap[i]
-                                for i, r in enumerate(team_store.execute("FROM stage_touchpoint").fetchall())]
+    for name, as_of in (("billing", date(2026, 10, 1)), ("everyone", date(2026, 11, 1))):  # September, October
+        report = team_report(team_store, name, TEAMS[name], period="month", as_of=as_of)
+        assert report.heatmap
+        _assert_heatmaps_are_the_views_cells(team_store, report)
+
+
+def _cells(rows) -> dict[tuple[str, str], tuple[int, float | None]]:
+    return {(r[0], r[1]): (r[2], r[3]) for r in rows}
+
+
+def _assert_heatmaps_are_the_views_cells(con, report):
+    """Cell by cell, the report's heatmaps are the period's rows of the two views; and every
+    segment of a cell is counted once across the periods (the months add up to stage_touchpoint)."""
+    key = [report.team, report.period.kind, report.period.start]
+    team = _cells(con.execute("SELECT journey_stage, touchpoint, volume, negative_share FROM "
+                              "team_stage_touchpoint_periods WHERE team = ? AND period = ? AND period_start = ?",
+                              key).fetchall())
+    company = _cells(con.execute("SELECT journey_stage, touchpoint, volume, negative_share FROM "
+                                 "stage_touchpoint_periods WHERE period = ? AND period_start = ?", key[1:]).fetchall())
+    assert company
+    assert _cells((r["journey_stage"], r["touchpoint"], r["volume"], r["negative_share"]) for r in report.heatmap) == team
+    assert _cells((r["journey_stage"], r["touchpoint"], r["volume"], r["negative_share"])
+                  for r in report.company_heatmap) == company
+    all_time = _cells(con.execute("SELECT journey_stage, touchpoint, volume, NULL FROM stage_touchpoint").fetchall())
+    monthly = _cells(con.execute("SELECT journey_stage, touchpoint, sum(volume)::BIGINT, NULL FROM "
+                                 "stage_touchpoint_periods WHERE period = 'month' GROUP BY ALL").fetchall())
+    assert monthly == all_time
+
+
+def test_report_heatmap_is_the_teams_own(team_store):
+    def month(name: str, as_of: date):
+        return team_report(team_store, name, TEAMS[name], period="month", as_of=as_of)
+
+    september, october = date(2026, 10, 1), date(2026, 11, 1)
+    assert [(r["journey_stage"], r["touchpoint"], r["volume"]) for r in month("billing", september).heatmap] == \
+        [("billing", "bill", 4)]
+    assert month("billing", october).heatmap == []   # no billing feedback in October: nothing of the team's
+    everyone = month("everyone", october)
+    assert {(r["journey_stage"], r["touchpoint"]) for r in everyone.heatmap} == {("delivery", "delivery"),
+                                                                               ("purchase", "store")}
+    assert everyone.heatmap == everyone.company_heatmap == month("billing", october).company_heatmap
 
 
 def test_report_writes_every_format_with_the_same_numbers(team_store, tmp_path):
@@ -100,7 +139,9 @@ def test_report_tables_keep_their_columns_in_a_period_with_no_rows(team_store, t
     assert {name for name, table in tables.items() if table.num_rows == 0} >= {"movers", "trends", "verbatims"}
     expected = {name: table.column_names for name, table in busy.items() if table.num_rows} | {
         view: [d[0] for d in team_store.execute(f"SELECT * FROM {view} LIMIT 0").description]
-        for view in ("priorities", "stage_touchpoint")} | {
+        for view in ("priorities",)} | {
+        "journey_heatmap": ["journey_stage", "touchpoint", "volume", "negative_share"],
+        "journey_heatmap_company": ["journey_stage", "touchpoint", "volume", "negative_share"],
         "emerging": [d[0] for d in team_store.execute("SELECT * FROM emerging_themes LIMIT 0").description],
         "verbatims": ["theme", "theme_id", "text", "source", "kind", "received_at", "rating", "similarity"]}
     assert {name: table.column_names for name, table in tables.items()} == expected

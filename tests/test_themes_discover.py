@@ -82,7 +82,16 @@ def test_themes_refit_keeps_ids_analyst_labels_and_merges(demo_segments, tmp_pat
     from vocmine.themes.registry import current_fit, refit_themes
 
     con, model, config = demo_segments[4], "minilm:all-MiniLM-L6-v2", ThemesConfig(keep_fits=2)
-    first = refit_themes(con, model, config, tmp_path / "fits")
+    running_while_fitting = []   # the run is logged before the fit, so its time is the fit's (status)
+
+    def phase(done: int, total: int, what: str) -> None:
+        running_while_fitting.append((done, total, what.split()[0], con.execute(
+            "SELECT count(*) FROM runs WHERE kind = 'themes' AND status = 'running'").fetchone()[0]))
+
+    first = refit_themes(con, model, config, tmp_path / "fits", on_phase=phase)
+    assert [(d, t, w) for d, t, w, _ in running_while_fitting] == [
+        (0, 4, "loading"), (1, 4, "fitting"), (2, 4, "labelling"), (3, 4, "storing")]
+    assert running_while_fitting[1][3] == 1
     assert first.created == first.themes and first.kept == 0 and 20 <= first.themes <= 120
     # fitted on all 12 weeks, the planted eSIM theme is new in the last two: the only one flagged
     flagged = flag_emerging(con, model, config, first.run_id)

@@ -241,3 +241,18 @@ def test_theme_weekly_shares_add_up_per_week(store):
     shares = store.con.execute("SELECT week, sum(share), sum(volume) FROM theme_weekly GROUP BY week "
                                "ORDER BY week").fetchall()
     assert [(round(s, 9), v) for _, s, v in shares] == [(1.0, 5), (1.0, 4)]
+
+
+def test_nightly_theme_step_reports_its_phases_in_order(store):
+    store.segment("courier never came", COURIER, START)
+    phases = []
+    refresh_themes(store.con, MODEL, ThemesConfig(propose_after=100), now=START,
+                   on_phase=lambda done, total, what: phases.append((done, total, what)))
+    assert phases == [(0, 2, "placing new segments in themes"), (1, 2, "checking for emerging themes"),
+                      (2, 2, "0 emerging theme(s)")]
+
+
+def test_nightly_show_of_a_theme_group_lists_its_themes(store):
+    group = show_theme(store.con, 100)
+    assert [(m["theme_id"], m["label"]) for m in group["members"]] == [(1, "late courier"), (2, "refund missing")]
+    assert show_theme(store.con, 1)["members"] == []

@@ -18,7 +18,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from vocmine.cli_analytics import register as register_analytics
-from vocmine.cli_common import ConfigOption, DbOption, console, err, open_with_views, progress, settings_for, show
+from vocmine.cli_common import (
+    HELP_MARKUP,
+    ConfigOption,
+    DbOption,
+    console,
+    err,
+    open_with_views,
+    progress,
+    settings_for,
+    show,
+)
 from vocmine.cli_pipeline import register as register_pipeline
 from vocmine.cli_quarantine import quarantine_app
 from vocmine.cli_themes import themes_app
@@ -62,6 +72,7 @@ app = _Vocmine(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=HELP_MARKUP,
 )
 
 
@@ -110,8 +121,8 @@ def init(config: ConfigOption = None, db: DbOption = None) -> None:
 
 @app.command()
 def ingest(
-    files: Annotated[list[Path] | None, typer.Argument(help="Files or directories to ingest; none = every source's inbox.")] = None,
-    source: Annotated[str | None, typer.Option("--source", "-s", help="Source name from the config.")] = None,
+    files: Annotated[list[Path] | None, typer.Argument(help="Files or directories to ingest [default: every source's inbox].")] = None,
+    source: Annotated[str | None, typer.Option("--source", "-s", help="Source name from the config [default: every source; required when files are named].")] = None,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
@@ -154,7 +165,7 @@ def ingest(
 
 def _ingest_with_progress(con, settings: Settings, name: str, paths: list[Path], archive: Path | None
                           ) -> list[FileSummary]:
-    with progress(f"{name}: {len(paths)} file(s)") as report:
+    with progress(f"{name}: {len(paths)} file(s)", "files") as report:
         done = iter(range(1, len(paths) + 1))
         result = ingest_files(con, paths, name, settings.source(name), rules=settings.ingest, archive_to=archive,
                               on_file=lambda _: report(next(done), len(paths)))
@@ -199,7 +210,7 @@ def enrich(
 
     settings = settings_for(config, db)
     con = open_with_views(settings)
-    with progress("enriching feedback") as report:
+    with progress("enriching feedback", "feedback") as report:
         result = run_enrich(con, settings.nlp, rebuild=rebuild, on_batch=report)
     con.close()
     rate = result.feedback / result.seconds if result.seconds else 0
@@ -223,7 +234,7 @@ def embed(config: ConfigOption = None, db: DbOption = None) -> None:
     backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
     con = open_with_views(settings)
     started = time.perf_counter()
-    with progress(f"embedding with {backend.name}") as report:
+    with progress(f"embedding with {backend.name}", "texts") as report:
         new = embed_segments(con, backend, on_batch=report)
     seconds = time.perf_counter() - started
     con.close()
@@ -250,7 +261,7 @@ def tag(
     with err.status("loading the lemmatizer and the embedding model"):
         backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
         tagger = load_tagger(taxonomy, settings.nlp, backend, settings.journey)
-    with progress("tagging") as advance:
+    with progress("tagging", "segments") as advance:
         result = tag_segments(con, tagger, rebuild=rebuild, on_batch=advance)
     con.close()
     console.print(f"Tagged {result.segments:,} segments with taxonomy {result.taxonomy_version}: stages by "

@@ -56,7 +56,7 @@ def views(config: ConfigOption = None, db: DbOption = None) -> None:
 
 
 def report(
-    team: Annotated[list[str] | None, typer.Option("--team", help="Team from the config's [teams.NAME]; repeatable.")]
+    team: Annotated[list[str] | None, typer.Option("--team", help="Team from the config's [teams.NAME]; repeatable [default: none, then --all is needed].")]
     = None,
     all_teams: Annotated[bool, typer.Option("--all", help="One report per configured team.")] = False,
     period: Annotated[PeriodOption, typer.Option("--period", help="The last complete ISO week or month.")]
@@ -103,7 +103,8 @@ def report(
 
 
 def publish(
-    parquet: Annotated[bool, typer.Option("--parquet/--no-parquet", help="Also write Parquet snapshots.")] = True,
+    parquet: Annotated[bool, typer.Option("--parquet/--no-parquet",
+                                          help="Also write Parquet snapshots [default: --parquet].")] = True,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
@@ -116,7 +117,8 @@ def publish(
     try:
         result = publish_store(con, settings.resolve(settings.publish_dir), parquet=parquet,
                                public_metadata=settings.public_metadata(),
-                               customer_key=settings.privacy.customer_key_bytes())
+                               customer_key=settings.privacy.customer_key_bytes(),
+                               storage_version=settings.publish.storage_version)
     finally:
         con.close()
     console.print(f"Published {len(result.tables)} tables and {len(result.views)} views to {result.database}"

@@ -3,6 +3,7 @@ loading with a clear error, progress bars and value formatting."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,13 +14,27 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from vocmine.cli_progress import ProgressLines, progress_bars
 from vocmine.config import Settings, load_settings
 from vocmine.store import connect
 
-console = Console()
-err = Console(stderr=True)
+# Help is read as Markdown, not Rich markup: Rich would swallow "[default: ...]" and
+# "[teams.NAME]" as style tags and print "Config file ." instead.
+HELP_MARKUP = "markdown"
+
+LOG_WIDTH = 100  # columns of output that goes to a file or a pipe (Rich would assume 80)
+
+
+def _console(*, stderr: bool = False) -> Console:
+    out = Console(stderr=stderr)
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out.width = LOG_WIDTH
+    return out
+
+
+console = _console()
+err = _console(stderr=True)
 
 ConfigOption = Annotated[
     Path | None,
@@ -69,19 +84,19 @@ def open_with_views(settings: Settings) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def progress_bars(*, disable: bool = False) -> Progress:
-    """Transient progress bars on stderr, the same in every command."""
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
-    return Progress(*columns, console=err, transient=True, disable=disable)
-
-
 @contextmanager
-def progress(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A transient progress bar on stderr; yields the ``on_batch(done, total)`` callback."""
-    with progress_bars() as bar:
-        task = bar.add_task(description, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+def progress(description: str, unit: str = "") -> Iterator[Callable[[int, int], None]]:
+    """Progress on stderr, yielding the ``on_batch(done, total)`` callback: a transient bar in a
+    terminal, timed lines in a log (cli_progress)."""
+    if err.is_terminal:
+        with progress_bars(err) as bar:
+            task = bar.add_task(description, total=None, unit=unit)
+            yield lambda done, total: bar.update(task, completed=done, total=total)
+        return
+    with ProgressLines(err) as lines:
+        lines.start(description, unit=unit)
+        yield lambda done, total: lines.update(description, done, total)
+        lines.finish(description, "done")
 
 
 def show(value: object) -> str:

@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from vocmine.cli_common import ConfigOption, DbOption, console, err, progress_bars, settings_for
+from vocmine.cli_common import ConfigOption, DbOption, console, err, settings_for
+from vocmine.cli_progress import UNITS, ProgressLines, progress_bars
 
 
 def _brief(counts: dict[str, Any]) -> str:
@@ -18,10 +19,56 @@ def _brief(counts: dict[str, Any]) -> str:
                       if not isinstance(v, (dict, list)))
 
 
+def _terminal_events():
+    """Bars with totals, rate and time left, one per running step."""
+    bars = progress_bars(err)
+    tasks: dict[str, Any] = {}
+
+    def on_event(step: str, event: str, detail: Any) -> None:
+        if event == "start":
+            console.print(f"[bold]{step}[/bold] ...")
+            tasks[step] = bars.add_task(step, total=None, unit=UNITS.get(step, ""))
+        elif event == "skip":
+            console.print(f"[dim]{step}: done in the interrupted run, skipped[/dim]")
+        elif event == "progress":
+            what = f"{step}: {detail[2]}" if len(detail) > 2 else step
+            bars.update(tasks[step], completed=detail[0], total=detail[1], description=what)
+        elif event in ("done", "failed"):
+            bars.remove_task(tasks.pop(step))
+            if event == "done":
+                console.print(f"{step}: {_brief(detail)}")
+            else:
+                err.print(f"[red]{step} failed:[/red] {escape(str(detail))}")
+
+    return on_event, bars
+
+
+def _log_events():
+    """One line per step at its start and end, and every few seconds in between."""
+    lines = ProgressLines(console)
+
+    def on_event(step: str, event: str, detail: Any) -> None:
+        if event == "start":
+            lines.start(step)
+        elif event == "skip":
+            console.print(f"{step}: done in the interrupted run, skipped", markup=False)
+        elif event == "progress":
+            lines.update(step, detail[0], detail[1], detail[2] if len(detail) > 2 else "")
+        elif event == "done":
+            lines.finish(step, _brief(detail))
+        elif event == "failed":
+            lines.finish(step, "failed")
+            err.print(f"[red]{step} failed:[/red] {escape(str(detail))}")
+        sys.stdout.flush()
+
+    return on_event, lines
+
+
 def run(
     fresh: Annotated[bool, typer.Option("--fresh", help="Start a new run even if the last one did not finish.")]
     = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print every batch as a line (for logs).")]
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Progress as timed lines, as in a log, even in a "
+                                          "terminal (without a terminal it always is).")]
     = False,
     config: ConfigOption = None,
     db: DbOption = None,
@@ -42,35 +89,17 @@ def run(
     if settings.scale.engine != "local":
         console.print(f"[dim]\\[scale] engine = {settings.scale.engine!r} is for the nightly flow "
                       "(python flows/nightly.py run); vocmine run computes in this process[/dim]")
-    bars = progress_bars(disable=verbose)
-    tasks: dict[str, Any] = {}
-
-    def on_event(step: str, event: str, detail: Any) -> None:
-        if event == "start":
-            console.print(f"[bold]{step}[/bold] ...")
-            tasks[step] = bars.add_task(step, total=None)
-        elif event == "skip":
-            console.print(f"[dim]{step}: done in the interrupted run, skipped[/dim]")
-        elif event == "progress":
-            bars.update(tasks[step], completed=detail[0], total=detail[1])
-            if verbose:
-                console.print(f"{step}: {detail[0]:,} of {detail[1]:,}")
-        elif event in ("done", "failed"):
-            bars.remove_task(tasks.pop(step))
-            if event == "done":
-                console.print(f"{step}: {_brief(detail)}")
-            else:
-                err.print(f"[red]{step} failed:[/red] {escape(str(detail))}")
-        sys.stdout.flush()
+    lines = verbose or not console.is_terminal  # a log: lines, not bars that nobody sees redrawn
+    on_event, shown = _terminal_events() if not lines else _log_events()
 
     try:
-        with bars:
+        with shown:
             result = run_pipeline(settings, on_event=on_event, resume=not fresh)
     except PipelineBusy as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(75) from exc  # EX_TEMPFAIL: try again later
-    table = Table("step", "status", "took", title=f"Run {result.run_id}" + (" (resumed)" if result.resumed else ""),
-                  title_justify="left")
+    console.print(f"Run {result.run_id}" + (" (resumed)" if result.resumed else ""))
+    table = Table("step", "status", "took")
     for step in result.steps:
         colour = {"succeeded": "green", "failed": "red"}.get(step.status, "dim")
         table.add_row(step.step, f"[{colour}]{step.status}[/{colour}]", f"{step.seconds:.1f} s")

@@ -7,13 +7,14 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from vocmine.cli_common import ConfigOption, DbOption, console, err, open_with_views, settings_for, show
+from vocmine.cli_common import HELP_MARKUP, ConfigOption, DbOption, console, err, open_with_views, settings_for, show
 from vocmine.config import Settings
 from vocmine.store import open_read_only
 
-themes_app = typer.Typer(help="Discover, list and curate themes.", no_args_is_help=True)
+themes_app = typer.Typer(help="Discover, list and curate themes.", no_args_is_help=True, rich_markup_mode=HELP_MARKUP)
 
 
 @themes_app.command("refit")
@@ -71,13 +72,33 @@ def themes_list(
 
     settings = settings_for(config, db)
     con = open_read_only(settings.db_path)
-    table = Table("id", "group", "label", "segments", "first seen", "last seen", "keywords")
-    for theme in list_themes(con, include_groups=groups):
+    themes = list_themes(con, include_groups=groups)
+    if groups:
+        for group in [t for t in themes if t["level"] == 1]:
+            members = [t for t in themes if t["parent_id"] == group["theme_id"]]
+            console.print(_themes_table(members, title=f"Group {group['theme_id']}: {group['label']} "
+                                                      f"({show(group['size'])} segments, {len(members)} themes)"))
+        loose = [t for t in themes if t["level"] != 1 and t["parent_id"] not in {g["theme_id"] for g in themes}]
+        if loose:
+            console.print(_themes_table(loose, title="In no group"))
+    else:
+        console.print(_themes_table(themes))
+
+
+def _themes_table(themes: list[dict], title: str | None = None) -> Table:
+    """One line per theme, keywords cut to what fits: the table stays within 100 columns."""
+    table = Table("id", "group", title=title, title_justify="left")
+    table.add_column("label", min_width=28, max_width=40)
+    table.add_column("segments", justify="right")
+    table.add_column("first seen")
+    table.add_column("last seen")
+    table.add_column("keywords", no_wrap=True, overflow="ellipsis", max_width=24)
+    for theme in themes:
         table.add_row(str(theme["theme_id"]), show(theme["parent_id"]),
-                      theme["label"] + (" [bold red]*[/bold red]" if theme["emerging"] else ""), show(theme["size"]),
-                      show(theme["first_seen"])[:10], show(theme["last_seen"])[:10],
-                      ", ".join(theme["keywords"][:5]))
-    console.print(table)
+                      escape(theme["label"]) + (" [bold red]*[/bold red]" if theme["emerging"] else ""),
+                      show(theme["size"]), show(theme["first_seen"])[:10], show(theme["last_seen"])[:10],
+                      escape(", ".join(theme["keywords"][:5])))
+    return table
 
 
 @themes_app.command("show")
@@ -93,6 +114,9 @@ def themes_show(
     con = open_read_only(settings.db_path)
     with _theme_errors():
         t = show_theme(con, theme_id)
+    if t["level"] == 1:
+        _show_group(t)
+        return
     console.print(f"[bold]Theme {t['theme_id']}: {t['label']}[/bold] ({t['status']}"
                   + (f" into {t['merged_into']}" if t["merged_into"] else "") + ")")
     console.print(f"group {show(t['parent_id'])} ({show(t['group_label'])}); {t['size']} segments, "
@@ -117,6 +141,20 @@ def themes_show(
     console.print("examples:")
     for text in t["examples"]:
         console.print(f"  - {text}")
+
+
+def _show_group(group: dict) -> None:
+    """A theme group: its themes, and where the detail is (trends and examples are per theme)."""
+    members = group["members"]
+    console.print(f"[bold]Theme group {group['theme_id']}: {escape(group['label'])}[/bold] ({group['status']}); "
+                  f"{show(sum(m['size'] or 0 for m in members))} segments in {len(members)} themes")
+    console.print("keywords: " + escape(", ".join(group["keywords"])))
+    table = Table("id", "label", "segments", title="themes in this group", title_justify="left")
+    for m in members:
+        table.add_row(str(m["theme_id"]), escape(m["label"]), show(m["size"]))
+    console.print(table)
+    console.print("A group has no weekly trend, lineage or examples of its own: `vocmine themes show ID` "
+                  "shows them for one of its themes.")
 
 
 @themes_app.command("rename")

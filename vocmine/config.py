@@ -47,8 +47,8 @@ from vocmine.config_privacy import PrivacyConfig, check_team_name
 
 # sections defined beside this module, importable from here as before
 __all__ = ["KPI_METRICS", "AssumptionsConfig", "BoilerplateConfig", "IngestConfig", "Kpi", "LostCustomersConfig",
-           "NotifyConfig", "Outcome", "PipelineConfig", "PrioritiesConfig", "PrivacyConfig", "ScaleConfig",
-           "ScheduleConfig", "Settings", "TeamConfig", "load_settings"]
+           "NotifyConfig", "Outcome", "PipelineConfig", "PrioritiesConfig", "PrivacyConfig", "PublishConfig",
+           "ScaleConfig", "ScheduleConfig", "Settings", "TeamConfig", "load_settings"]
 
 FEEDBACK_KINDS = ("call_note", "review", "complaint", "survey", "social")
 FeedbackKind = Literal["call_note", "review", "complaint", "survey", "social"]
@@ -293,6 +293,27 @@ class JourneyConfig(_Strict):
     batch_size: int = Field(5000, ge=1, description="segments per committed batch")
 
 
+class PublishConfig(_Strict):
+    """The `[publish]` table: the file format of the analysts' copy.
+
+    DuckDB writes its own newest storage format unless told otherwise, and an older engine
+    refuses a newer file. Analysts' tools often bundle a DuckDB 1.x (the ``duckdb-cli`` package,
+    BI connectors), so the copy is written in a format every 1.x reads; the working database
+    keeps the engine's own. Trade-off: an older format lacks the newer engines' compression
+    (docs/analyst-guide.md has the sizes on the demo)."""
+
+    storage_version: str = Field(
+        "v1.0.0", description="DuckDB storage version of the published file: 'v1.0.0' opens in every DuckDB from "
+        "1.0; 'latest' is this engine's own (only as new a DuckDB opens it)")
+
+    @field_validator("storage_version")
+    @classmethod
+    def _version_form(cls, value: str) -> str:
+        if value != "latest" and not re.fullmatch(r"v\d+\.\d+\.\d+", value):
+            raise ValueError(f"publish.storage_version {value!r} is not 'latest' nor a DuckDB version such as 'v1.0.0'")
+        return value
+
+
 class Settings(BaseSettings):
     """Everything vocmine reads from the user; built once at the edges (CLI, flows)."""
 
@@ -315,6 +336,7 @@ class Settings(BaseSettings):
     ingest: IngestConfig = Field(default_factory=IngestConfig)
     reports_dir: Path = Field(Path("reports"), description="where `vocmine report` writes by default")
     publish_dir: Path = Field(Path("data/published"), description="the analysts' read-only copy and Parquet")
+    publish: PublishConfig = Field(default_factory=PublishConfig)
     pipeline: PipelineConfig = Field(default_factory=PipelineConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)

@@ -108,7 +108,9 @@ def load_static(path: Path) -> StaticBackend:
 
 def _sentence_transformer(name_or_path: str, key: str) -> SentenceTransformerBackend:
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # its "Loading weights" bar would cut across ours
     model = SentenceTransformer(name_or_path, device="cpu")
     dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
     return SentenceTransformerBackend(model, key, int(dimension()))

@@ -44,6 +44,8 @@ def embed_segments(
     """, {"model": model}).fetchall()
     batches = [missing[start:start + BATCH] for start in range(0, len(missing), BATCH)]
     done = 0
+    if on_batch and missing:
+        on_batch(0, len(missing))  # the total at once: a log tells how much is ahead before the first batch
     try:
         vectors_per_batch = runner.map(encode, ([text for _, text in batch] for batch in batches))
         for batch, vectors in zip(batches, vectors_per_batch, strict=True):

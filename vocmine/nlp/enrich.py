@@ -103,6 +103,8 @@ def enrich(
     else:
         pipelines = pipelines or Pipelines(config)
         process = partial(_process, config=config, pipelines=pipelines)
+    if on_batch and pending:
+        on_batch(0, len(pending))  # the total at once: a log tells how much is ahead before the first batch
     try:
         for enriched, failed in runner.map(partial(isolate_failures, process), batches()):
             rows = loaded.popleft()

@@ -34,7 +34,8 @@ from vocmine.pipeline.steps import STEPS, StepContext, StepFailed
 from vocmine.store import DatabaseBusy, connect
 from vocmine.store.runs import finish_run, start_run
 
-# (step, event, detail): event is start, skip, progress (detail: (done, total)), done or failed
+# (step, event, detail): event is start, skip, progress (detail: (done, total), or (done, total,
+# what) for a step counted in phases, such as themes), done or failed
 Event = Callable[[str, str, Any], None]
 
 
@@ -150,6 +151,7 @@ def _run_step(ctx: StepContext, run_id: str, position: int, name: str, emit: Eve
                 "VALUES (?, ?, ?, 'running', now()::TIMESTAMP)", [run_id, name, position])
     emit(name, "start", None)
     ctx.on_progress = lambda done, total: emit(name, "progress", (done, total))
+    ctx.on_phase = lambda done, total, what: emit(name, "progress", (done, total, what))
     started = time.perf_counter()
     interrupted = None
     try:

@@ -30,6 +30,7 @@ class StepContext:
     con: duckdb.DuckDBPyConnection
     settings: Settings
     on_progress: Progress = lambda done, total: None
+    on_phase: Callable[[int, int, str], None] = lambda done, total, what: None  # steps counted in phases
     models: dict[str, Any] = field(default_factory=dict)
     runner: BatchRunner = IN_PROCESS  # where enrich, embed and theme assignment compute their batches
 
@@ -102,7 +103,8 @@ def themes(ctx: StepContext) -> dict[str, Any]:
     settings = ctx.settings
     result = refresh_themes(ctx.con, backend_key(settings.embedding.backend), settings.themes,
                             settings.resolve(settings.themes.fits_dir), runner=ctx.runner,
-                            encode=lambda texts: ctx.backend().encode(texts))  # loaded only to label themes
+                            encode=lambda texts: ctx.backend().encode(texts),  # loaded only to label themes
+                            on_phase=ctx.on_phase)
     counts: dict[str, Any] = {"emerging": len(result.emerging)}
     if result.pruned:
         counts["leftover_fits_removed"] = len(result.pruned)
@@ -146,7 +148,7 @@ def publish(ctx: StepContext) -> dict[str, Any]:
 
     s = ctx.settings
     result = publish_store(ctx.con, s.resolve(s.publish_dir), public_metadata=s.public_metadata(),
-                           customer_key=s.privacy.customer_key_bytes())
+                           customer_key=s.privacy.customer_key_bytes(), storage_version=s.publish.storage_version)
     return {"database": str(result.database), "tables": len(result.tables), "views": len(result.views)}
 
 

@@ -251,9 +251,12 @@ class _Grid:
 
 def heatmap(row_labels: Sequence[str], col_labels: Sequence[str], values: Sequence[Sequence[Value]], *,
             title: str, value_format: Format = auto_format, counts: Sequence[Sequence[int | None]] | None = None,
-            vmin: float | None = None, vmax: float | None = None, cell_width: int = 62) -> str:
+            vmin: float | None = None, vmax: float | None = None, cell_width: int = 62,
+            min_count: int = 0) -> str:
     """Stage x touchpoint cells shaded by value, darker = higher, each with its number written in
-    (colour alone is hard to read exactly); column labels slant so a dozen touchpoints fit."""
+    (colour alone is hard to read exactly); column labels slant so a dozen touchpoints fit.
+    A cell of fewer than ``min_count`` segments (``counts``) is left unshaded and marked "few":
+    one negative segment of one is 100%, and a dark cell draws the eye to it."""
     what = f"heatmap {title!r}"
     rows = [_cleaned(r, len(col_labels), f"{what} row {label!r}")
             for label, r in zip(row_labels, _cleaned_rows(values, len(row_labels), what), strict=True)]
@@ -267,6 +270,9 @@ def heatmap(row_labels: Sequence[str], col_labels: Sequence[str], values: Sequen
     lo = vmin if vmin is not None else min(0.0, *nums)
     hi = vmax if vmax is not None else max(nums)
     grid, width = _grid_layout(row_labels, col_labels, cell_width, counts is not None)
+    missing = any(v is None for r in rows for v in r)
+    any_few = any(n is not None and n < min_count for r in ns for n in r)
+    width = max(width, grid.label_w + len(svg.HEAT_STOPS) * 22 + 90 * missing + 250 * any_few + 10)  # the legend
     body = [svg.heading(title, width), *_column_labels(col_labels, grid)]
     for i, label in enumerate(row_labels):
         y = grid.top + i * grid.cell_h
@@ -274,9 +280,11 @@ def heatmap(row_labels: Sequence[str], col_labels: Sequence[str], values: Sequen
                              anchor="end"))
         for j, col in enumerate(col_labels):
             cell = (grid.label_w + j * grid.cell_w, y, grid.cell_w - 2, grid.cell_h - 2)
-            body += _cell(cell, rows[i][j], ns[i][j], (lo, hi), value_format, f"{label} × {col}")
+            few = ns[i][j] is not None and ns[i][j] < min_count
+            body += (_few_cell if few else _cell)(cell, rows[i][j], ns[i][j], (lo, hi), value_format,
+                                                  f"{label} × {col}")
     bottom = grid.top + len(rows) * grid.cell_h
-    body += _heat_legend(grid.label_w, bottom + 14, (lo, hi), value_format, any(v is None for r in rows for v in r))
+    body += _heat_legend(grid.label_w, bottom + 14, (lo, hi), value_format, missing, few=min_count if any_few else 0)
     return svg.chart("heatmap", title, width, bottom + 44, body)
 
 
@@ -321,7 +329,24 @@ def _cell(box: tuple[float, float, float, float], v: float | None, n: int | None
     return out
 
 
-def _heat_legend(x: float, y: float, domain: tuple[float, float], fmt: Format, has_missing: bool) -> list[str]:
+def _few_cell(box: tuple[float, float, float, float], v: float | None, n: int | None,
+              domain: tuple[float, float], fmt: Format, tip: str) -> list[str]:
+    """Too few segments to compare: no shade, the value in grey, and the count with "few"."""
+    x, y, w, h = box
+    rect = f'x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}"'
+    if v is None:
+        return _cell(box, v, n, domain, fmt, tip)
+    out = [svg.mark("rect", f'{rect} fill="{FEW_FILL}"', v, f"{tip}: {fmt(v)} (n={n:,}, too few to compare)"),
+           svg.text(x + w / 2, y + h / 2, fmt(v), anchor="middle", fill=svg.MUTED),
+           svg.text(x + w / 2, y + h / 2 + 13, f"n={n:,} few", anchor="middle", size=10, fill=svg.MUTED)]
+    return out
+
+
+FEW_FILL = "#f3f4f6"
+
+
+def _heat_legend(x: float, y: float, domain: tuple[float, float], fmt: Format, has_missing: bool,
+                 few: int = 0) -> list[str]:
     lo, hi = domain
     out = [f'<rect x="{x + k * 22:.1f}" y="{y:.1f}" width="22" height="10" fill="{c}"/>'
            for k, c in enumerate(svg.HEAT_STOPS)]
@@ -331,6 +356,10 @@ def _heat_legend(x: float, y: float, domain: tuple[float, float], fmt: Format, h
     if has_missing:
         out += [f'<rect x="{end + 16:.1f}" y="{y:.1f}" width="22" height="10" fill="{svg.NO_DATA}"/>',
                 svg.text(end + 42, y + 9, "no data", size=10, fill=svg.MUTED)]
+        end += 90
+    if few:
+        out += [f'<rect x="{end + 16:.1f}" y="{y:.1f}" width="22" height="10" fill="{FEW_FILL}" stroke="{svg.GRID}"/>',
+                svg.text(end + 42, y + 9, f"few: under {few:,} segments, not shaded", size=10, fill=svg.MUTED)]
     return out
 
 

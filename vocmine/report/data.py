@@ -30,6 +30,8 @@ HISTORY = 8            # periods shown in sparklines and trend charts
 TREND_THEMES = 6       # themes drawn in the trend chart
 VERBATIM_THEMES = 5    # themes quoted
 MOVERS = 8
+MIN_CELL_SEGMENTS = 10  # heatmap cells with fewer segments are not shaded: 1 of 1 negative is no 100%
+UNKNOWN = "unknown"     # the journey stage or touchpoint of a segment the tagger could not place
 # which way is better for the built-in metrics (outcomes say so in the config)
 BUILTIN_BETTER = {"volume": None, "negative_share": "lower", "avg_sentiment": "higher", "emerging_themes": "lower"}
 
@@ -81,9 +83,10 @@ class TeamReport:
     movers: list[dict[str, Any]]
     emerging: list[dict[str, Any]]
     priorities: list[dict[str, Any]]
-    heatmap: list[dict[str, Any]]
-    stages: list[str]
-    touchpoints: list[str]
+    heatmap: list[dict[str, Any]]              # the team's stage x touchpoint cells of the period
+    company_heatmap: list[dict[str, Any]]      # every segment's cells of the same period
+    stages: dict[str, str]                     # journey stage id -> its name in the taxonomy, in journey order
+    touchpoints: dict[str, str]                # touchpoint id -> name, in the taxonomy's order
     trend_periods: list[date]
     trends: dict[str, list[float]]            # theme label -> volume per period
     verbatims: dict[str, list[dict[str, Any]]] = field(default_factory=dict)   # theme label -> quotes
@@ -145,9 +148,15 @@ def team_report(
         kpis=_kpis(con, team.kpis or _default_kpis(con), params),
         movers=_rows(execute_sql(con, "vocmine.report", "movers.sql", params), columns, "movers"),
         emerging=emerging, priorities=priorities,
-        heatmap=_rows(con.execute("SELECT * FROM stage_touchpoint"), columns, "stage_touchpoint"),
-        stages=[r[0] for r in con.execute("SELECT stage_id FROM journey_stages ORDER BY position").fetchall()],
-        touchpoints=[r[0] for r in con.execute("SELECT touchpoint_id FROM touchpoints ORDER BY position").fetchall()],
+        heatmap=_rows(con.execute(
+            "SELECT journey_stage, touchpoint, volume, negative_share FROM team_stage_touchpoint_periods "
+            "WHERE team = ? AND period = ? AND period_start = ? ORDER BY ALL", [name, period, p.start]),
+            columns, "journey_heatmap"),
+        company_heatmap=_rows(con.execute(
+            "SELECT journey_stage, touchpoint, volume, negative_share FROM stage_touchpoint_periods "
+            "WHERE period = ? AND period_start = ? ORDER BY ALL", [period, p.start]), columns, "journey_heatmap_company"),
+        stages=_names(con, "SELECT stage_id, name FROM journey_stages ORDER BY position"),
+        touchpoints=_names(con, "SELECT touchpoint_id, name FROM touchpoints ORDER BY position"),
         trend_periods=periods, trends=trends,
         verbatims={labels[tid]: quotes[tid] for tid in quoted if quotes.get(tid)},
         columns=columns, undated=_undated(con, params),
@@ -166,6 +175,11 @@ def _undated(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> int:
     return con.execute("SELECT count(DISTINCT p.feedback_id) FROM team_period_segments p JOIN stg_feedback f "
                        "USING (feedback_id) WHERE p.team = ? AND p.period = ? AND p.period_start = ? "
                        "AND f.dated_by = 'ingested'", [params["team"], params["period"], params["start"]]).fetchone()[0]
+
+
+def _names(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, str]:
+    """Id -> the taxonomy's name, what a person reads; segments no rule or meaning placed are 'unknown'."""
+    return dict(con.execute(query).fetchall()) | {UNKNOWN: "Unknown"}
 
 
 def _focus_themes(con: duckdb.DuckDBPyConnection, priorities: list[dict[str, Any]], params: dict[str, Any]) -> list:

@@ -35,7 +35,8 @@ def report_tables(report: TeamReport) -> dict[str, pa.Table]:
         "emerging": report.emerging,
         "trends": [dict(zip(trend, (label, start, v), strict=True)) for label, values in report.trends.items()
                    for start, v in zip(report.trend_periods, values, strict=True)],
-        "stage_touchpoint": report.heatmap,
+        "journey_heatmap": report.heatmap,
+        "journey_heatmap_company": report.company_heatmap,
         "verbatims": [{"theme": label, **q} for label, quotes in report.verbatims.items() for q in quotes],
     }
     columns = report.columns | {

@@ -8,13 +8,13 @@ from html import escape
 from importlib import resources
 
 from vocmine.report import charts
-from vocmine.report.data import KpiValue, TeamReport, undated_note
+from vocmine.report.data import MIN_CELL_SEGMENTS, KpiValue, TeamReport, undated_note
 from vocmine.report.numbers import change_text, fmt_kpi, fmt_percent
 
 
 def render_html(report: TeamReport) -> str:
     css = (resources.files("vocmine.report") / "report.css").read_text(encoding="utf-8")
-    title = f"{report.team.replace('_', ' ').title()} team: voice of the customer, {report.period.label}"
+    title = f"{_team_title(report)}: voice of the customer, {report.period.label}"
     sections = [_kpi_tiles(report.kpis), _priorities(report), _movers(report), _emerging(report),
                 _trends(report), _heatmap(report), _verbatims(report)]
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -23,7 +23,8 @@ def render_html(report: TeamReport) -> str:
             f"<header><p class='kicker'>vocmine team report</p><h1>{escape(title)}</h1>"
             f"<p class='meta'>Compared with the {escape(report.period.kind)} before. Generated "
             f"{report.generated_at:%Y-%m-%d %H:%M}. Every number here can be queried in the analyst views "
-            f"(team_kpis, team_theme_periods, priorities, emerging_themes, stage_touchpoint).</p>"
+            f"(team_kpis, team_theme_periods, priorities, emerging_themes, team_stage_touchpoint_periods, "
+            f"stage_touchpoint_periods).</p>"
             + (f"<p class='meta'>{escape(undated_note(report))}</p>" if report.undated else "") + "</header>"
             + "".join(sections) + "</main></body></html>\n")
 
@@ -61,18 +62,25 @@ def _priorities(report: TeamReport) -> str:
         return _section("Top priorities", "<p>No theme of this team is among the top priorities.</p>")
     chart = charts.bar_chart([r["label"] for r in rows], [r["score"] for r in rows],
                              title="Priority score (0-1)", value_format=lambda v: f"{v:.2f}")
-    head = ("<tr><th>rank</th><th>theme</th><th>score</th><th>volume</th><th>negativity</th><th>growth</th>"
-            "<th>impact</th><th>segments</th><th>negative</th><th>stage</th><th>touchpoint</th></tr>")
+    parts = "".join(f"<th class='part'>{c}</th>" for c in ("volume", "negativity", "growth", "impact"))
+    head = (f"<tr><th>rank</th><th>theme</th><th>score</th>{parts}<th>segments</th><th>negative</th>"
+            "<th>stage</th><th>touchpoint</th></tr>")
     body = "".join(
         f"<tr><td>{r['priority_rank']}</td><td>{escape(r['label'])}{' <b>new</b>' if r['emerging'] else ''}</td>"
-        f"<td>{r['score']:.2f}</td>" + "".join(f"<td>{_opt(r[c])}</td>" for c in
+        f"<td>{r['score']:.2f}</td>" + "".join(f"<td class='part'>{_opt(r[c])}</td>" for c in
                                                ("volume_score", "negativity_score", "growth_score", "impact_score"))
         + f"<td>{r['volume']:,}</td><td>{fmt_percent(r['negative_share'])}</td>"
-        f"<td>{escape(r['dominant_stage'] or '-')}</td><td>{escape(r['dominant_touchpoint'] or '-')}</td></tr>"
+        f"<td>{escape(_name(report.stages, r['dominant_stage']))}</td>"
+        f"<td>{escape(_name(report.touchpoints, r['dominant_touchpoint']))}</td></tr>"
         for r in rows)
     return _section("Top priorities", chart + f"<table class='data'>{head}{body}</table>",
                     "Company-wide rank of this team's themes; the score weighs volume, negativity, growth "
                     "and impact on ratings (see the priorities view).")
+
+
+def _name(names: dict[str, str], key: str | None) -> str:
+    """The taxonomy's name of a stage or touchpoint id (what a person reads), '-' for none."""
+    return "-" if key is None else names.get(key, key)
 
 
 def _opt(v: float | None) -> str:
@@ -108,15 +116,33 @@ def _trends(report: TeamReport) -> str:
 
 
 def _heatmap(report: TeamReport) -> str:
-    cells = {(r["journey_stage"], r["touchpoint"]): r for r in report.heatmap}
-    stages = [s for s in report.stages + ["unknown"] if any(k[0] == s for k in cells)]
-    points = [t for t in report.touchpoints + ["unknown"] if any(k[1] == t for k in cells)]
+    """The team's stage x touchpoint cells of the period, beside the whole company's of the same
+    period (what is the team's own, what everyone sees); names from the taxonomy."""
+    team = _heat_chart(report, report.heatmap, f"{_team_title(report)}: share negative, this {report.period.kind}")
+    company = _heat_chart(report, report.company_heatmap, f"All feedback: share negative, this {report.period.kind}")
+    return _section("Where in the journey customers hurt", f"<div class='pair'>{team}{company}</div>",
+                    f"Segments of {report.period.label} by journey stage and touchpoint; the number under each "
+                    f"share is its segment count. Cells of fewer than {MIN_CELL_SEGMENTS} segments are not shaded "
+                    "(marked few): too few to compare.")
+
+
+def _heat_chart(report: TeamReport, rows: list[dict], title: str) -> str:
+    cells = {(r["journey_stage"], r["touchpoint"]): r for r in rows}
+    stages = [s for s in [*report.stages, *{k[0] for k in cells} - set(report.stages)] if any(k[0] == s for k in cells)]
+    points = [t for t in [*report.touchpoints, *{k[1] for k in cells} - set(report.touchpoints)]
+              if any(k[1] == t for k in cells)]
+    if not cells:
+        return f"<div><p>No feedback placed in the journey this {escape(report.period.kind)}.</p></div>"
     values = [[(cells.get((s, t)) or {}).get("negative_share") for t in points] for s in stages]
     counts = [[(cells.get((s, t)) or {}).get("volume") for t in points] for s in stages]
-    chart = charts.heatmap(stages, points, values, counts=counts, title="Share negative by journey stage and touchpoint",
-                           value_format=charts.percent(0), vmin=0, vmax=1)
-    return _section("Where in the journey customers hurt", chart,
-                    "All feedback to date; small numbers under each share are segment counts.")
+    return "<div>" + charts.heatmap(
+        [report.stages.get(s, s) for s in stages], [report.touchpoints.get(t, t) for t in points], values,
+        counts=counts, title=title, value_format=charts.percent(0), vmin=0, vmax=1,
+        min_count=MIN_CELL_SEGMENTS) + "</div>"
+
+
+def _team_title(report: TeamReport) -> str:
+    return f"{report.team.replace('_', ' ').title()} team"
 
 
 def _verbatims(report: TeamReport) -> str:

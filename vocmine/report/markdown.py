@@ -40,8 +40,10 @@ def render_markdown(report: TeamReport) -> str:
     lines += ["", "## Top priorities", ""]
     lines += _table(["rank", "theme", "score", "segments", "negative", "stage", "touchpoint"], [
         [str(r["priority_rank"]), r["label"] + (" (emerging)" if r["emerging"] else ""), f"{r['score']:.2f}",
-         f"{r['volume']:,}", fmt_percent(r["negative_share"]), r["dominant_stage"] or "-",
-         r["dominant_touchpoint"] or "-"] for r in report.priorities]) if report.priorities else ["None."]
+         f"{r['volume']:,}", fmt_percent(r["negative_share"]),
+         report.stages.get(r["dominant_stage"], r["dominant_stage"] or "-"),
+         report.touchpoints.get(r["dominant_touchpoint"], r["dominant_touchpoint"] or "-")]
+        for r in report.priorities]) if report.priorities else ["None."]
     lines += ["", f"## Top movers ({period_label(report)})", ""]
     lines += _table(["theme", "segments", "before", "share change"], [
         [r["label"], f"{r['volume']:,}", f"{r['previous_volume']:,}", f"{100 * r['share_change']:+.1f} pts"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -58,19 +59,22 @@ def published_database(settings) -> Path:
 
 
 def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = True,
-            public_metadata: Mapping[str, Sequence[str]] | None = None, customer_key: bytes | None = None
-            ) -> Publication:
+            public_metadata: Mapping[str, Sequence[str]] | None = None, customer_key: bytes | None = None,
+            storage_version: str = "v1.0.0") -> Publication:
     """Build the analysts' database (and Parquet files) in ``folder`` and swap them into place.
 
     ``public_metadata`` maps a source to the metadata keys analysts may see (``Settings.public_metadata()``;
     none by default); ``customer_key`` keys the customer pseudonyms (default: the store's own random key).
-    """
+    ``storage_version`` is the DuckDB file format written (``[publish] storage_version``): the
+    default opens in every DuckDB from 1.0, so an analyst's older CLI or BI tool reads it too."""
+    if storage_version != "latest" and not re.fullmatch(r"v\d+\.\d+\.\d+", storage_version):
+        raise ValueError(f"storage version {storage_version!r} is not 'latest' nor a DuckDB version such as 'v1.0.0'")
     folder.mkdir(parents=True, exist_ok=True)
     target, partial = folder / DATABASE, folder / (DATABASE + ".partial")
     _remove_leftover(partial)
     tables, views = _relations(con)
     key = customer_key or stored_customer_key(con)
-    con.execute("ATTACH ? AS publication", [str(partial)])
+    con.execute(f"ATTACH ? AS publication (STORAGE_VERSION '{storage_version}')", [str(partial)])
     try:
         for table in tables:
             if table == "feedback":

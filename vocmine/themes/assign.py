@@ -34,6 +34,8 @@ from vocmine.themes.discover import describe_themes
 from vocmine.themes.emerging import flag_emerging
 from vocmine.themes.labels import Encoder, label_themes
 from vocmine.themes.registry import (
+    REFIT_PHASES,
+    Phase,
     RefitResult,
     assign_floor,
     current_fit,
@@ -71,20 +73,29 @@ class RefreshResult:
 def refresh_themes(
     con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, fits_dir: Path | None = None,
     now: datetime | None = None, runner: BatchRunner = IN_PROCESS, encode: Encoder | None = None,
+    on_phase: Phase | None = None,
 ) -> RefreshResult:
     """The nightly theme step: refit when due, else assign and propose; then flag emerging themes.
     ``encode`` (the backend of ``model``) ranks label phrases; it is called only when themes
-    are labelled (a refit, or new themes proposed), so a quiet night loads no model for it."""
+    are labelled (a refit, or new themes proposed), so a quiet night loads no model for it.
+    ``on_phase(done, total, what)`` hears of each phase as it begins, for progress lines."""
+    phase = on_phase or (lambda done, total, what: None)
     result = RefreshResult()
     if fits_dir is not None:
         result.pruned = prune_orphan_fits(con, fits_dir)
     if refit_due(con, model, config, now):
-        result.refit = refit_themes(con, model, config, fits_dir, encode)
+        total = REFIT_PHASES + 1
+        result.refit = refit_themes(con, model, config, fits_dir, encode,
+                                    on_phase=lambda done, _, what: phase(done, total, what))
         run_id = result.refit.run_id
     else:
+        total = 2
+        phase(0, total, "placing new segments in themes")
         result.assigned = assign_new_segments(con, model, config, runner, encode)
         run_id = result.assigned.run_id
+    phase(total - 1, total, "checking for emerging themes")
     result.emerging = flag_emerging(con, model, config, run_id)
+    phase(total, total, f"{len(result.emerging)} emerging theme(s)")
     return result
 
 

@@ -91,6 +91,10 @@ def show_theme(con: duckdb.DuckDBPyConnection, theme_id: int, examples: int = 5,
         raise KeyError(f"no theme {theme_id}")
     theme = rows[0]
     theme.pop("centroid")
+    # a group has no trend, lineage or examples of its own: its themes do
+    theme["members"] = as_dicts(con.execute(
+        "SELECT theme_id, label, size FROM themes WHERE parent_id = ? AND status = 'active' AND level = 2 "
+        "ORDER BY size DESC, theme_id", [theme_id])) if theme["level"] == 1 else []
     theme["merged_from"] = [r[0] for r in con.execute(
         "SELECT theme_id FROM themes WHERE merged_into = ? AND status = 'merged' ORDER BY theme_id",
         [theme_id]).fetchall()]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -70,20 +71,34 @@ class _Identity:
     retired_lobes: list[int] = field(default_factory=list)  # unmatched rows merged into those
 
 
+# (done, total, what is being done now): the phases of a theme step, for progress lines
+Phase = Callable[[int, int, str], None]
+REFIT_PHASES = 4
+
+
 def refit_themes(
     con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, fits_dir: Path | None = None,
-    encode: Encoder | None = None,
+    encode: Encoder | None = None, on_phase: Phase | None = None,
 ) -> RefitResult:
     """``encode``: the embedding backend of ``model`` (its ``encode``), which ranks label
-    phrases by meaning; without it labels are ranked by their words alone."""
+    phrases by meaning; without it labels are ranked by their words alone. ``on_phase(done,
+    total, what)`` hears of each of the refit's REFIT_PHASES as it begins (the fit itself
+    reports nothing for most of a minute)."""
+    phase = on_phase or (lambda done, total, what: None)
+    phase(0, REFIT_PHASES, "loading segment vectors")
     ids, vectors = themed_embeddings(con, model)
     if not ids:
         raise ValueError(f"no segments embedded with {model}: run `vocmine embed` first")
-    fit = fit_on_sample(vectors, theme_documents(con, ids, every=True), config)
-    fit, group_labels = _phrase_labels(con, model, ids, fit, config, encode)
-    result = RefitResult(run_id=start_run(con, "themes"), segments=len(ids), outlier_share=fit.outlier_share)
+    # the run starts before the fit, so its logged time is the fit's (not only the storing's)
+    result = RefitResult(run_id=start_run(con, "themes"), segments=len(ids))
     folder = fits_dir / result.run_id if fits_dir is not None else None
     try:
+        phase(1, REFIT_PHASES, f"fitting themes on {len(ids):,} segments")
+        fit = fit_on_sample(vectors, theme_documents(con, ids, every=True), config)
+        phase(2, REFIT_PHASES, f"labelling {len(fit.centroids):,} themes")
+        fit, group_labels = _phrase_labels(con, model, ids, fit, config, encode)
+        result.outlier_share = fit.outlier_share
+        phase(3, REFIT_PHASES, "storing themes")
         _store_refit(con, model, config, folder, ids, vectors, fit, group_labels, result)
     except BaseException as exc:
         if folder is not None:
