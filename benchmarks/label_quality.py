@@ -86,32 +86,40 @@ def run(name: str, size: int, backend, judges: dict[str, object], config: Themes
     phrases = label_themes(texts, fit.assignments, fit.centroids, backend.encode, similarity=fit.similarity,
                            stop_words=config.stop_words, fallback=fit.labels, seed=config.seed)
     seconds = time.perf_counter() - started
-    methods = {"keywords": fit.labels, "phrases": phrases}
+    fits = {"": (fit, {"keywords": fit.labels, "phrases": phrases})}
     if before:
+        # the older labeller on this fit (labels alone compared), and the older fit with its own labels
+        # (keywords feed the merging of duplicate themes, so the fit itself may differ)
+        old_labels = module_at(before, "vocmine.themes.labels").label_themes
+        fits[""][1][f"phrases, labels@{before}"] = old_labels(
+            texts, fit.assignments, fit.centroids, backend.encode, similarity=fit.similarity,
+            stop_words=config.stop_words, fallback=fit.labels, seed=config.seed)
         old = module_at(before, "vocmine.themes.discover").discover_themes(vectors, [t.lower() for t in texts], config)
-        assert (old.assignments == fit.assignments).all(), "the fit itself changed: compare labels on one fit"
-        methods[f"keywords@{before}"] = old.labels
-        methods[f"phrases@{before}"] = module_at(before, "vocmine.themes.labels").label_themes(
+        fits[f"@{before}"] = (old, {"keywords": old.labels, "phrases": old_labels(
             texts, old.assignments, old.centroids, backend.encode, similarity=old.similarity,
-            stop_words=config.stop_words, fallback=old.labels, seed=config.seed)
-    themes = [t for t in range(len(fit.centroids)) if (fit.assignments == t).any()]
-    majority = [Counter(intents[i] for i in np.flatnonzero(fit.assignments == t)).most_common(1)[0][0]
-                for t in themes]
-    sizes = [int((fit.assignments == t).sum()) for t in themes]
+            stop_words=config.stop_words, fallback=old.labels, seed=config.seed)})
     intent_names = sorted(set(intents))
-    print(f"\n{name} {len(texts):,} rows, {len(intent_names)} intents, {len(themes)} themes "
-          f"({(fit.assignments == OUTLIER).mean():.1%} outliers); phrase labelling {seconds:.1f} s")
-    print(f"  {'judge':8s} {'labels':15s} {'hit@1':>6s} {'hit@3':>6s} {'weighted hit@1':>15s}")
-    for judge, model in judges.items():
-        for method, labels in methods.items():
-            m = identification([labels[t] for t in themes], majority, sizes, intent_names, model.encode)
-            print(f"  {judge:8s} {method:15s} {m['hit@1']:6.1%} {m['hit@3']:6.1%} {m['weighted hit@1']:15.1%}")
-    if before:
-        changed = sum(a != b for a, b in zip(phrases, methods[f"phrases@{before}"], strict=True))
-        print(f"  phrase labels that differ from {before}: {changed} of {len(phrases)}")
-    print("  examples (majority intent | keywords | phrase):")
-    for t in sorted(themes, key=lambda t: -sizes[themes.index(t)])[:8]:
-        print(f"    {majority[themes.index(t)]:28s} | {fit.labels[t]:40s} | {phrases[t]}")
+    for tag, (one, methods) in fits.items():
+        themes = [t for t in range(len(one.centroids)) if (one.assignments == t).any()]
+        majority = [Counter(intents[i] for i in np.flatnonzero(one.assignments == t)).most_common(1)[0][0]
+                    for t in themes]
+        sizes = [int((one.assignments == t).sum()) for t in themes]
+        print(f"\n{name} {len(texts):,} rows, {len(intent_names)} intents, fit{tag or ' (this code)'}: "
+              f"{len(themes)} themes ({(one.assignments == OUTLIER).mean():.1%} outliers)"
+              + ("" if tag else f"; phrase labelling {seconds:.1f} s"))
+        print(f"  {'judge':8s} {'labels':24s} {'hit@1':>6s} {'hit@3':>6s} {'weighted hit@1':>15s}")
+        for judge, model in judges.items():
+            for method, labels in methods.items():
+                m = identification([labels[t] for t in themes], majority, sizes, intent_names, model.encode)
+                print(f"  {judge:8s} {method:24s} {m['hit@1']:6.1%} {m['hit@3']:6.1%} {m['weighted hit@1']:15.1%}")
+        if tag:
+            continue
+        if before:
+            changed = sum(a != b for a, b in zip(phrases, methods[f"phrases, labels@{before}"], strict=True))
+            print(f"  phrase labels on this fit that differ from labels@{before}: {changed} of {len(phrases)}")
+        print("  examples (majority intent | keywords | phrase):")
+        for t in sorted(themes, key=lambda t: -sizes[themes.index(t)])[:8]:
+            print(f"    {majority[themes.index(t)]:28s} | {fit.labels[t]:40s} | {phrases[t]}")
 
 
 def speed(backend, n: int = 50_000, k: int = 120) -> None:
