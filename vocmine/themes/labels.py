@@ -15,6 +15,13 @@ transfer fails in the app" or "charged twice on the same bill":
    not the first one reworded;
 4. no two themes share a label: a theme whose best phrase is taken gets its next one.
 
+Words are those of each segment's language (:mod:`vocmine.nlp.words`): Chinese clauses are
+split into words by jieba and a Chinese label is written without spaces ("重复扣款"); other
+scripts keep every letter ("obsługa miła"); stop words are spaCy's list of the language. A
+theme holding several languages is labelled once per language from that language's members
+only, labels side by side ("charged twice · 重复扣款"), so no label borrows words from
+another language's segments.
+
 Casing follows the customers' most common spelling, so acronyms stay as written (eSIM, 5G,
 SIM, IVR). Without an embedding backend (``encode=None``) the word ranking alone decides.
 Members are sampled (``sample`` per theme), so 120 themes over 50,000 segments take seconds.
