@@ -7,6 +7,7 @@ import spacy
 
 from vocmine.config import NlpConfig
 from vocmine.nlp.pipeline import build_pipeline
+from vocmine.nlp.segments import enrich_doc
 
 SENTENCES = {
     "de": "Die Pakete wurden gestern nicht geliefert und die Rechnungen waren falsch.",
@@ -28,3 +29,25 @@ def test_pipeline_lemmas_equal_spacys_lookup_lemmatizer(language):
     ours = [t.lemma_ for t in build_pipeline(language, NlpConfig())(SENTENCES[language])]
     assert ours == expected
     assert sum(t.lemma_ != t.text for t in reference(SENTENCES[language])) >= 2  # the table was used
+
+
+def _lemmas(language: str, text: str) -> list[str]:
+    doc = build_pipeline(language, NlpConfig())(text)
+    return [lemma for s in enrich_doc(doc, "f1", language).segments for lemma in s.lemmas.split()]
+
+
+def test_pipeline_chinese_lemmas_are_words_not_characters():
+    lemmas = _lemmas("zh", "订单重复扣款了，客服一直不回复。送到的时候饭菜都凉了！")
+    assert {"订单", "重复", "扣款", "客服", "回复", "饭菜"} <= set(lemmas), lemmas
+    assert sum(len(w) > 1 for w in lemmas) > len(lemmas) / 2
+
+
+def test_pipeline_ukrainian_lemmas_keep_cyrillic_and_are_lemmatised():
+    lemmas = _lemmas("uk", "Працівники були ввічливими, але ми довго чекали у черзі.")
+    assert {"працівник", "ввічливий", "чекати", "черга"} <= set(lemmas), lemmas
+
+
+def test_pipeline_polish_lemmas_keep_their_letters():
+    lemmas = _lemmas("pl", "Kamery działają słabo, jakość nagrań pozostawia wiele do życzenia. Obsługa miła.")
+    assert {"kamera", "działać", "jakość", "nagranie", "życzenie", "obsługa", "miły"} <= set(lemmas), lemmas
+    assert all(ch in "".join(lemmas) for ch in "ćłśż")

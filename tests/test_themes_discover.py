@@ -174,3 +174,21 @@ def test_themes_on_demo_put_exit_fees_in_one_theme(demo_segments):
     assert len(exit_fees) > 80
     themes = Counter(int(fit.assignments[i]) for i in exit_fees)
     assert themes.most_common(1)[0][1] >= 0.9 * len(exit_fees), themes.most_common()
+
+
+def test_themes_discover_keywords_keep_every_script():
+    """BERTopic left to itself deletes every letter outside A-Z; keywords keep them all."""
+    docs = {"zh": "重复 扣款 退款 客服", "pl": "obsługa miły wysyłka szybki", "uk": "черга чекати вікно година"}
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((3, 16))
+    documents, rows = [], []
+    for k, words in enumerate(docs.values()):
+        for i in range(30):
+            documents.append(" ".join(rng.permutation(words.split())[:3]))
+            rows.append(centres[k] + 0.05 * rng.standard_normal(16))
+    vectors = np.array(rows, dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    fit = discover_themes(vectors, documents, ThemesConfig(min_themes=2, max_themes=4, target_themes=3))
+    keywords = {w for words in fit.keywords for w, _ in words for w in w.split()}
+    assert {"扣款", "obsługa", "черга"} <= keywords, keywords
+    assert all(set(w) & set("abcdefghijklmnopqrstuvwxyz") == set() or w in docs["pl"] for w in keywords)

@@ -7,6 +7,7 @@ near that theme's centre. The demo test at the end runs the real backend on the 
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections import Counter
 
@@ -208,3 +209,66 @@ def test_labels_analysts_names_win_over_a_refit(fresh_db):
     assert second[charged] != first[charged] and "charged twice" in second[charged]
     groups = [r[0] for r in fresh_db.execute("SELECT label FROM themes WHERE level = 1").fetchall()]
     assert groups and all(label not in second.values() for label in groups)
+
+
+# Handmade sentences in the style of the reviews in ../shared/data (none copied from them).
+ZH_CHARGED = ["订单重复扣款了，请尽快退款", "又是重复扣款，客服也不回复", "重复扣款两次，要求退款",
+              "支付的时候重复扣款了", "为什么重复扣款？太失望了", "昨天重复扣款，至今没有退款"]
+ZH_COLD = ["送到的时候饭菜都凉了", "饭菜都凉了，送餐太慢", "外卖送到饭菜都凉了，差评",
+           "等了两个小时，饭菜都凉了", "饭菜都凉了还洒了", "送餐员迟到，饭菜都凉了"]
+PL_SERVICE = ["Obsługa bardzo miła i pomocna", "Miła obsługa sklepu, polecam", "Obsługa miła, szybka wysyłka",
+              "Bardzo miła obsługa klienta", "Obsługa miła i kompetentna", "Zawsze miła obsługa"]
+PL_CAMERA = ["Kamera słabej jakości, obraz rozmazany", "Słabej jakości kamera w tym telefonie",
+             "Kamera słabej jakości, zdjęcia ciemne", "Niestety kamera słabej jakości",
+             "Zdjęcia z kamery słabej jakości", "Kamera słabej jakości nocą"]
+UK_QUEUE = ["Довго чекали у черзі до вікна", "Чекали у черзі дві години", "Дуже довго чекали у черзі",
+            "Знову чекали у черзі, ніхто не допоміг", "Чекали у черзі з ранку", "Люди чекали у черзі годинами"]
+UK_STAFF = ["Ввічливі працівники центру, дякую", "Дуже ввічливі працівники", "Ввічливі працівники швидко допомогли",
+            "Ввічливі працівники і чисто", "Працівники ввічливі та уважні", "Ввічливі працівники, все зрозуміло"]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("encode", [fake_encode, None], ids=["by meaning", "by words only"])
+def test_labels_chinese_are_multi_character_words_written_without_spaces(encode):
+    texts, assignments, centroids = _themes([ZH_CHARGED, ZH_COLD])
+    labels = label_themes(texts, assignments, centroids, encode, languages=["zh"] * len(texts))
+    assert "重复扣款" in labels[0]
+    assert "凉" in labels[1]
+    assert all(HAN.search(label) and " " not in label for label in labels), labels
+
+
+@pytest.mark.parametrize("encode", [fake_encode, None], ids=["by meaning", "by words only"])
+def test_labels_polish_and_ukrainian_keep_their_letters(encode):
+    texts, assignments, centroids = _themes([PL_SERVICE, PL_CAMERA])
+    labels = label_themes(texts, assignments, centroids, encode, languages=["pl"] * len(texts))
+    assert "obsługa" in labels[0].lower() and "miła" in labels[0].lower()
+    assert "słabej jakości" in labels[1].lower()
+    texts, assignments, centroids = _themes([UK_QUEUE, UK_STAFF])
+    labels = label_themes(texts, assignments, centroids, encode, languages=["uk"] * len(texts))
+    assert "чекали у черзі" in labels[0].lower()
+    assert "ввічливі працівники" in labels[1].lower()
+
+
+def test_labels_a_theme_in_two_languages_gets_a_label_in_each_from_its_own_members():
+    texts, assignments, centroids = _themes([CHARGED + ZH_CHARGED, COURIER + ZH_COLD])
+    languages = ["en"] * len(CHARGED) + ["zh"] * len(ZH_CHARGED) + ["en"] * len(COURIER) + ["zh"] * len(ZH_COLD)
+    labels = label_themes(texts, assignments, centroids, fake_encode, languages=languages)
+    english, chinese = labels[0].split(" · ")
+    assert "charged twice" in english and not HAN.search(english)
+    assert "重复扣款" in chinese and not re.search(r"[A-Za-z]", chinese)
+    assert "courier never delivered" in labels[1] and "凉" in labels[1]
+
+
+def test_labels_a_language_with_a_few_members_only_gets_no_label_of_its_own():
+    texts, assignments, centroids = _themes([CHARGED + ZH_CHARGED[:1], COURIER])
+    languages = ["en"] * len(CHARGED) + ["zh"] + ["en"] * len(COURIER)
+    labels = label_themes(texts, assignments, centroids, fake_encode, languages=languages)
+    assert "charged twice" in labels[0] and not HAN.search(labels[0])
+
+
+def test_labels_one_language_store_labels_as_before():
+    texts, assignments, centroids = _themes([CHARGED, ESIM, COURIER])
+    config = ThemesConfig()
+    assert (label_themes(texts, assignments, centroids, fake_encode, stop_words=config.stop_words)
+            == label_themes(texts, assignments, centroids, fake_encode, stop_words=config.stop_words,
+                            languages=["en"] * len(texts)))

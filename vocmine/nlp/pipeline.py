@@ -3,8 +3,21 @@
 English uses the configured trained pipeline without its dependency parser (the slowest
 part, and nothing here needs it: sentences come from the lighter ``senter``). Other
 languages get ``spacy.blank(lang)`` with a rule-based sentencizer, which knows Chinese
-full stops (。！？), plus the lookup lemmatizer where spacy-lookups-data has tables (read
-into a plain dict: see ``LemmaTable``).
+full stops (。！？), plus a lemmatizer where a package ships one:
+
+- Chinese (zh): words from jieba's segmenter (its dictionary ships in the package); spaCy's
+  default splits Chinese into single characters, which are no theme keyword ("扣" "款"
+  for 扣款, a charge). Chinese has no inflection, so a word is its own lemma.
+- Ukrainian (uk): spaCy's pymorphy3 lemmatizer with pymorphy3's Ukrainian dictionaries
+  ("черзі" -> "черга"), so one complaint's inflected forms count as one keyword.
+- Polish (pl): spacy-lookups-data has Polish tables per part of speech only (for spaCy's
+  ``pos_lookup`` mode, which needs a tagger we do not have); they are merged into one table.
+  A form several parts of speech share takes the lemma that keeps more of it: "działa" is
+  "działać" (not the noun "działo"), "życzenia" is "życzenie" (not the verb "życzyć").
+  Reading the tables takes seconds (3.7 million forms), once per process and night.
+- Other languages: the plain lookup table where spacy-lookups-data has one (de, es, fr, ...).
+
+Tables are read into a plain dict: see ``LemmaTable``.
 Every pipeline ends with vocmine's own components: PII, formulas (greetings and sign-offs cut
 off), clauses, key phrases.
 """
@@ -13,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from functools import cache
 from importlib import resources
 
@@ -28,8 +42,9 @@ from vocmine.nlp.boilerplate import split_patterns
 from vocmine.nlp.redact import placeholder
 
 # Bump when code changes what enrichment produces, so `vocmine enrich --rebuild` redoes it.
-CODE_VERSION = 5  # 2: segment_tokens for the journey rules; 3: greetings and sign-offs cut off;
-# 4: person names checked against name lexicons (issue 18); 5: postal addresses redacted (issue 20)
+CODE_VERSION = 6  # 2: segment_tokens for the journey rules; 3: greetings and sign-offs cut off;
+# 4: person names checked against name lexicons (issue 18); 5: postal addresses redacted (issue 20);
+# 6: Chinese words (jieba), Ukrainian and Polish lemmas (issue 19)
 _NOT_NEEDED = ("parser",)
 STANDARD_KINDS = ("EMAIL", "PHONE", "CARD", "IBAN", "SSN", "URL", "HANDLE", "PERSON", "ACCOUNT", "ADDRESS")
 
@@ -74,17 +89,73 @@ def _trained(model: str) -> Language:
 
 
 def _blank(language: str) -> Language:
-    try:
-        nlp = spacy.blank(language)
-    except ImportError:
-        nlp = spacy.blank("xx")
+    if language == "zh":
+        nlp = chinese_words()
+    else:
+        try:
+            nlp = spacy.blank(language)
+        except ImportError:
+            nlp = spacy.blank("xx")
     nlp.add_pipe("sentencizer")
-    table = _lookup_table(language)
-    if table is not None:
+    if language == "uk":
+        _add_pymorphy3(nlp)
+        return nlp
+    lemmas = _polish_lemmas() if language == "pl" else _read_table(language)
+    if lemmas is not None:
         lookups = Lookups()
-        lookups.set_table("lemma_lookup", LemmaTable("lemma_lookup", srsly.read_gzip_json(table)))
+        table = AnyCaseLemmaTable if language == "pl" else LemmaTable
+        lookups.set_table("lemma_lookup", table("lemma_lookup", lemmas))
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"}).initialize(lookups=lookups)
     return nlp
+
+
+def chinese_words() -> Language:
+    """A blank Chinese pipeline that splits text into words with jieba, not into characters."""
+    try:
+        import jieba
+    except ImportError as exc:
+        raise RuntimeError("Chinese feedback needs jieba: pip install jieba==0.42.1") from exc
+    jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at INFO to stderr
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+
+
+def _add_pymorphy3(nlp: Language) -> None:
+    try:
+        nlp.add_pipe("lemmatizer", config={"mode": "pymorphy3"}).initialize()
+    except (ImportError, ValueError) as exc:  # spaCy raises ImportError when pymorphy3 or its dictionaries miss
+        raise RuntimeError("Ukrainian feedback needs pymorphy3: pip install pymorphy3 pymorphy3-dicts-uk") from exc
+
+
+# Polish tables in the order that breaks a tie between two lemmas of one form
+_POLISH_ORDER = ("noun", "verb", "adj", "adv", "aux", "num", "pron", "adp", "part")
+
+
+@cache
+def _polish_lemmas() -> dict[str, str] | None:
+    lemmas: dict[str, str] = {}
+    for pos in _POLISH_ORDER:
+        table = _lookup_table(f"pl_lemma_lookup_{pos}")
+        if table is None:
+            continue
+        for word, lemma in srsly.read_gzip_json(table).items():
+            known = lemmas.get(word)
+            if known is None or _shared(word, lemma) > _shared(word, known):
+                lemmas[word] = lemma
+    return lemmas or None
+
+
+def _shared(word: str, lemma: str) -> int:
+    n = 0
+    for a, b in zip(word, lemma):
+        if a != b:
+            break
+        n += 1
+    return n
+
+
+def _read_table(language: str) -> dict[str, str] | None:
+    table = _lookup_table(f"{language}_lemma_lookup")
+    return srsly.read_gzip_json(table) if table is not None else None
 
 
 class LemmaTable(Table):
@@ -110,11 +181,22 @@ class LemmaTable(Table):
         return len(self.lemmas)
 
 
+class AnyCaseLemmaTable(LemmaTable):
+    """A table that reads a capitalised word as its lower-case form first: "Kamery" at the start
+    of a sentence is "kamera", not the surname Kamer the table also lists."""
+
+    def get(self, key, default=None):
+        found = self.lemmas.get(key.lower()) if isinstance(key, str) else None
+        if found is None:
+            found = self.lemmas.get(key)
+        return default if found is None else found
+
+
 @cache
-def _lookup_table(language: str):
-    """spacy-lookups-data ships a plain lemma table for some languages (de, es, fr, ...)."""
+def _lookup_table(name: str):
+    """A table spacy-lookups-data ships: ``de_lemma_lookup``, ``pl_lemma_lookup_noun``, ..."""
     try:
-        table = resources.files("spacy_lookups_data") / "data" / f"{language}_lemma_lookup.json.gz"
+        table = resources.files("spacy_lookups_data") / "data" / f"{name}.json.gz"
     except ModuleNotFoundError:
         return None
     return table if table.is_file() else None

@@ -262,11 +262,12 @@ def _proposal_labels(con, model: str, config: ThemesConfig, segment_ids: list[st
                      clusters: list[tuple[np.ndarray, np.ndarray]], keyword_labels: list[str],
                      encode: Encoder | None) -> list[str]:
     """Phrase labels for proposed themes, set apart from the known themes and unlike their labels."""
-    texts, phrases = label_inputs(con, segment_ids)
+    texts, phrases, languages = label_inputs(con, segment_ids)
     known = con.execute("SELECT label, centroid FROM themes WHERE status = 'active' AND model = ? "
                         "ORDER BY theme_id", [model]).fetchall()
     others = np.array([c for _, c in known], dtype=np.float32).reshape(len(known), -1) if known else None
-    return label_themes(texts, topics, np.array([c for _, c in clusters]), encode, phrases=phrases, others=others,
+    return label_themes(texts, topics, np.array([c for _, c in clusters]), encode, phrases=phrases,
+                        languages=languages, others=others,
                         taken=[label for label, _ in known], stop_words=config.stop_words,
                         fallback=keyword_labels, seed=config.seed)
 

@@ -11,7 +11,11 @@ themes they can read through and almost every segment placed, so the recipe is:
 3. call a segment an outlier only when it is far from its theme's centroid in the original
    embedding space (cosine below ``similarity_floor``);
 4. describe each theme by c-TF-IDF over segment lemmas (stop words, PII placeholders and
-   brand handles never reach the lemmas), unigrams and bigrams, frequent words damped;
+   brand handles never reach the lemmas), unigrams and bigrams, frequent words damped. The
+   lemmas are already words of their language (enrichment splits Chinese into words with
+   jieba), so tokens are runs of letters of any script, and BERTopic is told the documents
+   are multilingual: told nothing, it deletes every character outside [A-Za-z0-9 ] before
+   counting ("obsuga" for "obsługa"; no Chinese or Cyrillic word at all);
 5. group themes into two levels by clustering their centroids.
 """
 
@@ -72,6 +76,7 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
         ctfidf_model=ctfidf,
         top_n_words=10,
         calculate_probabilities=False,
+        language="multilingual",  # only stops the ASCII-only cleaning: the vectors are given, no model is chosen
     )
     distinct_topics = np.asarray(model.fit_transform([documents[i] for i in first], distinct)[0])
     topics = distinct_topics[inverse]
@@ -146,9 +151,15 @@ def describe_themes(
     return keywords, [keyword_label(words, t) for t, words in enumerate(keywords)]
 
 
+# Words of two letters or more in any script, not numbers: "obsługa", "черга", "扣款" (a single
+# Chinese character, like a single Latin letter, is too vague for a keyword).
+TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
+
+
 def _vectorizer(config: ThemesConfig, min_df: int) -> CountVectorizer:
-    return CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | set(config.stop_words)), ngram_range=(1, 2),
-                           min_df=min_df, token_pattern=r"(?u)\b[^\W\d_]{2,}\b")  # words, not numbers
+    # "emptydoc": what BERTopic puts in place of a theme's empty document
+    return CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | set(config.stop_words) | {"emptydoc"}),
+                           ngram_range=(1, 2), min_df=min_df, token_pattern=TOKEN_PATTERN)
 
 
 def _centroids(embeddings: np.ndarray, topics: np.ndarray, k: int) -> np.ndarray:

@@ -15,6 +15,13 @@ transfer fails in the app" or "charged twice on the same bill":
    not the first one reworded;
 4. no two themes share a label: a theme whose best phrase is taken gets its next one.
 
+Words are those of each segment's language (:mod:`vocmine.nlp.words`): Chinese clauses are
+split into words by jieba and a Chinese label is written without spaces ("重复扣款"); other
+scripts keep every letter ("obsługa miła"); stop words are spaCy's list of the language. A
+theme holding several languages is labelled once per language from that language's members
+only, labels side by side ("charged twice · 重复扣款"), so no label borrows words from
+another language's segments.
+
 Casing follows the customers' most common spelling, so acronyms stay as written (eSIM, 5G,
 SIM, IVR). Without an embedding backend (``encode=None``) the word ranking alone decides.
 Members are sampled (``sample`` per theme), so 120 themes over 50,000 segments take seconds.
@@ -35,16 +42,25 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from vocmine.nlp.words import UNSPACED
+from vocmine.nlp.words import join as join_words
+from vocmine.nlp.words import stop_words as stop_words_of
+from vocmine.nlp.words import words as language_words
+
 Encoder = Callable[[list[str]], np.ndarray]
 
 MIN_WORDS, MAX_WORDS = 2, 7
 PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*\]")  # what redaction leaves: [PERSON], [EMAIL], ...
 # clause boundaries: punctuation that ends a thought, PII placeholders, brand handles and links
-_CLAUSE = re.compile(r"\[[A-Z][A-Z_]*\]|[@#]\w+|https?://\S+|www\.\S+|[,;:!?()\"“”{}\[\]|…]|\.(?=\s|$)|\s[-–—/]\s|\n")
+_CLAUSE = re.compile(r"\[[A-Z][A-Z_]*\]|[@#]\w+|https?://\S+|www\.\S+|[,;:!?()\"“”{}\[\]|…]|\.(?=\s|$)|\s[-–—/]\s|\n"
+                     r"|[，。！？；：、（）《》【】「」『』～]")  # Chinese and Japanese punctuation ends a clause too
 _EDGE = "'\"‘’“”*.#…-–—"
 # words that may start a phrase although they are stop words: they carry the complaint
 _NEGATIONS = {"no", "not", "never", "cannot", "can't", "won't", "didn't", "doesn't", "isn't", "wasn't",
-              "couldn't", "hasn't", "haven't", "don't", "unable", "nothing"}
+              "couldn't", "hasn't", "haven't", "don't", "unable", "nothing",
+              "nie", "nigdy", "brak",  # Polish
+              "не", "ні", "немає", "нема", "ніколи",  # Ukrainian
+              "不", "没", "没有", "未", "无法", "不能", "别"}  # Chinese
 # greetings, sign-offs and letter formulas: never part of a label
 FORMULA_WORDS = {"dear", "hi", "hello", "hey", "regards", "sincerely", "faithfully", "truly", "thanks", "thank",
                  "cheers", "concern", "writing", "attached", "enclosed", "kind", "best", "yours", "madam", "sir",
@@ -83,6 +99,7 @@ def label_themes(
     centroids: np.ndarray,
     encode: Encoder | None,
     *,
+    languages: Sequence[str] | None = None,
     phrases: Sequence[Iterable[str]] | None = None,
     similarity: np.ndarray | None = None,
     others: np.ndarray | None = None,
@@ -96,39 +113,111 @@ def label_themes(
     """One label per theme 0..len(centroids)-1, unique among themselves and ``taken``.
 
     ``texts``/``assignments``: every segment and its theme (any other value: outside the
-    themes; such segments only make common words less distinctive). ``phrases``: each
-    segment's stored key phrases. ``similarity``: each segment's cosine to its theme, so the
-    sample leans on typical members. ``others``: centroids of themes not being labelled that a
-    label should still set its theme apart from (known themes, when nightly proposals are
-    labelled). ``fallback``: a label per theme used when its segments offer no phrase.
+    themes; such segments only make common words less distinctive). ``languages``: each
+    segment's language (default: all English); a theme that holds several gets a label per
+    language, each made of that language's own members only, biggest first ("charged twice ·
+    重复扣款"). ``phrases``: each segment's stored key phrases. ``similarity``: each segment's
+    cosine to its theme, so the sample leans on typical members. ``others``: centroids of
+    themes not being labelled that a label should still set its theme apart from (known
+    themes, when nightly proposals are labelled). ``fallback``: a label per theme used when
+    its segments offer no phrase.
     """
     k = len(centroids)
     assignments = np.asarray(assignments)
-    stops = {w.lower() for w in stop_words} | (ENGLISH_STOP_WORDS - _NOT_STOP) | FORMULA_WORDS | _CONTRACTIONS
-    members = _sample_members(texts, assignments, k, similarity, sample, seed)
+    taken = list(taken)
+    present = sorted(set(languages)) if languages is not None else ["en"]
+    if len(present) <= 1:
+        chosen = _label_language(_Inputs(texts, assignments, phrases, similarity), centroids, encode,
+                                 present[0] if present else "en", others, taken, stop_words, sample, shortlist,
+                                 seed)
+        labels = [label or (fallback[t] if fallback else f"theme {t}") for t, label in enumerate(chosen)]
+        return _distinct_labels(labels, taken)
+    languages = np.asarray(languages)
+    shown = theme_languages(assignments, languages, k)
+    per_language = {}
+    for language in present:
+        rows = np.flatnonzero(languages == language)
+        own = np.array([language in shown[t] for t in range(k)] + [False])
+        # members of a theme that does not show this language count as background
+        sub = np.where(own[np.where((assignments[rows] >= 0) & (assignments[rows] < k), assignments[rows], k)],
+                       assignments[rows], OUTSIDE)
+        inputs = _Inputs([texts[i] for i in rows], sub, [phrases[i] for i in rows] if phrases is not None else None,
+                         similarity[rows] if similarity is not None else None)
+        per_language[language] = _label_language(inputs, centroids, encode, language, others, taken, stop_words,
+                                                  sample, shortlist, seed, own_words=True)
+    labels = []
+    for t in range(k):
+        parts = [per_language[language][t] for language in shown[t] if per_language[language][t]]
+        labels.append(LANGUAGE_SEPARATOR.join(parts) if parts else (fallback[t] if fallback else f"theme {t}"))
+    return _distinct_labels(labels, taken)
+
+
+LANGUAGE_SEPARATOR = " · "
+OUTSIDE = -1
+MIN_LANGUAGE_SHARE, MIN_LANGUAGE_MEMBERS = 0.1, 3
+
+
+def theme_languages(assignments: np.ndarray, languages: np.ndarray, k: int) -> list[list[str]]:
+    """The languages each theme is labelled in, most members first: those with at least a tenth
+    of its members (and three of them); a theme too small for that shows its biggest one."""
+    shown = []
+    for t in range(k):
+        counts = Counter(languages[assignments == t].tolist()).most_common()
+        total = sum(n for _, n in counts)
+        keep = [lang for lang, n in counts if n >= max(MIN_LANGUAGE_MEMBERS, MIN_LANGUAGE_SHARE * total)]
+        shown.append(keep or [lang for lang, _ in counts[:1]])
+    return shown
+
+
+@dataclass
+class _Inputs:
+    texts: Sequence[str]
+    assignments: np.ndarray
+    phrases: Sequence[Iterable[str]] | None
+    similarity: np.ndarray | None
+
+
+def _label_language(inputs: _Inputs, centroids: np.ndarray, encode: Encoder | None, language: str,
+                    others: np.ndarray | None, taken: list[str], stop_words: Iterable[str], sample: int,
+                    shortlist: int, seed: int, own_words: bool = False) -> list[str | None]:
+    """A label per theme from the segments of one language (None: no phrase). ``own_words``: a
+    theme with no phrase gets its most distinctive words in this language instead."""
+    k = len(centroids)
+    texts, assignments = inputs.texts, inputs.assignments
+    stops = _stops(language, stop_words)
+    members = _sample_members(texts, assignments, k, inputs.similarity, sample, seed)
     background = np.flatnonzero((assignments < 0) | (assignments >= k))
     if len(background) > sample * 4:
         background = np.random.default_rng(seed).choice(background, sample * 4, replace=False)
-    clauses = {i: _clauses(texts[i]) for i in {*np.concatenate(members + [background]).tolist()}}
+    clauses = {i: _clauses(texts[i], language) for i in {*np.concatenate(members + [background]).tolist()}}
     weights = _word_weights([[w for c in (clauses[i] for i in m) for ws in c for w in ws] for m in members]
                             + [[w for i in background for c in clauses[i] for w in c]], stops)
     cases = _casing(clauses.values())
     ranked = []
     for t in range(k):
-        found = _candidates(members[t], clauses, phrases, stops)
+        found = _candidates(members[t], clauses, inputs.phrases, stops, language)
         for c in found:
             c.words = _word_score(c, len(members[t]), weights[t], stops)
         ranked.append(sorted(found, key=lambda c: (-c.words, c.key))[:shortlist])
     if encode is not None:
-        _rank_by_meaning(ranked, centroids, others, encode)
+        _rank_by_meaning(ranked, centroids, others, encode, language)
     chosen = _unique([[c.key for c in r] for r in ranked], [len(m) for m in members], taken)
-    labels = []
+    labels: list[str | None] = []
     for t, key in enumerate(chosen):
-        if key is None:
-            labels.append(fallback[t] if fallback else f"theme {t}")
+        if key is not None:
+            labels.append(_cased(key, cases, language))
+        elif own_words and weights[t]:
+            best = sorted(weights[t].items(), key=lambda item: (-item[1], item[0]))[:3]
+            labels.append(" · ".join(cases.get(w, w) for w, _ in best if _content(w, stops)) or None)
         else:
-            labels.append(_cased(key, cases))
-    return _distinct_labels(labels, taken)
+            labels.append(None)
+    return labels
+
+
+def _stops(language: str, extra: Iterable[str]) -> set[str]:
+    """English keeps its tuned list; other languages use spaCy's, both with the formulas."""
+    own = (ENGLISH_STOP_WORDS - _NOT_STOP) | _CONTRACTIONS if language == "en" else stop_words_of(language)
+    return {w.lower() for w in extra} | set(own) | FORMULA_WORDS
 
 
 def keyword_label(words: list[tuple[str, float]], theme: int) -> str:
@@ -187,12 +276,16 @@ def _first_of_each_text(texts: Sequence[str], rows: np.ndarray) -> np.ndarray:
     return np.array(keep, dtype=int)
 
 
-def _clauses(text: str) -> list[list[str]]:
-    """The words of each clause, as written (edges of punctuation stripped)."""
+def _clauses(text: str, language: str = "en") -> list[list[str]]:
+    """The words of each clause, as written (edges of punctuation stripped); Chinese words
+    from its segmenter (:mod:`vocmine.nlp.words`)."""
     out = []
     for part in _CLAUSE.split(text or ""):
-        words = [w.strip(_EDGE) for w in part.split()]
-        words = [w for w in words if w and any(ch.isalnum() for ch in w)]
+        if language in UNSPACED:
+            words = language_words(part, language)
+        else:
+            words = [w.strip(_EDGE) for w in part.split()]
+            words = [w for w in words if w and any(ch.isalnum() for ch in w)]
         if words:
             out.append(words)
     return out
@@ -218,10 +311,10 @@ def _content(word: str, stops: set[str]) -> bool:
     return any(ch.isalpha() for ch in word) and word not in stops
 
 
-def _can_end(word: str, stops: set[str]) -> bool:
-    """A phrase ends on a content word that is not a dangling modifier or an -ly adverb."""
+def _can_end(word: str, stops: set[str], language: str = "en") -> bool:
+    """A phrase ends on a content word that is not a dangling modifier or an English -ly adverb."""
     return (_content(word, stops) and word not in _NO_END
-            and not (word.endswith("ly") and word not in _LY_NOUNS))
+            and not (language == "en" and word.endswith("ly") and word not in _LY_NOUNS))
 
 
 def _can_start(word: str, stops: set[str]) -> bool:
@@ -229,7 +322,7 @@ def _can_start(word: str, stops: set[str]) -> bool:
 
 
 def _candidates(members: np.ndarray, clauses: dict[int, list[list[str]]],
-                phrases: Sequence[Iterable[str]] | None, stops: set[str]) -> list[Candidate]:
+                phrases: Sequence[Iterable[str]] | None, stops: set[str], language: str = "en") -> list[Candidate]:
     """Every 2-7 word run of a member clause that starts and ends on a content word (or starts
     on a negation), counted once per member; stored key phrases join in."""
     support: Counter = Counter()
@@ -241,12 +334,13 @@ def _candidates(members: np.ndarray, clauses: dict[int, list[list[str]]],
                 if not _can_start(first, stops):
                     continue
                 for end in range(start + MIN_WORDS, min(len(lower), start + MAX_WORDS) + 1):
-                    if _can_end(lower[end - 1], stops):
+                    if _can_end(lower[end - 1], stops, language):
                         seen.add(tuple(lower[start:end]))
         if phrases is not None:
             for phrase in phrases[i] or ():
                 key = tuple(phrase.lower().split())
-                if MIN_WORDS <= len(key) <= MAX_WORDS and _can_start(key[0], stops) and _can_end(key[-1], stops):
+                if (MIN_WORDS <= len(key) <= MAX_WORDS and _can_start(key[0], stops)
+                        and _can_end(key[-1], stops, language)):
                     seen.add(key)
         support.update(seen)
     keep = 2 if len(members) >= 4 else 1
@@ -271,10 +365,10 @@ def _word_score(candidate: Candidate, members: int, weights: dict[str, float], s
 
 
 def _rank_by_meaning(ranked: list[list[Candidate]], centroids: np.ndarray, others: np.ndarray | None,
-                     encode: Encoder) -> None:
+                     encode: Encoder, language: str = "en") -> None:
     """Re-rank each shortlist by closeness to the theme's centre minus closeness to the nearest
     other theme, with the word score as a tie-breaker; alternatives in MMR order."""
-    texts = [" ".join(c.key) for r in ranked for c in r]
+    texts = [join_words(c.key, language) for r in ranked for c in r]
     if not texts:
         return
     vectors = np.asarray(encode(texts), dtype=np.float32)
@@ -345,11 +439,11 @@ def _casing(clauses: Iterable[list[list[str]]]) -> dict[str, str]:
     return cases
 
 
-def _cased(key: tuple[str, ...], cases: dict[str, str]) -> str:
+def _cased(key: tuple[str, ...], cases: dict[str, str], language: str = "en") -> str:
     words = [cases.get(w, w) for w in key]
-    if words[0] == "i":
-        words[0] = "I"
-    return " ".join("I" if w == "i" else w for w in words)
+    if language == "en":
+        words = ["I" if w == "i" else w for w in words]
+    return join_words(words, language)
 
 
 def _distinct_labels(labels: list[str], taken: Iterable[str]) -> list[str]:
@@ -365,4 +459,5 @@ def _distinct_labels(labels: list[str], taken: Iterable[str]) -> list[str]:
     return out
 
 
-__all__ = ["FORMULA_WORDS", "distinct_keywords", "keyword_label", "label_themes"]
+__all__ = ["FORMULA_WORDS", "LANGUAGE_SEPARATOR", "distinct_keywords", "keyword_label", "label_themes",
+           "theme_languages"]

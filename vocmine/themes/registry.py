@@ -172,10 +172,11 @@ def _phrase_labels(con, model: str, ids: list[str], fit, config: ThemesConfig,
     """The fit with phrase labels for its themes, and labels for its groups (level 1).
 
     Analysts' names of themes that stay are taken, so no generated label repeats one."""
-    texts, phrases = label_inputs(con, ids, every=True)
+    texts, phrases, languages = label_inputs(con, ids, every=True)
     taken = [r[0] for r in con.execute("SELECT label FROM themes WHERE custom_label AND model = ? "
                                        "AND status IN ('active', 'merged')", [model]).fetchall()]
-    common = {"phrases": phrases, "similarity": fit.similarity, "stop_words": config.stop_words, "seed": config.seed}
+    common = {"phrases": phrases, "languages": languages, "similarity": fit.similarity,
+              "stop_words": config.stop_words, "seed": config.seed}
     labels = label_themes(texts, fit.assignments, fit.centroids, encode, taken=taken, fallback=fit.labels, **common)
     groups = np.where(fit.assignments == OUTLIER, OUTLIER, fit.groups[np.maximum(fit.assignments, 0)])
     fallback = [_group_label(fit, g) for g in range(int(fit.groups.max()) + 1)]
@@ -190,15 +191,17 @@ def _group_centroids(fit) -> np.ndarray:
 
 
 def label_inputs(con: duckdb.DuckDBPyConnection, segment_ids: list[str],
-                 every: bool = False) -> tuple[list[str], list[list[str]]]:
-    """What labels are made of for each segment: its (redacted) text and its key phrases."""
-    query = "SELECT segment_id, text, key_phrases FROM segments"
+                 every: bool = False) -> tuple[list[str], list[list[str]], list[str]]:
+    """What labels are made of for each segment: its (redacted) text, its key phrases and its
+    language (a theme is labelled in each language it holds, from that language's members)."""
+    query = "SELECT segment_id, text, key_phrases, language FROM segments"
     if every:
         rows = {r[0]: r[1:] for r in con.execute(query).fetchall()}
     else:
         rows = {r[0]: r[1:] for r in con.execute(query + " WHERE segment_id IN (SELECT unnest($ids))",
                                                  {"ids": segment_ids}).fetchall()}
-    return [rows[i][0] for i in segment_ids], [rows[i][1] for i in segment_ids]
+    return ([rows[i][0] for i in segment_ids], [rows[i][1] for i in segment_ids],
+            [rows[i][2] or "en" for i in segment_ids])
 
 
 def theme_documents(con: duckdb.DuckDBPyConnection, segment_ids: list[str], every: bool = False) -> list[str]:
