@@ -16,7 +16,17 @@ import typer
 from rich.table import Table
 
 from vocmine.cli_analytics import register as register_analytics
-from vocmine.cli_common import ConfigOption, DbOption, console, err, open_with_views, progress, settings_for, show
+from vocmine.cli_common import (
+    ConfigOption,
+    DbOption,
+    console,
+    embedding_choice,
+    err,
+    open_with_views,
+    progress,
+    settings_for,
+    show,
+)
 from vocmine.cli_pipeline import register as register_pipeline
 from vocmine.cli_themes import themes_app
 from vocmine.config import TAXONOMY_FILE, Settings, config_path
@@ -165,10 +175,12 @@ def enrich(
 def embed(config: ConfigOption = None, db: DbOption = None) -> None:
     """Embed segments not embedded yet with the configured backend (cached per model and text)."""
     from vocmine.embed import embed_segments, load_backend  # torch loads only for this command
+    from vocmine.pipeline.steps import may_choose_embedding
 
     settings = settings_for(config, db)
-    backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
     con = open_with_views(settings)
+    choice = embedding_choice(con, settings, decide=may_choose_embedding(con, settings))
+    backend = load_backend(choice.backend, threads=settings.embedding.threads)
     started = time.perf_counter()
     with progress(f"embedding with {backend.name}") as report:
         new = embed_segments(con, backend, on_batch=report)
@@ -194,8 +206,9 @@ def tag(
     settings = settings_for(config, db)
     taxonomy = _taxonomy(settings)
     con = open_with_views(settings)
+    choice = embedding_choice(con, settings)
     with err.status("loading the lemmatizer and the embedding model"):
-        backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
+        backend = load_backend(choice.backend, threads=settings.embedding.threads)
         tagger = load_tagger(taxonomy, settings.nlp, backend, settings.journey)
     with progress("tagging") as advance:
         result = tag_segments(con, tagger, rebuild=rebuild, on_batch=advance)
