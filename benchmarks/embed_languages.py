@@ -92,24 +92,26 @@ def sample_rows(n_rows: int, size: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).permutation(n_rows)[:size]
 
 
+CHUNK = 250
+
+
 def vectors_for(name: str, backend: str, texts: list[str], rows: np.ndarray, seed: int, loaded: dict) -> np.ndarray:
-    """Vectors of ``texts[rows]``, cached per set, backend version, seed and count."""
+    """Vectors of ``texts[rows]`` (``rows`` the head of the set's seeded permutation), cached in
+    chunks of 250 per set, backend version and seed: an interrupted run keeps what it encoded."""
     RESULTS.mkdir(exist_ok=True)
-    key = re.sub(r"[^A-Za-z0-9.@-]+", "_", backend_key(backend))
-    cached = RESULTS / f"embed_languages-{name}-{key}-{seed}-{len(rows)}.npy"
-    if cached.exists():
-        return np.load(cached)
     whole = RESULTS / f"{name}-{backend}.npy"  # quality.py's cache of every row (MiniLM on the English sets)
     if whole.exists() and len(np.load(whole, mmap_mode="r")) == len(texts):
         return np.load(whole)[rows]
-    larger = sorted(RESULTS.glob(f"embed_languages-{name}-{key}-{seed}-*.npy"),
-                    key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-    for path in larger:  # a larger sample of the same permutation holds this one as its head
-        if int(path.stem.rsplit("-", 1)[1]) >= len(rows):
-            return np.load(path)[: len(rows)]
-    vectors = model(backend, loaded).encode([texts[i] for i in rows])
-    np.save(cached, vectors)
-    return vectors
+    key = re.sub(r"[^A-Za-z0-9.@-]+", "_", backend_key(backend))
+    permutation = np.random.default_rng(seed).permutation(len(texts))
+    parts = []
+    for start in range(0, len(rows), CHUNK):
+        cached = RESULTS / f"embed_languages-{name}-{key}-{seed}-{start}.npy"
+        if not cached.exists():
+            chunk = permutation[start:start + CHUNK]
+            np.save(cached, model(backend, loaded).encode([texts[i] for i in chunk]))
+        parts.append(np.load(cached))
+    return np.vstack(parts)[: len(rows)]
 
 
 def model(backend: str, loaded: dict):

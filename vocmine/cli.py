@@ -303,6 +303,7 @@ def status(config: ConfigOption = None, db: DbOption = None) -> None:
         for row in source_counts(con):
             sources.add_row(*(show(v) for v in row.values()))
         console.print(sources)
+    _print_embedding_choice(con)
     _print_pipeline_runs(con)
     runs = Table("run", "status", "started", "took", "what happened", title="Latest runs", title_justify="left")
     for run in recent_runs(con):
@@ -313,6 +314,17 @@ def status(config: ConfigOption = None, db: DbOption = None) -> None:
         runs.add_row(run["run_id"], run["status"], show(run["started_at"]), took,
                      brief + (f" [red]{run['error']}[/red]" if run["error"] else ""))
     console.print(runs)
+
+
+def _print_embedding_choice(con) -> None:
+    """The model `[embedding] backend = "auto"` chose for this store, and why (absent: configured)."""
+    if "embedding_choice" not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
+        return
+    from vocmine.embed.choice import recorded_choice
+
+    chosen = recorded_choice(con)
+    if chosen:
+        console.print(f"Embedding model (auto): {chosen[1]}: {chosen[2]}")
 
 
 def _status_connection(settings: Settings):
