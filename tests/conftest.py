@@ -70,6 +70,7 @@ def write_bytes(folder: Path, name: str, content: bytes | str) -> Path:
 def demo_store(db: Path) -> tuple[Settings, duckdb.DuckDBPyConnection, object]:
     """The demo data ingested, enriched and embedded with the configured backend (slow tests)."""
     from vocmine.embed import embed_segments, load_backend
+    from vocmine.embed.choice import resolve_backend
     from vocmine.ingest import inbox_files, ingest_files
     from vocmine.nlp.enrich import enrich
 
@@ -79,7 +80,7 @@ def demo_store(db: Path) -> tuple[Settings, duckdb.DuckDBPyConnection, object]:
     for name in sorted(settings.sources):
         ingest_files(con, inbox_files(settings, name), name, settings.source(name))
     enrich(con, settings.nlp)
-    backend = load_backend(settings.embedding.backend)
+    backend = load_backend(resolve_backend(con, settings.embedding).backend)
     embed_segments(con, backend)
     return settings, con, backend
 

@@ -11,6 +11,7 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from vocmine.config import ThemesConfig
 from vocmine.embed import segment_embeddings
+from vocmine.embed.backends import backend_key
 from vocmine.themes.discover import _groups, discover_themes, fit_on_sample
 from vocmine.themes.labels import distinct_keywords
 
@@ -81,7 +82,7 @@ def test_themes_refit_keeps_ids_analyst_labels_and_merges(demo_segments, tmp_pat
     from vocmine.themes.emerging import flag_emerging
     from vocmine.themes.registry import current_fit, refit_themes
 
-    con, model, config = demo_segments[4], "minilm:all-MiniLM-L6-v2", ThemesConfig(keep_fits=2)
+    con, model, config = demo_segments[4], backend_key("minilm"), ThemesConfig(keep_fits=2)
     running_while_fitting = []   # the run is logged before the fit, so its time is the fit's (status)
 
     def phase(done: int, total: int, what: str) -> None:

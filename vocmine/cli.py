@@ -23,6 +23,7 @@ from vocmine.cli_common import (
     ConfigOption,
     DbOption,
     console,
+    embedding_choice,
     err,
     open_with_views,
     progress,
@@ -229,10 +230,12 @@ def enrich(
 def embed(config: ConfigOption = None, db: DbOption = None) -> None:
     """Embed segments not embedded yet with the configured backend (cached per model and text)."""
     from vocmine.embed import embed_segments, load_backend  # torch loads only for this command
+    from vocmine.pipeline.steps import may_choose_embedding
 
     settings = settings_for(config, db)
-    backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
     con = open_with_views(settings)
+    choice = embedding_choice(con, settings, decide=may_choose_embedding(con, settings))
+    backend = load_backend(choice.backend, threads=settings.embedding.threads)
     started = time.perf_counter()
     with progress(f"embedding with {backend.name}", "texts") as report:
         new = embed_segments(con, backend, on_batch=report)
@@ -258,8 +261,9 @@ def tag(
     settings = settings_for(config, db)
     taxonomy = _taxonomy(settings)
     con = open_with_views(settings)
+    choice = embedding_choice(con, settings)
     with err.status("loading the lemmatizer and the embedding model"):
-        backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
+        backend = load_backend(choice.backend, threads=settings.embedding.threads)
         tagger = load_tagger(taxonomy, settings.nlp, backend, settings.journey)
     with progress("tagging", "segments") as advance:
         result = tag_segments(con, tagger, rebuild=rebuild, on_batch=advance)
@@ -360,6 +364,7 @@ def status(config: ConfigOption = None, db: DbOption = None) -> None:
             sources.add_row(*(show(v) for v in row.values()))
         console.print(sources)
     _print_set_aside(con)
+    _print_embedding_choice(con)
     _print_pipeline_runs(con)
     runs = Table("run", "status", "started", "took", "what happened", title="Latest runs", title_justify="left")
     for run in recent_runs(con):
@@ -370,6 +375,17 @@ def status(config: ConfigOption = None, db: DbOption = None) -> None:
         runs.add_row(run["run_id"], run["status"], show(run["started_at"]), took,
                      brief + (f" [red]{run['error']}[/red]" if run["error"] else ""))
     console.print(runs)
+
+
+def _print_embedding_choice(con) -> None:
+    """The model `[embedding] backend = "auto"` chose for this store, and why (absent: configured)."""
+    if "embedding_choice" not in {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}:
+        return
+    from vocmine.embed.choice import recorded_choice
+
+    chosen = recorded_choice(con)
+    if chosen:
+        console.print(f"Embedding model (auto): {chosen[1]}: {chosen[2]}")
 
 
 def _status_connection(settings: Settings):

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from vocmine.cli_common import ConfigOption, DbOption, console, err, open_with_views, settings_for
+from vocmine.cli_common import ConfigOption, DbOption, console, embedding_choice, err, open_with_views, settings_for
 from vocmine.store import open_read_only
 
 
@@ -38,7 +38,7 @@ def views(config: ConfigOption = None, db: DbOption = None) -> None:
     backend = None
     if settings.assumptions.priorities:
         with err.status("loading the embedding model"):
-            backend = load_backend(settings.embedding.backend, threads=settings.embedding.threads)
+            backend = load_backend(embedding_choice(con, settings).backend, threads=settings.embedding.threads)
     try:
         result = refresh_analysis(con, outcomes=settings.outcomes, priorities=settings.priorities,
                                   lost_customers=settings.lost_customers, assumptions=settings.assumptions,

@@ -106,3 +106,18 @@ def show(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)[:19] if hasattr(value, "isoformat") else str(value)
+
+
+def embedding_choice(con: duckdb.DuckDBPyConnection, settings: Settings, *, decide: bool = False,
+                     record: bool = True):
+    """The store's embedding backend (``auto`` resolved, see vocmine.embed.choice); says in one
+    line when auto has just chosen, or when the languages now call for another model."""
+    from vocmine.embed.choice import resolve_backend
+
+    choice = resolve_backend(con, settings.embedding, decide=decide, record=record)
+    if choice.decided:
+        err.print(f"embedding model: {choice.backend} ({choice.reason})")
+    if choice.notice:
+        err.print(f"[yellow]{choice.notice}[/yellow]")
+    return choice
+

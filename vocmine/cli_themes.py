@@ -10,7 +10,18 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from vocmine.cli_common import HELP_MARKUP, ConfigOption, DbOption, console, err, open_with_views, settings_for, show
+from vocmine.cli_common import (
+    HELP_MARKUP,
+    ConfigOption,
+    DbOption,
+    console,
+    embedding_choice,
+    err,
+    open_with_views,
+    progress,
+    settings_for,
+    show,
+)
 from vocmine.config import Settings
 from vocmine.store import open_read_only
 
@@ -24,11 +35,14 @@ def themes_refit(config: ConfigOption = None, db: DbOption = None) -> None:
     from vocmine.themes.registry import refit_themes
 
     settings = settings_for(config, db)
-    model = _embedding_model(settings)
     con = open_with_views(settings)
+    choice = embedding_choice(con, settings, decide=True)  # a refit is when auto may switch models
+    model = choice.model
+    if choice.decided:
+        _embed_for_refit(con, settings, choice.backend)
     with err.status("fitting themes (the first fit in a new environment compiles UMAP: ~1 min)"), _theme_errors():
         result = refit_themes(con, model, settings.themes, settings.resolve(settings.themes.fits_dir),
-                              _lazy_encoder(settings))
+                              _lazy_encoder(settings, choice.backend))
         emerging = flag_emerging(con, model, settings.themes, result.run_id)
     con.close()
     console.print(f"{result.themes} themes in {result.groups} groups: {result.kept} kept, {result.created} new, "
@@ -44,9 +58,10 @@ def themes_update(config: ConfigOption = None, db: DbOption = None) -> None:
 
     settings = settings_for(config, db)
     con = open_with_views(settings)
+    choice = embedding_choice(con, settings)
     with err.status("updating themes"), _theme_errors():
-        result = refresh_themes(con, _embedding_model(settings), settings.themes,
-                                settings.resolve(settings.themes.fits_dir), encode=_lazy_encoder(settings))
+        result = refresh_themes(con, choice.model, settings.themes,
+                                settings.resolve(settings.themes.fits_dir), encode=_lazy_encoder(settings, choice.backend))
     con.close()
     if result.refit:
         r = result.refit
@@ -191,8 +206,8 @@ def themes_merge(
     console.print(f"Merged {', '.join(map(str, others))} into theme {into} ({size} segments)")
 
 
-def _lazy_encoder(settings: Settings):
-    """The configured backend's ``encode``, loading the model on first use (labels need it only
+def _lazy_encoder(settings: Settings, backend: str):
+    """The store's backend's ``encode``, loading the model on first use (labels need it only
     when themes are labelled)."""
     loaded = []
 
@@ -200,16 +215,18 @@ def _lazy_encoder(settings: Settings):
         if not loaded:
             from vocmine.embed import load_backend
 
-            loaded.append(load_backend(settings.embedding.backend, threads=settings.embedding.threads))
+            loaded.append(load_backend(backend, threads=settings.embedding.threads))
         return loaded[0].encode(texts)
 
     return encode
 
 
-def _embedding_model(settings: Settings) -> str:
-    from vocmine.embed.backends import backend_key
+def _embed_for_refit(con, settings: Settings, backend: str) -> None:
+    """auto has just chosen another model: every segment is embedded with it before the refit."""
+    from vocmine.embed import embed_segments, load_backend
 
-    return backend_key(settings.embedding.backend)
+    with progress(f"embedding every segment with {backend} for the refit") as report:
+        embed_segments(con, load_backend(backend, threads=settings.embedding.threads), on_batch=report)
 
 
 @contextmanager

@@ -188,7 +188,9 @@ def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
 def _summary(result: PipelineResult, ctx: StepContext) -> dict[str, Any]:
     """What the run did and with which versions, for `runs.counts`."""
     counts: dict[str, Any] = {s.step: s.status for s in result.steps}
-    versions = {"vocmine": version("vocmine"), "embedding_model": ctx.settings.embedding.backend}
+    chosen = ctx.models.get("choice")
+    versions = {"vocmine": version("vocmine"),
+                "embedding_model": chosen.model if chosen else ctx.settings.embedding.backend}
     for s in result.steps:
         for key in ("pipeline_version", "taxonomy_version", "model"):
             if key in s.counts:

@@ -34,12 +34,22 @@ class StepContext:
     models: dict[str, Any] = field(default_factory=dict)
     runner: BatchRunner = IN_PROCESS  # where enrich, embed and theme assignment compute their batches
 
+    def choice(self, *, decide: bool = False):
+        """The store's embedding model (``auto`` resolved and recorded, see vocmine.embed.choice):
+        the embed step decides it, the later steps of the run use the same."""
+        if "choice" not in self.models or decide:
+            from vocmine.embed.choice import resolve_backend
+
+            self.models["choice"] = resolve_backend(self.con, self.settings.embedding, decide=decide)
+            if self.models.get("backend") is not None and self.models["backend"].name != self.models["choice"].model:
+                del self.models["backend"]
+        return self.models["choice"]
+
     def backend(self):
         if "backend" not in self.models:
             from vocmine.embed import load_backend
 
-            embedding = self.settings.embedding
-            self.models["backend"] = load_backend(embedding.backend, threads=embedding.threads)
+            self.models["backend"] = load_backend(self.choice().backend, threads=self.settings.embedding.threads)
         return self.models["backend"]
 
 
@@ -82,26 +92,40 @@ def enrich(ctx: StepContext) -> dict[str, Any]:
 
 def embed(ctx: StepContext) -> dict[str, Any]:
     from vocmine.embed import embed_segments
-    from vocmine.embed.backends import backend_key
     from vocmine.embed.cache import encode_batch
 
+    choice = ctx.choice(decide=may_choose_embedding(ctx.con, ctx.settings))
     if ctx.runner.remote:  # the workers load the model; this process only stores the vectors
-        encode = partial(encode_batch, ctx.settings.embedding)
+        encode = partial(encode_batch, ctx.settings.embedding.model_copy(update={"backend": choice.backend}))
     else:
         def encode(texts: list[str]):
             return ctx.backend().encode(texts)  # loaded for the first new text: a quiet night loads nothing
 
-    key = backend_key(ctx.settings.embedding.backend)
-    new = embed_segments(ctx.con, key, on_batch=ctx.on_progress, runner=ctx.runner, encode=encode)
-    return {"new_texts": new, "model": key}
+    new = embed_segments(ctx.con, choice.model, on_batch=ctx.on_progress, runner=ctx.runner, encode=encode)
+    counts: dict[str, Any] = {"new_texts": new, "model": choice.model}
+    if choice.decided:
+        counts["model_chosen"] = choice.reason
+    if choice.notice:
+        counts["notice"] = choice.notice
+    return counts
+
+
+def may_choose_embedding(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+    """Whether ``auto`` may choose the embedding model again before embedding: nothing chosen
+    yet, no theme fit depends on the recorded model yet, or a refit of the themes is due (it
+    re-reads every segment anyway)."""
+    from vocmine.embed.choice import recorded_choice
+    from vocmine.themes.assign import refit_due
+
+    recorded = recorded_choice(con)
+    return recorded is None or refit_due(con, recorded[1], settings.themes)
 
 
 def themes(ctx: StepContext) -> dict[str, Any]:
-    from vocmine.embed.backends import backend_key
     from vocmine.themes.assign import refresh_themes
 
     settings = ctx.settings
-    result = refresh_themes(ctx.con, backend_key(settings.embedding.backend), settings.themes,
+    result = refresh_themes(ctx.con, ctx.choice().model, settings.themes,
                             settings.resolve(settings.themes.fits_dir), runner=ctx.runner,
                             encode=lambda texts: ctx.backend().encode(texts),  # loaded only to label themes
                             on_phase=ctx.on_phase)
