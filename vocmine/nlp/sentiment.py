@@ -186,10 +186,13 @@ class StemLexicon:
     fold: Callable[[str], str]
 
     def tokens(self, text: str) -> list[str]:
-        return WORD.findall(text.lower())
+        """Words and the punctuation that ends a negation's reach ("nie dzwonią, świetnie": nothing negated)."""
+        return WORD_OR_BREAK.findall(text.lower())
 
 
-WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")  # apostrophes inside Ukrainian words: м'ясо, обов’язково
+# words (apostrophes inside Ukrainian words: м'ясо, обов’язково) and clause punctuation
+WORD_OR_BREAK = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|[,.;:!?()]")
+CLAUSE_BREAKS = frozenset(",.;:!?()")
 
 
 def _fold_pl(word: str) -> str:
@@ -248,6 +251,7 @@ PL_RULES = LexiconRules(
         "wcale": 0.293, "taki": 0.1, "taka": 0.1, "takie": 0.1, "tak": 0.1,  # "nie jest wcale taki świetny"
     },
     contrast=frozenset({"ale", "lecz", "jednak", "jednakże", "natomiast"}),
+    breaks=CLAUSE_BREAKS,
     not_negating=frozenset({("nie", "tylko")}),
 )
 UK_RULES = LexiconRules(
@@ -260,6 +264,7 @@ UK_RULES = LexiconRules(
         "трохи": -0.293, "трішки": -0.293, "дещо": -0.293, "частково": -0.293, "досить": -0.2,
     },
     contrast=frozenset({"але", "проте", "однак", "зате", "натомість"}),
+    breaks=CLAUSE_BREAKS,
     not_negating=frozenset({("не", "тільки"), ("не", "лише"), ("ні", "в"), ("не", "дивлячись")}),
 )
 LEXICONS: dict[str, StemLexicon] = {
