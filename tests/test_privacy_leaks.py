@@ -21,7 +21,7 @@ ADDRESSES = [
     "51 Thistledown Avenue", "7 Marrowgate Close", "300 Wrenfield Drive", "Fennimore Str. 9a",
 ]
 STREET_WORDS = ["evergreen", "quillfeather", "bramblewick", "zaunkönig", "jaskółcza", "thistledown", "marrowgate",
-                "wrenfield", "fennimore", "ls6 2qt", "10463", "00-950"]
+                "wrenfield", "fennimore", "ls6 2qt", "ny 10463", "00-950 warszawa"]
 TEMPLATES = [
     "I was double charged on my bill again this month. Send the refund letter to {address}, not the old flat.",
     "The bill shows a charge I never agreed to. I live at {address} and nobody answers my letters.",
@@ -66,13 +66,12 @@ def _planted() -> list[str]:
 
 
 def _leaks_in(con: duckdb.DuckDBPyConnection, relation: str, planted: list[str]) -> list[str]:
-    columns = [r[0] for r in con.execute(f"DESCRIBE {relation}").fetchall()]
-    text = " || ' ' || ".join(f"coalesce(lower(\"{c}\"::VARCHAR), '')" for c in columns)
-    found = []
-    for value in planted:
-        if con.execute(f"SELECT count(*) FROM {relation} WHERE contains({text}, ?)", [value.lower()]).fetchone()[0]:
-            found.append(f"{relation}: {value}")
-    return found
+    """Planted values anywhere in ``relation``: every column as text, read once."""
+    columns = [d[0] for d in con.execute(f"SELECT * FROM {relation} LIMIT 0").description]
+    text = ", ".join(f"coalesce(\"{c}\"::VARCHAR, '')" for c in columns)
+    rows = con.execute(f"SELECT lower(concat_ws(' ', {text})) FROM {relation}").fetchall()
+    everything = "\n".join(r[0] for r in rows)
+    return [f"{relation}: {value}" for value in planted if value.lower() in everything]
 
 
 def _file_text(path: Path) -> str:
