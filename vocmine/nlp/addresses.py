@@ -30,7 +30,7 @@ _LOW = "a-zß-öø-ÿā-ž"
 _CYR_UP, _CYR = "А-ЯЁІЇЄҐ", "А-Яа-яЁёІіЇїЄєҐґ'’"
 _HOUSE_REST = r"\d{0,4}[A-Za-z]?(?:[-/]\d{1,5}[A-Za-z]?)?"  # a house number after its first digit
 _HOUSE = r"\d" + _HOUSE_REST
-_EN_TYPES = (r"Street|St|Road|Rd|Avenue|Ave|Av|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Terrace|Terr?"
+_EN_TYPES = (r"Street|St|Road|Rd|Avenue|Ave|Av|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Terrace|Terr|Ter"
              r"|Close|Crescent|Cres|Parkway|Pkwy|Highway|Hwy|Square|Sq|Grove|Gardens|Gdns|Row|Mews|Circle|Cir"
              r"|Trail|Tr|Pike|Walk|Hill|Park|Rise|Green|Parade|Broadway")
 _EN_WORD = rf"(?:[{_UP}][\w'’.-]*|\d+(?:st|nd|rd|th)?)"  # Baker, O'Connell, St., 237th, E 107 Terr
