@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the generated set lives with the tests
 
-from pii_testset import (  # noqa: E402
+from pii_testset import (
     DEFAULT_TEST_RULES,
     STRUCTURED_KINDS,
     KindScore,
@@ -47,8 +47,8 @@ from pii_testset import (  # noqa: E402
     score_spans,
 )
 
-from vocmine.nlp.pii import PiiSpan, find_pii  # noqa: E402
-from vocmine.nlp.redact import redact  # noqa: E402
+from vocmine.nlp.pii import PiiSpan, find_pii
+from vocmine.nlp.redact import redact
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

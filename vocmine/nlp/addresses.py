@@ -84,7 +84,7 @@ _WORD = re.compile(r"[a-z]+")
 _FLAT = re.compile(r"(?:Flat|Apt|Apartment|Unit|Suite) \w{1,5},? $")  # "Flat 3, " before a house number
 # "in 2 days", "on 5 St Patrick's Day": a number then words that are no street (the street type must
 # not be part of a longer phrase that is plainly no address)
-_NOT_AFTER_NUMBER = re.compile(r"^\d+ (?:days?|weeks?|months?|years?|hours?|minutes?|mins?|times?|people|of)\b", re.I)
+_NOT_AFTER_NUMBER = re.compile(r"^\d+ (?:days?|weeks?|months?|years?|hours?|minutes?|mins?|times?|people|of)\b", re.IGNORECASE)
 
 
 def find_addresses(text: str) -> list[tuple[int, int]]:
