@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.table import Table
 
@@ -261,7 +262,7 @@ def sql(
         rows = cursor.fetchall()
     except Exception as exc:  # duckdb errors and a missing database alike
         err.print(f"[red]query failed:[/red] {exc}")
-        if path == published:
+        if path == published and isinstance(exc, duckdb.CatalogException):  # e.g. a restricted table
             err.print(f"(queried the published copy {published}; restricted tables such as quarantine are only "
                       "in the working database: add --working)")
         raise typer.Exit(1) from exc
