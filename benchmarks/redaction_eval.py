@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the generated set lives with the tests
 
-from pii_testset import (  # noqa: E402
+from pii_testset import (
     DEFAULT_TEST_RULES,
     STRUCTURED_KINDS,
     KindScore,
@@ -47,8 +47,8 @@ from pii_testset import (  # noqa: E402
     score_spans,
 )
 
-from vocmine.nlp.pii import PiiSpan, find_pii  # noqa: E402
-from vocmine.nlp.redact import redact  # noqa: E402
+from vocmine.nlp.pii import PiiSpan, find_pii
+from vocmine.nlp.redact import redact
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -70,7 +70,7 @@ def report_generated(items: list[LabelledText], show: int) -> None:
     scores = score_spans(items, predictions)
     print(f"{'kind':8s} {'gold':>6s} {'found':>6s} {'precision':>9s} {'recall':>7s} {'F1':>7s} {'leak':>7s}")
     present = [scores[kind] for kind in STRUCTURED_KINDS if kind in scores]
-    structured = KindScore("all 8", *(sum(getattr(s, f) for s in present) for f in
+    structured = KindScore(f"all {len(present)}", *(sum(getattr(s, f) for s in present) for f in
                                       ("gold", "predicted", "matched", "gold_chars", "leaked_chars")))
     for s in (*present, structured):
         print(f"{s.kind:8s} {s.gold:6d} {s.predicted:6d} {s.precision:9.4f} {s.recall:7.4f} {s.f1:7.4f} "

@@ -152,10 +152,11 @@ def test_names_ukrainian_staff_in_any_case(text, names):
 def test_names_demo_store_quotes_keep_words_and_lose_names(tmp_path):
     """Every segment (the report quotes are segments) holds a [PERSON] only where its feedback named one
     (planted_pii.csv), keeps "Oct bill", "Pixel 9" and "Max 5G tariff", and no planted name survives."""
+    from pii_testset import load_demo_texts
+
     from vocmine.config import load_settings
     from vocmine.ingest import inbox_files, ingest_files
     from vocmine.nlp.enrich import enrich
-    from pii_testset import load_demo_texts
     from vocmine.store import connect
 
     settings = load_settings(ROOT / "vocmine.toml", db=tmp_path / "demo.duckdb")

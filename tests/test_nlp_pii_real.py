@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 
 import pytest
-
 from conftest import ROOT, SHARED_DATA
+
 from vocmine.nlp.pii import find_pii
 
 pytestmark = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data is not beside the project")

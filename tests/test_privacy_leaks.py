@@ -1,7 +1,7 @@
 """Nothing identifying leaves the working database: a night of the demo plus a source whose letters
 hold postal addresses, whose customer ids are e-mail addresses and whose metadata holds phone numbers
-and home addresses, run end to end; then no planted value is in the published copy, its Parquet, the
-reports, the theme labels and keywords, or the saved fit files."""
+and home addresses, run end to end; then no planted value (nor the demo's planted full names) is in
+the published copy, its Parquet, the reports, the theme labels and keywords, or the saved fit files."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from openpyxl import load_workbook
-from pipeline_project import PipelineProject
+from pipeline_project import DEMO, PipelineProject
 
 # Fictional addresses with street names no other feedback holds, in the formats issue 20 names.
 ADDRESSES = [
@@ -21,7 +21,7 @@ ADDRESSES = [
     "51 Thistledown Avenue", "7 Marrowgate Close", "300 Wrenfield Drive", "Fennimore Str. 9a",
 ]
 STREET_WORDS = ["evergreen", "quillfeather", "bramblewick", "zaunkönig", "jaskółcza", "thistledown", "marrowgate",
-                "wrenfield", "fennimore", "ls6 2qt", "10463", "00-950"]
+                "wrenfield", "fennimore", "ls6 2qt", "ny 10463", "00-950 warszawa"]
 TEMPLATES = [
     "I was double charged on my bill again this month. Send the refund letter to {address}, not the old flat.",
     "The bill shows a charge I never agreed to. I live at {address} and nobody answers my letters.",
@@ -61,18 +61,21 @@ public = ["plan"]
 
 
 def _planted() -> list[str]:
+    """Street words, e-mail addresses and phones of the letters, and the demo's planted full names (a lone
+    given name such as "Mei" turns up by chance in binary fit files)."""
+    with (DEMO / "planted_pii.csv").open(encoding="utf-8", newline="") as f:
+        names = {r["value"] for r in csv.DictReader(f) if r["pii_type"] == "PERSON" and " " in r["value"]}
     return [*STREET_WORDS, *(EMAIL.format(n=n) for n in range(30)), *(PHONE.format(n=n) for n in range(80)),
-            "07700 9"]
+            "07700 9", *sorted(names)]
 
 
 def _leaks_in(con: duckdb.DuckDBPyConnection, relation: str, planted: list[str]) -> list[str]:
-    columns = [r[0] for r in con.execute(f"DESCRIBE {relation}").fetchall()]
-    text = " || ' ' || ".join(f"coalesce(lower(\"{c}\"::VARCHAR), '')" for c in columns)
-    found = []
-    for value in planted:
-        if con.execute(f"SELECT count(*) FROM {relation} WHERE contains({text}, ?)", [value.lower()]).fetchone()[0]:
-            found.append(f"{relation}: {value}")
-    return found
+    """Planted values anywhere in ``relation``: every column as text, read once."""
+    columns = [d[0] for d in con.execute(f"SELECT * FROM {relation} LIMIT 0").description]
+    text = ", ".join(f"coalesce(\"{c}\"::VARCHAR, '')" for c in columns)
+    rows = con.execute(f"SELECT lower(concat_ws(' ', {text})) FROM {relation}").fetchall()
+    everything = "\n".join(r[0] for r in rows)
+    return [f"{relation}: {value}" for value in planted if value.lower() in everything]
 
 
 def _file_text(path: Path) -> str:

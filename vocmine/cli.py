@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -327,7 +328,7 @@ def sql(
         rows = cursor.fetchall()
     except Exception as exc:  # duckdb errors and a missing database alike
         err.print(f"[red]query failed:[/red] {exc}")
-        if path == published:
+        if path == published and isinstance(exc, duckdb.CatalogException):  # e.g. a restricted table
             err.print(f"(queried the published copy {published}; restricted tables such as quarantine are only "
                       "in the working database: add --working)")
         raise typer.Exit(1) from exc
