@@ -14,7 +14,7 @@ NOW = datetime(2026, 12, 6, 8, 0)
 
 
 def _quarantine(con, days_ago: int, raw: str) -> None:
-    con.execute("INSERT INTO quarantine VALUES ('r', 'calls', 'a.csv', 3, 'no text', ?, ?)",
+    con.execute("INSERT INTO quarantine (run_id, source, file, row_number, reason, raw, quarantined_at) VALUES ('r', 'calls', 'a.csv', 3, 'no text', ?, ?)",
                 [raw, NOW - timedelta(days=days_ago)])
 
 
@@ -35,7 +35,7 @@ def test_retention_cli_purge_uses_the_configured_days(tmp_path, monkeypatch):
     con = connect(tmp_path / "x.duckdb")
     now = datetime.now()
     for days in (10, 1):
-        con.execute("INSERT INTO quarantine VALUES ('r', 's', 'f', 1, 'why', 'raw', ?)", [now - timedelta(days=days)])
+        con.execute("INSERT INTO quarantine (run_id, source, file, row_number, reason, raw, quarantined_at) VALUES ('r', 's', 'f', 1, 'why', 'raw', ?)", [now - timedelta(days=days)])
     con.close()
     result = CliRunner().invoke(app, ["quarantine", "purge", "--config", "vocmine.toml"])
     assert result.exit_code == 0 and "1 quarantined row" in result.output, result.output

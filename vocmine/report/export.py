@@ -89,9 +89,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula, made plain text; anything else unchanged.
+    r"""Text a spreadsheet would run as a formula, made plain text; anything else unchanged.
 
-    >>> neutralise("=HYPERLINK(\"http://x\")"), neutralise("-1 star"), neutralise("fine"), neutralise(-1)
+    >>> neutralise('=HYPERLINK("http://x")'), neutralise("-1 star"), neutralise("fine"), neutralise(-1)
     ('\'=HYPERLINK("http://x")', "'-1 star", 'fine', -1)
     """
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
