@@ -132,6 +132,7 @@ def log_events(lines: ProgressLines, brief: Callable[[dict[str, Any]], str]) -> 
         elif event == "done":
             lines.finish(step, brief(detail))
         elif event == "failed":
-            lines.finish(step, f"failed: {detail}")
+            lines.finish(step, "failed")
+            lines.write(f"{step} failed: {detail}")
 
     return on_event
