@@ -49,10 +49,11 @@ from vocmine.pipeline import (
     open_store,
     run_step,
 )
+from vocmine.pipeline.progress import ProgressLines, log_events
 
 if __package__ in (None, ""):  # run by path (python flows/nightly.py, or Prefect's entrypoint)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from flows.scale import active_runner, scaled  # noqa: E402
+from flows.scale import active_runner, scaled
 
 DEPLOYMENT = "nightly"
 MINUTE, HOUR = 60, 3600
@@ -118,8 +119,9 @@ def _begin(config: str | None) -> PipelineResult:
 
 
 def _run_step(config: str | None, result: PipelineResult, name: str) -> StepResult:
-    with _context(config) as ctx:
-        return run_step(ctx, result, name)
+    # progress lines in the task's log while it runs (the task logs its counts when it ends)
+    with _context(config) as ctx, ProgressLines(get_run_logger().info) as lines:
+        return run_step(ctx, result, name, log_events(lines, lambda counts: "done"))
 
 
 def _end(config: str | None, result: PipelineResult) -> None:

@@ -3,7 +3,7 @@
 `vocmine run` runs with its output sent to a file (as under cron or Prefect): the log must show
 progress lines with counts for the long steps. Then every command of the README's analyst blocks
 runs as written, in a folder laid out like a clone (the demo config, `data/demo`, `.venv`), the
-DuckDB CLI one included (its environment is made once and kept in pytest's cache folder).
+DuckDB CLI one included (pip's own cache keeps its wheel after the first time).
 """
 
 from __future__ import annotations
@@ -16,13 +16,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow  # the whole demo pipeline with the real models: minutes
-
-DUCKDB_CLI = "duckdb-cli==1.5.6"
-
 
 @pytest.fixture(scope="module")
 def demo_clone(tmp_path_factory) -> Path:
@@ -48,38 +44,26 @@ def test_analyst_commands_run_logs_progress_lines_with_counts(demo_clone):
     for step, unit in (("enrich", "feedback"), ("embed", "texts"), ("themes", "phase")):
         assert f"{step}: started" in log, step
         if unit == "phase":
-            assert re.search(r"^themes: phase \d/\d · fitting themes on [\d,]+ segments", log, re.M), log
+            assert re.search(r"^themes: phase \d/\d · fitting themes on [\d,]+ segments", log, re.MULTILINE), log
         else:
-            assert re.search(rf"^{step}: [\d,]+/[\d,]+ {unit} · [\d,]+/s · ", log, re.M), log
+            assert re.search(rf"^{step}: [\d,]+/[\d,]+ {unit} · [\d,]+/s · ", log, re.MULTILINE), log
     assert "Loading weights" not in log and "/?" not in log
-    assert max(len(line) for line in log.splitlines()) <= 100
+    summary = log[log.rindex("\nRun pipeline-"):]   # the end-of-run table fits 100 columns
+    assert "succeeded" in summary and max(len(line) for line in summary.splitlines()) <= 100
 
 
 def _readme_commands() -> list[str]:
     """The commands of the README's blocks that follow "Afterwards try" and the DuckDB CLI advice."""
     readme = (ROOT / "README.md").read_text()
     section = readme[readme.index("Afterwards try"):readme.index("## Your own data")]
-    blocks = re.findall(r"```bash\n(.*?)```", section, re.S)
+    blocks = re.findall(r"```bash\n(.*?)```", section, re.DOTALL)
     return [line for block in blocks for line in block.splitlines() if line.strip()]
 
 
-@pytest.fixture(scope="module")
-def duckdb_cli(request) -> Path:
-    folder = Path(request.config.cache.mkdir("duckdb-cli-venv"))
-    if not (folder / "bin" / "duckdb").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
-        subprocess.run([str(folder / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
-                        DUCKDB_CLI], check=True)
-    return folder
-
-
-def test_analyst_commands_of_the_readme_run_as_written(demo_clone, duckdb_cli):
+def test_analyst_commands_of_the_readme_run_as_written(demo_clone):
     commands = _readme_commands()
     assert any(c.startswith(".venv/bin/vocmine sql") for c in commands)
     assert any("duckdb -readonly data/published/vocmine.duckdb" in c for c in commands)
-    cli = demo_clone / ".duckdb-cli"
-    if not cli.exists():
-        cli.symlink_to(duckdb_cli)  # the README's `python3 -m venv .duckdb-cli` then finds it made
     env = {k: v for k, v in os.environ.items() if not k.startswith("VOCMINE_")} | {"HF_HUB_OFFLINE": "1"}
     for command in commands:
         done = subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=demo_clone, env=env,

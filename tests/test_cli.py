@@ -109,6 +109,15 @@ def test_cli_sql_reads_the_published_parquet(project):
     assert result.exit_code == 0 and result.output.splitlines()[-1] == "2", result.output
 
 
+def test_cli_sql_table_rounds_floats_and_prints_placeholders_as_they_are(project):
+    runner.invoke(app, ["ingest"])
+    query = "SELECT 5 / 12 AS share, -0.00001::DOUBLE AS tiny, 1234.5::DOUBLE AS big, '[PERSON] called' AS text"
+    table = runner.invoke(app, ["sql", query])
+    assert table.exit_code == 0, table.output
+    assert re.search(r"0\.4167 +│ +0 +│ +1234\.5 +│ +\[PERSON\] called", table.output), table.output
+    assert "0.4166666" in runner.invoke(app, ["sql", query, "--format", "csv"]).output   # programs get every digit
+
+
 def test_cli_db_flag_overrides_config(project, tmp_path):
     other = tmp_path / "other.duckdb"
     assert runner.invoke(app, ["ingest", "--db", str(other)]).exit_code == 0

@@ -8,7 +8,8 @@ import threading
 
 from rich.console import Console
 
-from vocmine.cli_progress import ProgressLines, progress_bars, seconds_text
+from vocmine.cli_progress import console_lines, progress_bars
+from vocmine.pipeline.progress import seconds_text
 
 
 def _log() -> tuple[Console, io.StringIO]:
@@ -18,7 +19,7 @@ def _log() -> tuple[Console, io.StringIO]:
 
 def test_cli_progress_lines_say_done_total_rate_and_time_left():
     console, out = _log()
-    with ProgressLines(console, every=0) as lines:   # every=0: a line for every update
+    with console_lines(console, every=0) as lines:   # every=0: a line for every update
         lines.start("enrich")
         lines.update("enrich", 0, 2_986)
         lines.update("enrich", 1_000, 2_986)
@@ -34,7 +35,7 @@ def test_cli_progress_lines_say_done_total_rate_and_time_left():
 
 def test_cli_progress_lines_name_each_phase_of_a_step_counted_in_phases():
     console, out = _log()
-    with ProgressLines(console, every=3600) as lines:  # only a new phase prints before the hour is up
+    with console_lines(console, every=3600) as lines:  # only a new phase prints before the hour is up
         lines.start("themes")
         lines.update("themes", 1, 5, "fitting themes on 8,247 segments")
         lines.update("themes", 1, 5, "fitting themes on 8,247 segments")
@@ -48,7 +49,7 @@ def test_cli_progress_lines_name_each_phase_of_a_step_counted_in_phases():
 
 def test_cli_progress_lines_give_the_first_count_at_once():
     console, out = _log()
-    with ProgressLines(console, every=3600) as lines:
+    with console_lines(console, every=3600) as lines:
         lines.start("embed")
         lines.update("embed", 256, 2_664)
         lines.update("embed", 512, 2_664)   # within the interval: no line
@@ -67,7 +68,7 @@ def test_cli_progress_lines_speak_while_a_step_is_inside_one_long_call():
             return super().write(s)
 
     console = Console(file=Watch(), width=100)
-    with ProgressLines(console, every=0.05) as lines:
+    with console_lines(console, every=0.05) as lines:
         lines.start("embed")
         assert heard.wait(timeout=30), "no line while the step said nothing"
         lines.finish("embed", "new texts 0")

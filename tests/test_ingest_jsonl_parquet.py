@@ -32,7 +32,7 @@ def test_ingest_jsonl_loads_typed_values_and_quarantines_bad_lines(fresh_db, tmp
     assert (summary.rows_read, summary.loaded, summary.updated, summary.duplicates, summary.quarantined) == (7, 1, 1, 0, 5)
     assert summary.reconciles
     reasons = dict(fresh_db.execute("SELECT row_number, reason FROM quarantine").fetchall())
-    assert reasons[2].startswith("invalid JSON")
+    assert reasons[2] == "invalid JSON: Unterminated string starting at column 19"
     assert reasons[3] == "text is empty"
     assert reasons[4] == "rating 'five' is not a number"
     assert reasons[5] == "not a JSON object but a list"

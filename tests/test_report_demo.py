@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from browser import open_page
 from conftest import same_number
@@ -58,3 +60,47 @@ def test_report_demo_html_renders_in_chromium_with_charts_and_no_errors(reports,
         assert {"sparkline", "bar", "heatmap"} <= set(kinds), kinds
         assert all(c["rendered_marks"] == c["marks"] > 0 for c in page.charts if c["chart"] != "sparkline")
         assert page.screenshot.stat().st_size > 50_000
+
+
+def _page(out, name: str, report) -> str:
+    return (out / f"{name}-week-{report.period.start:%Y-%m-%d}.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("width", [820, 1280])
+def test_report_demo_every_element_fits_its_card(reports, tmp_path, width):
+    _, made, out = reports
+    for name, report in made.items():
+        page = open_page(out / f"{name}-week-{report.period.start:%Y-%m-%d}.html", tmp_path / f"{name}.png",
+                         width=width)
+        assert page.problems == [], page.problems
+        assert page.overflow == [], (name, width, page.overflow[:5])
+
+
+def test_report_demo_heatmap_is_each_teams_own(reports):
+    _, made, out = reports
+    billing, digital = made["billing"], made["digital"]
+    assert billing.heatmap and digital.heatmap and billing.heatmap != digital.heatmap
+    assert billing.company_heatmap == digital.company_heatmap
+
+    def heatmaps(name: str) -> str:
+        html = _page(out, name, made[name])
+        start = html.index("Where in the journey customers hurt")
+        return html[start:html.index("</section>", start)]
+
+    assert heatmaps("billing") != heatmaps("digital")
+
+
+def test_report_demo_names_stages_and_touchpoints_as_the_taxonomy_does(reports):
+    con, made, out = reports
+    ids = dict(con.execute("SELECT stage_id, name FROM journey_stages UNION ALL "
+                           "SELECT touchpoint_id, name FROM touchpoints").fetchall())
+    for name, report in made.items():
+        html = _page(out, name, report)
+        assert not [i for i in ids if "_" in i and i in html], name   # renewal_cancellation, field_technician ...
+        start = html.index("Where in the journey customers hurt")
+        labels = set(re.findall(r"<text[^>]*>([^<]+)</text>", html[start:html.index("</section>", start)]))
+        assert not labels & set(ids), labels & set(ids)               # axes read "Billing", not "billing"
+        assert labels & set(ids.values())
+        table = html[html.index("Top priorities"):html.index("Top movers")]
+        cells = set(re.findall(r"<td>([^<]*)</td>", table))
+        assert not cells & set(ids), cells & set(ids)

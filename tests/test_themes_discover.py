@@ -87,7 +87,7 @@ def test_themes_refit_keeps_ids_analyst_labels_and_merges(demo_segments, tmp_pat
 
     def phase(done: int, total: int, what: str) -> None:
         running_while_fitting.append((done, total, what.split()[0], con.execute(
-            "SELECT count(*) FROM runs WHERE kind = 'themes' AND status = 'running'").fetchone()[0]))
+            "SELECT count(*) FROM runs WHERE kind = 'themes' AND status = 'running'").fetchall()[0][0]))
 
     first = refit_themes(con, model, config, tmp_path / "fits", on_phase=phase)
     assert [(d, t, w) for d, t, w, _ in running_while_fitting] == [

@@ -308,7 +308,8 @@ def _methods(counts: dict[str, int]) -> str:
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="SQL to run against the database (read-only).")],
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format: table rounds floats to 4 "
+                                                 "decimals, csv and json keep every digit.")] = OutputFormat.table,
     working: Annotated[bool, typer.Option("--working", help="Query the working database (restricted tables "
                                           "such as quarantine included), not the published copy.")] = False,
     config: ConfigOption = None,
@@ -344,9 +345,20 @@ def sql(
     else:
         table = Table(*names)
         for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*(_sql_cell(v) for v in row))
         console.print(table)
         console.print(f"{len(rows)} row(s)")
+
+
+def _sql_cell(value: object) -> str:
+    """A table cell for a person: floats to 4 decimals without trailing zeros (0.4166666666666667
+    reads 0.4167); csv and json keep every digit for the programs that read them."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = f"{value:.4f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    return escape(str(value))
 
 
 @app.command()

@@ -123,7 +123,7 @@ def publish(
         con.close()
     console.print(f"Published {len(result.tables)} tables and {len(result.views)} views to {result.database}"
                   + (f"; Parquet in {result.parquet_dir}" if parquet else ""))
-    console.print(f"Analysts: duckdb -readonly {result.database}")
+    console.print(f"Analysts: vocmine sql \"SELECT ...\", or any DuckDB from 1.0: duckdb -readonly {result.database}")
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from vocmine.cli_progress import ProgressLines, progress_bars
+from vocmine.cli_progress import console_lines, progress_bars
 from vocmine.config import Settings, load_settings
 from vocmine.store import connect
 
@@ -93,7 +93,7 @@ def progress(description: str, unit: str = "") -> Iterator[Callable[[int, int], 
             task = bar.add_task(description, total=None, unit=unit)
             yield lambda done, total: bar.update(task, completed=done, total=total)
         return
-    with ProgressLines(err) as lines:
+    with console_lines(err) as lines:
         lines.start(description, unit=unit)
         yield lambda done, total: lines.update(description, done, total)
         lines.finish(description, "done")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -10,7 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from vocmine.cli_common import ConfigOption, DbOption, console, err, settings_for
-from vocmine.cli_progress import UNITS, ProgressLines, progress_bars
+from vocmine.cli_progress import UNITS, console_lines, progress_bars
+from vocmine.pipeline.progress import log_events
 
 
 def _brief(counts: dict[str, Any]) -> str:
@@ -45,23 +45,8 @@ def _terminal_events():
 
 def _log_events():
     """One line per step at its start and end, and every few seconds in between."""
-    lines = ProgressLines(console)
-
-    def on_event(step: str, event: str, detail: Any) -> None:
-        if event == "start":
-            lines.start(step)
-        elif event == "skip":
-            console.print(f"{step}: done in the interrupted run, skipped", markup=False)
-        elif event == "progress":
-            lines.update(step, detail[0], detail[1], detail[2] if len(detail) > 2 else "")
-        elif event == "done":
-            lines.finish(step, _brief(detail))
-        elif event == "failed":
-            lines.finish(step, "failed")
-            err.print(f"[red]{step} failed:[/red] {escape(str(detail))}")
-        sys.stdout.flush()
-
-    return on_event, lines
+    lines = console_lines(console)
+    return log_events(lines, _brief), lines
 
 
 def run(

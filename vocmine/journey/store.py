@@ -49,6 +49,8 @@ def tag_segments(
         _store_taxonomy(con, tagger)
         pending = [r[0] for r in con.execute(_PENDING, {"rebuild": rebuild}).fetchall()]
         batch_size = tagger.config.batch_size
+        if on_batch and pending:
+            on_batch(0, len(pending))  # the total at once, before the first batch
         for start in range(0, len(pending), batch_size):
             _tag_batch(con, tagger, pending[start:start + batch_size], result)
             if on_batch:

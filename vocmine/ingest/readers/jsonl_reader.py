@@ -68,7 +68,9 @@ def _parse(line: bytes, codec: str, encoding: str) -> tuple[dict, str | None, st
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
-        return {}, f"invalid JSON: {exc.msg} at column {exc.colno}", text
+        # json's own message may end in "at" ("Unterminated string starting at"): no "at at column"
+        where = "column" if exc.msg.endswith(" at") else "at column"
+        return {}, f"invalid JSON: {exc.msg} {where} {exc.colno}", text
     if not isinstance(record, dict):
         return {}, f"not a JSON object but a {type(record).__name__}", text
     return record, None, text
