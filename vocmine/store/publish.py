@@ -50,6 +50,10 @@ def published_database(settings) -> Path:
 
 def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = True) -> Publication:
     """Build the analysts' database (and Parquet files) in ``folder`` and swap them into place."""
+    working = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    if working and Path(working).resolve().parent == folder.resolve():
+        raise ValueError(f"publish_dir: {folder} is the working database's folder; publishing there could replace "
+                         "the working database with the analysts' copy")
     folder.mkdir(parents=True, exist_ok=True)
     target, partial = folder / DATABASE, folder / (DATABASE + ".partial")
     _remove_leftover(partial)
