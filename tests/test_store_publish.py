@@ -56,3 +56,17 @@ def test_store_publish_keeps_the_previous_copy_and_readers_keep_their_snapshot(h
     assert fresh.execute("SELECT count(*) FROM feedback").fetchone()[0] == before - 1
     previous = duckdb.connect(str(tmp_path / PREVIOUS), read_only=True)
     assert previous.execute("SELECT count(*) FROM feedback").fetchone()[0] == before
+
+
+def test_store_publish_never_into_the_working_database_folder(tmp_path):
+    """Published as vocmine.duckdb beside the working vocmine.duckdb, the swap would replace it."""
+    import pytest
+
+    from vocmine.store import connect
+
+    con = connect(tmp_path / "vocmine.duckdb")
+    con.execute("CREATE TABLE keep AS SELECT 1 AS x")
+    with pytest.raises(ValueError, match="publish_dir: .* is the working database's folder"):
+        publish(con, tmp_path)
+    assert con.execute("FROM keep").fetchall() == [(1,)]
+    con.close()
