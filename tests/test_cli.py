@@ -180,8 +180,8 @@ def test_cli_commands_during_a_run_say_so_in_one_line(project):
         config.write('\n[teams.billing]\nstages = ["billing"]\n')
     assert runner.invoke(app, ["ingest"]).exit_code == 0
     db = project / "store" / "vocmine.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "print('ready', flush=True); time.sleep(120)", str(db)], stdout=subprocess.PIPE, text=True)
+    hold = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(120)"
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(db)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
         for args in (["ingest"], ["publish"], ["report", "--team", "billing"]):

@@ -134,7 +134,7 @@ def _told(tmp_path) -> tuple[NotifyConfig, object]:
 
 
 def test_pipeline_library_system_exit_fails_the_step_not_the_run_log(project, tmp_path, monkeypatch):
-    config, calls, _ = project
+    config, _, _ = project
     _set_exits(monkeypatch, {"enrich": SystemExit(1)})  # spaCy exits the process when a model cannot be found
     settings = load_settings(config)
     settings.notify, out = _told(tmp_path)
@@ -146,7 +146,7 @@ def test_pipeline_library_system_exit_fails_the_step_not_the_run_log(project, tm
 
 
 def test_pipeline_interrupted_run_is_closed_failed_and_told(project, tmp_path, monkeypatch):
-    config, calls, _ = project
+    config, _, _ = project
     _set_exits(monkeypatch, {"embed": KeyboardInterrupt()})
     settings = load_settings(config)
     settings.notify, out = _told(tmp_path)

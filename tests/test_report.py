@@ -8,13 +8,14 @@ from datetime import date
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
-from conftest import same_number
+from conftest import same_number, write_bytes
 from handmade import refresh
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from vocmine.cli import app
-from vocmine.config import Kpi, TeamConfig
+from vocmine.config import Kpi, SourceConfig, TeamConfig
+from vocmine.ingest import ingest_files
 from vocmine.report.data import report_period, team_report
 from vocmine.report.export import report_tables
 from vocmine.report.verbatims import pick_verbatims
@@ -133,10 +134,6 @@ def test_report_cli_writes_one_report_per_team_from_the_published_copy(team_stor
 
 
 def test_report_period_falls_back_to_the_ingestion_date(fresh_db, tmp_path):
-    from conftest import write_bytes
-    from vocmine.config import SourceConfig
-    from vocmine.ingest import ingest_files
-
     path = write_bytes(tmp_path, "q.csv", "query\nhow do I top up\n")  # a source that exports no dates
     ingest_files(fresh_db, [path], "queries", SourceConfig(kind="survey", columns={"text": "query"}))
     today = fresh_db.execute("SELECT current_date").fetchone()[0]
