@@ -14,7 +14,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 
 from vocmine.config import load_settings
-from vocmine.ingest import inbox_files, ingest_files
+from vocmine.ingest import archive_folder, inbox_files, ingest_files
 from vocmine.store import connect
 
 
@@ -24,15 +24,14 @@ def ingest_source(config: Path | None, name: str) -> dict[str, int]:
     paths = inbox_files(settings, name)
     con = connect(settings.db_path)
     try:
-        result = ingest_files(con, paths, name, settings.source(name))
+        result = ingest_files(con, paths, name, settings.source(name), rules=settings.ingest,
+                              archive_to=archive_folder(settings))
     finally:
         con.close()
     logger = get_run_logger()
     for summary in result.files:
-        if summary.error:
-            logger.error(summary.error)
-    if result.failed:
-        raise RuntimeError(f"{len(result.failed)} file(s) of source {name} could not be read")
+        if summary.error:  # set aside in quarantine; the other files and sources go on
+            logger.warning("set aside: %s", summary.error)
     totals = result.totals()
     logger.info("%s: %s", name, totals)
     return totals

@@ -45,8 +45,10 @@ from vocmine.pipeline import (
     StepContext,
     StepResult,
     begin_run,
+    check_run_settings,
     end_run,
     open_store,
+    refuse_run,
     run_step,
 )
 from vocmine.pipeline.progress import ProgressLines, log_events
@@ -195,6 +197,12 @@ def _failed(name: str, exc: BaseException) -> StepResult:
 @flow(name="nightly", persist_result=False)
 def nightly(config: str | None = None) -> dict[str, Any]:
     """Run every pipeline step on the project configured in ``config`` (a vocmine.toml path)."""
+    settings = _settings(config)
+    problems = check_run_settings(settings)
+    if problems:  # before any work, and told like any failed run
+        for problem in refuse_run(settings, problems):
+            get_run_logger().warning("notification failed: %s", problem)
+        raise ValueError("config error: " + "; ".join(problems))
     try:
         with _hold_database(config), _scaled(config):
             return _steps(config)

@@ -237,3 +237,64 @@ def test_cli_help_of_every_command_shows_its_defaults_and_all_its_text(argv, com
             default = param.default.value if hasattr(param.default, "value") else param.default
             assert re.search(rf"\[default: [^\]]*{re.escape(str(default).lower())}", shown.lower()), \
                 (param.name, default)
+
+
+def _vocmine(project, *args: str, env: dict | None = None):
+    import os
+    import subprocess
+    import sys
+
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("VOCMINE_")} | {
+        "COLUMNS": "200", "NO_COLOR": "1", "HF_HUB_OFFLINE": "1"} | (env or {})
+    return subprocess.run([sys.executable, "-m", "vocmine.cli", *args], cwd=project, env=environment,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_cli_commands_during_a_run_say_so_in_one_line(project):
+    import subprocess
+    import sys
+
+    with (project / "vocmine.toml").open("a") as config:
+        config.write('\n[teams.billing]\nstages = ["billing"]\n')
+    assert runner.invoke(app, ["ingest"]).exit_code == 0
+    db = project / "store" / "vocmine.duckdb"
+    hold = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(120)"
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        for args in (["ingest"], ["publish"], ["report", "--team", "billing"]):
+            done = _vocmine(project, *args)
+            lines = [line for line in done.stderr.splitlines() if line.strip()]
+            assert done.returncode == 75, (args, done.stderr)
+            assert len(lines) == 1 and "is in use by another process (a vocmine run?)" in lines[0], (args, lines)
+            assert "Traceback" not in done.stderr + done.stdout
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_cli_unexpected_error_is_one_line_and_verbose_shows_the_traceback(project):
+    (project / "adir").mkdir()
+    done = _vocmine(project, "ingest", "--db", "adir")  # a folder where the database should be
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 1 and len(lines) == 1 and lines[0].startswith("error: ")
+    assert "--verbose" in lines[0] and "Traceback" not in done.stderr
+    verbose = _vocmine(project, "--verbose", "ingest", "--db", "adir")
+    assert verbose.returncode == 1 and "Traceback" in verbose.stderr
+
+
+def test_cli_ingest_a_directory_reads_its_files(project):
+    write_bytes(project / "inbox", "b.csv", "id,text\n7,Roaming bill too high\n")
+    result = runner.invoke(app, ["ingest", "inbox", "--source", "notes"])
+    assert result.exit_code == 0 and "a.csv" in result.output and "b.csv" in result.output
+    again = runner.invoke(app, ["ingest", "inbox", "--source", "notes"])
+    assert again.exit_code == 0 and "b.csv: skipped, unchanged since ingest-" in again.output
+
+
+def test_cli_status_shows_what_the_last_run_set_aside(project):
+    write_bytes(project / "inbox", "empty.csv", "")
+    assert runner.invoke(app, ["ingest"]).exit_code == 1  # a file set aside: `vocmine ingest` says so
+    status = runner.invoke(app, ["status"], env={"COLUMNS": "250"})
+    flat = " ".join(status.output.split())
+    assert status.exit_code == 0 and "Set aside by the last run" in flat
+    assert "text is empty" in flat and "the file is empty (0 bytes)" in flat and "whole file" in flat

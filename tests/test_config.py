@@ -93,8 +93,8 @@ def _problems(tmp_path, text: str) -> list[str]:
 @pytest.mark.parametrize("text, problem", [
     ('[sources.s]\nkind = "review"\ndelimiter = ""\ncolumns = { text = "t" }\n',
      "sources.s.delimiter: delimiter '' must be exactly one character"),
-    ('[nlp]\nlanguages = ["english"]\n', "nlp.languages: 'english' is not an ISO 639-1 language code (two lower-case "
-     "letters: 'en')"),
+    ('[nlp]\nlanguages = ["english"]\n', ("nlp.languages: 'english' is not an ISO 639-1 language code (two "
+                                          "lower-case letters: 'en')")),
     ('[nlp]\ndefault_language = "EN"\n', "nlp.default_language: 'EN' is not an ISO 639-1 language code"),
     ('db = "data/vocmine.duckdb"\npublish_dir = "data"\n', "publish_dir: "),
     ('[ingest]\nupdates = "overwrite"\n', "ingest.updates: Input should be 'new_version' or 'quarantine'"),

@@ -39,7 +39,7 @@ def _csv(rows: list[list[str]]) -> str:
 def _poison_inbox(project: PipelineProject) -> dict[str, str]:
     """Poison files and rows beside good ones; returns the good notes' ids -> words of their text."""
     inbox = project.folder / "inbox"
-    first_night = sorted(inbox.glob("call_notes_n1_1.csv"))[0].read_text(encoding="utf-8", errors="replace")
+    first_night = (inbox / "call_notes_n1_1.csv").read_text(encoding="utf-8", errors="replace")
     updated_id = first_night.splitlines()[1].split(",")[0]
     good = {"PZ-1": "Customer says the courier never turned up with the replacement SIM",
             "PZ-2": "Roaming charges appeared on the bill although roaming was switched off",

@@ -31,8 +31,8 @@ def test_preflight_no_sources_says_so(tmp_path):
 @pytest.mark.parametrize("setting, problem", [
     ('[nlp]\nmodel = "en_core_web_nosuch"\n', "nlp.model: spaCy pipeline 'en_core_web_nosuch' is not installed"),
     ('[embedding]\nbackend = "minilmm"\n', "embedding.backend: 'minilmm' is not a known backend"),
-    ('[teams.support]\nstages = ["suport"]\n', "teams.support.stages: 'suport' is not a journey stage of the taxonomy "
-                                               "(did you mean 'support'?"),
+    ('[teams.support]\nstages = ["suport"]\n', ("teams.support.stages: 'suport' is not a journey stage of the "
+                                                "taxonomy (did you mean 'support'?")),
     ('[teams.support]\ntouchpoints = ["phnoe"]\n', "teams.support.touchpoints: 'phnoe' is not a touchpoint"),
     ('[nlp]\nlanguages = ["en", "ab"]\n', "nlp.languages: language identification does not know"),
     ('[journey]\ntaxonomy = "missing.toml"\n', "journey.taxonomy: "),

@@ -134,7 +134,7 @@ def _told(tmp_path) -> tuple[NotifyConfig, object]:
 
 
 def test_pipeline_library_system_exit_fails_the_step_not_the_run_log(project, tmp_path, monkeypatch):
-    config, calls, _ = project
+    config, _, _ = project
     _set_exits(monkeypatch, {"enrich": SystemExit(1)})  # spaCy exits the process when a model cannot be found
     settings = load_settings(config)
     settings.notify, out = _told(tmp_path)
@@ -146,7 +146,7 @@ def test_pipeline_library_system_exit_fails_the_step_not_the_run_log(project, tm
 
 
 def test_pipeline_interrupted_run_is_closed_failed_and_told(project, tmp_path, monkeypatch):
-    config, calls, _ = project
+    config, _, _ = project
     _set_exits(monkeypatch, {"embed": KeyboardInterrupt()})
     settings = load_settings(config)
     settings.notify, out = _told(tmp_path)
@@ -164,3 +164,20 @@ def _set_exits(monkeypatch, exits: dict[str, BaseException]) -> None:
             raise exc
 
         monkeypatch.setitem(STEPS, name, step)
+
+
+def test_pipeline_cli_tells_when_the_store_cannot_be_opened(project, tmp_path, monkeypatch):
+    import vocmine.pipeline.run as run
+
+    config, _, _ = project
+    told = tmp_path / "told.txt"
+    with config.open("a") as out:
+        out.write(f'[notify]\ncommand = "echo $VOCMINE_RUN_STATUS $VOCMINE_RUN_ERROR > {told}"\n')
+
+    def broken(settings):
+        raise RuntimeError("migration 018 was edited after it was applied")
+
+    monkeypatch.setattr(run, "open_store", broken)
+    result = CliRunner().invoke(app, ["run", "--config", str(config)])
+    assert result.exit_code == 1 and isinstance(result.exception, RuntimeError)
+    assert told.read_text().startswith("failed RuntimeError: migration 018 was edited")

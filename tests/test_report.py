@@ -8,13 +8,14 @@ from datetime import date
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
-from conftest import same_number
+from conftest import same_number, write_bytes
 from handmade import refresh
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from vocmine.cli import app
-from vocmine.config import Kpi, TeamConfig
+from vocmine.config import Kpi, SourceConfig, TeamConfig
+from vocmine.ingest import ingest_files
 from vocmine.report.data import report_period, team_report
 from vocmine.report.export import report_tables
 from vocmine.report.verbatims import pick_verbatims
@@ -40,7 +41,7 @@ def test_report_period_is_the_last_complete_one(fresh_db, kind, as_of, start, pr
 
 
 def test_report_period_needs_feedback(fresh_db):
-    with pytest.raises(ValueError, match="nothing to report"):
+    with pytest.raises(ValueError, match="no feedback yet: nothing to report"):
         report_period(fresh_db, "week")
 
 
@@ -214,3 +215,26 @@ def test_report_refuses_a_team_name_that_is_a_path(team_store, tmp_path, team):
     with pytest.raises(ValueError, match="team name"):
         write_report(report, tmp_path / "reports", ["md"])
     assert not list(tmp_path.rglob("*.md"))
+
+
+def test_report_period_falls_back_to_the_ingestion_date(fresh_db, tmp_path):
+    path = write_bytes(tmp_path, "q.csv", "query\nhow do I top up\n")  # a source that exports no dates
+    ingest_files(fresh_db, [path], "queries", SourceConfig(kind="survey", columns={"text": "query"}))
+    today = fresh_db.execute("SELECT current_date").fetchone()[0]
+    period = report_period(fresh_db, "week")
+    assert period.start <= today < period.end + (period.end - period.start) * 2
+
+
+def test_report_says_which_feedback_is_dated_by_ingestion(team_store, tmp_path):
+    """Undated feedback counts on the day it was ingested, and the report says how much."""
+    chosen = [r[0] for r in team_store.execute(
+        "SELECT DISTINCT feedback_id FROM team_period_segments WHERE team = 'everyone' AND period = 'week' "
+        "AND period_start = '2026-10-19' ORDER BY feedback_id").fetchall()]
+    team_store.execute("UPDATE feedback SET ingested_at = received_at, received_at = NULL "
+                       "WHERE list_contains(?, feedback_id)", [chosen])
+    report = team_report(team_store, "everyone", TEAMS["everyone"], period="week")
+    assert report.period.start == date(2026, 10, 19) and report.undated == len(chosen) == 2
+    write_report(report, tmp_path, ["html", "md"])
+    note = "2 feedback of this week came without a received date and are counted on the day they were ingested."
+    assert note in (tmp_path / "everyone-week-2026-10-19.md").read_text(encoding="utf-8")
+    assert note in (tmp_path / "everyone-week-2026-10-19.html").read_text(encoding="utf-8")

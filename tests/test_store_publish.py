@@ -112,3 +112,17 @@ def test_store_publish_writes_read_only_files_and_still_replaces_them(handmade_s
     with duckdb.connect(str(second.database), read_only=True) as reader:
         assert reader.execute("SELECT label FROM themes WHERE theme_id = 1").fetchone() == ("renamed",)
     assert second.database.stat().st_mode & 0o222 == 0 and (tmp_path / PREVIOUS).exists()
+
+
+def test_store_publish_never_into_the_working_database_folder(tmp_path):
+    """Published as vocmine.duckdb beside the working vocmine.duckdb, the swap would replace it."""
+    import pytest
+
+    from vocmine.store import connect
+
+    con = connect(tmp_path / "vocmine.duckdb")
+    con.execute("CREATE TABLE keep AS SELECT 1 AS x")
+    with pytest.raises(ValueError, match="publish_dir: .* is the working database's folder"):
+        publish(con, tmp_path)
+    assert con.execute("FROM keep").fetchall() == [(1,)]
+    con.close()

@@ -55,3 +55,20 @@ def test_registry_identify_retires_the_merged_rows_of_a_retired_theme_and_revive
     # the merged row alone is found again: its theme lives on through it
     lobe, _ = _identify(fresh_db, "m", 2, np.array([[0, 1, 0]], dtype=np.float32), ThemesConfig(), 10, [])
     assert (lobe.rows, lobe.themes, lobe.retired, lobe.retired_lobes) == ([2], [1], [], [])
+
+
+def test_registry_prunes_fit_folders_no_committed_fit_owns(fresh_db, tmp_path):
+    """A refit killed after saving its folder and before committing leaves a folder the database
+    never recorded; the next theme step deletes it (and nothing else)."""
+    from vocmine.themes.registry import prune_orphan_fits
+
+    known, orphan = tmp_path / "themes-20261101T020000-aaaaaa", tmp_path / "themes-20261102T020000-bbbbbb"
+    other = tmp_path / "my-notes"
+    for folder in (known, orphan, other):
+        folder.mkdir()
+        (folder / "themes.json").write_text("{}")
+    fresh_db.execute("INSERT INTO theme_fits (run_id, model, path, saved_at, segments, themes) "
+                     "VALUES (?, 'm', ?, now()::TIMESTAMP, 100, 5)",
+                     [known.name, str(known)])
+    assert prune_orphan_fits(fresh_db, tmp_path) == [orphan]
+    assert known.is_dir() and other.is_dir() and not orphan.exists()

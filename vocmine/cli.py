@@ -51,7 +51,7 @@ class _Vocmine(typer.Typer):
         try:
             return super().__call__(*args, **kwargs)
         except DatabaseBusy as exc:
-            err.print(f"[red]{escape(str(exc))}[/red]")
+            err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
             sys.exit(75)
         except KeyboardInterrupt:
             err.print("[yellow]interrupted[/yellow]")
@@ -61,7 +61,8 @@ class _Vocmine(typer.Typer):
                 err.print_exception()
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             err.print(f"[red]error:[/red] {type(exc).__name__}: {escape(detail)}"
-                      + ("" if _verbose() else " [dim](vocmine --verbose ... shows the traceback)[/dim]"))
+                      + ("" if _verbose() else " [dim](vocmine --verbose ... shows the traceback)[/dim]"),
+                      soft_wrap=True)
             sys.exit(1)
 
 
@@ -182,12 +183,14 @@ def _print_summaries(source: str, summaries: list[FileSummary]) -> None:
         if s.error:
             table.add_row(Path(s.file).name, "[red]set aside[/red]", "-", "-", "-", "-")
         elif s.skipped:
-            table.add_row(Path(s.file).name, f"[dim]skipped: {s.skipped}[/dim]", "-", "-", "-", "-")
+            table.add_row(Path(s.file).name, "[dim]skipped[/dim]", "-", "-", "-", "-")
         else:
             table.add_row(Path(s.file).name, *(f"{n:,}" for n in (s.rows_read, s.loaded, s.updated, s.duplicates,
                                                                    s.quarantined)))
     console.print(table)
     for s in summaries:
+        if s.skipped:
+            console.print(f"[dim]{Path(s.file).name}: skipped, {s.skipped}[/dim]", soft_wrap=True)
         if s.error:
             err.print(f"[red]error:[/red] {escape(s.error)} (nothing of this file was loaded; it is in quarantine)")
         elif s.quarantined:

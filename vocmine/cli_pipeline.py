@@ -83,6 +83,10 @@ def run(
     except PipelineBusy as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(75) from exc  # EX_TEMPFAIL: try again later
+    except Exception as exc:  # the store could not be opened or the run log written: told like any failure
+        if not getattr(exc, "vocmine_told", False):
+            refuse_run(settings, [f"{type(exc).__name__}: {exc}"])
+        raise
     console.print(f"Run {result.run_id}" + (" (resumed)" if result.resumed else ""))
     table = Table("step", "status", "took")
     for step in result.steps:

@@ -217,5 +217,5 @@ def pipeline_version(config: NlpConfig) -> str:
 def _model_version(model: str) -> str:
     try:
         return spacy.info(model).get("version", "?")
-    except (Exception, SystemExit):  # a path or a model not installed (spaCy then exits): the name must do
+    except (Exception, SystemExit):  # noqa: BLE001 - a path, or a model not installed (spaCy exits): the name must do
         return "?"

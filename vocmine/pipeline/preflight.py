@@ -25,8 +25,8 @@ def check_run_settings(settings: Settings) -> list[str]:
     """Every problem that would stop a run, one line each, starting with the config key."""
     if not settings.sources:
         where = settings.config_file or "vocmine.toml"
-        return [f"sources: no sources configured: add a [sources.NAME] table to {where} "
-                "(kind, inbox and columns; see README 'Your own data')"]
+        return [(f"sources: no sources configured: add a [sources.NAME] table to {where} "
+                 "(kind, inbox and columns; see README 'Your own data')")]
     problems = [*_sources(settings), *_nlp(settings), *_embedding(settings.embedding.backend, settings)]
     problems += _teams(settings)
     return problems
@@ -86,8 +86,8 @@ def _embedding(backend: str, settings: Settings) -> list[str]:
         return []
     close = difflib.get_close_matches(backend, BUILT_IN_BACKENDS, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return [f"{key}: {backend!r} is not a known backend ({', '.join(BUILT_IN_BACKENDS)}), a model folder, or a "
-            f"sentence-transformers model in the local cache{hint}"]
+    return [(f"{key}: {backend!r} is not a known backend ({', '.join(BUILT_IN_BACKENDS)}), a model folder, or a "
+             f"sentence-transformers model in the local cache{hint}")]
 
 
 def _in_model_cache(name: str) -> bool:
@@ -96,13 +96,13 @@ def _in_model_cache(name: str) -> bool:
         from huggingface_hub import try_to_load_from_cache
     except ImportError:
         return False
-    for repo in (name, f"sentence-transformers/{name}"):
+    def cached(repo: str) -> bool:
         try:
-            if isinstance(try_to_load_from_cache(repo, "config.json"), str):
-                return True
-        except Exception:  # noqa: BLE001 - not a valid repository name: not cached
-            continue
-    return False
+            return isinstance(try_to_load_from_cache(repo, "config.json"), str)
+        except ValueError:  # not a valid repository name: not cached either
+            return False
+
+    return cached(name) or cached(f"sentence-transformers/{name}")
 
 
 def _teams(settings: Settings) -> list[str]:

@@ -88,6 +88,7 @@ def run_pipeline(settings: Settings, *, on_event: Event | None = None, resume: b
                 result.steps.append(StepResult(name, "failed", error=f"interrupted: {type(exc).__name__} {exc}"))
             with contextlib.suppress(Exception):  # the interruption is what to report
                 end_run(ctx, result)
+                exc.vocmine_told = True  # the failure hook has fired: callers need not tell again
             raise
         end_run(ctx, result)
         return result

@@ -69,6 +69,10 @@ def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = Tru
     default opens in every DuckDB from 1.0, so an analyst's older CLI or BI tool reads it too."""
     if storage_version != "latest" and not re.fullmatch(r"v\d+\.\d+\.\d+", storage_version):
         raise ValueError(f"storage version {storage_version!r} is not 'latest' nor a DuckDB version such as 'v1.0.0'")
+    working = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    if working and Path(working).resolve().parent == folder.resolve():
+        raise ValueError(f"publish_dir: {folder} is the working database's folder; publishing there could replace "
+                         "the working database with the analysts' copy")
     folder.mkdir(parents=True, exist_ok=True)
     target, partial = folder / DATABASE, folder / (DATABASE + ".partial")
     _remove_leftover(partial)

@@ -25,7 +25,8 @@ from vocmine.ingest.readers.jsonl_reader import stage_jsonl
 from vocmine.ingest.readers.parquet_reader import stage_parquet
 from vocmine.ingest.readers.staging import IngestError
 
-_TEMP_OBJECTS = ("_src", "_rejected", "_row_numbers", "_csv_rejects", "_csv_reject_scans", "_checked", "_new")
+_TEMP_OBJECTS = ("_src", "_rejected", "_row_numbers", "_csv_rejects", "_csv_reject_scans", "_checked", "_versions",
+                 "_changed", "_replaced", "_new")
 
 __all__ = ["IngestError", "drop_staging", "stage_file"]
 

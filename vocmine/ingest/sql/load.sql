@@ -8,6 +8,10 @@ CREATE OR REPLACE TEMP TABLE _changed AS
 SELECT * FROM _versions
 WHERE change = 'new' OR (change = 'update' AND $updates = 'new_version');
 
+-- feedback the store holds that this file replaces (few: most rows are new or duplicates)
+CREATE OR REPLACE TEMP TABLE _replaced AS
+SELECT DISTINCT feedback_id FROM _changed WHERE change = 'update';
+
 CREATE OR REPLACE TEMP TABLE _new AS
 WITH last_of_each AS (SELECT feedback_id, max(_row) AS _row FROM _changed GROUP BY feedback_id)
 SELECT c.*, v.content_hash, v.dedup_key, v.feedback_id
@@ -20,20 +24,24 @@ INSERT INTO feedback_versions
 SELECT f.feedback_id, 1 + (SELECT count(*) FROM feedback_versions p WHERE p.feedback_id = f.feedback_id),
        f.content_hash, f.received_at, f.text, f.file, f.row_number, $file, $run_id, now()::TIMESTAMP
 FROM feedback f
-WHERE f.feedback_id IN (SELECT feedback_id FROM _new);
+WHERE f.feedback_id IN (SELECT feedback_id FROM _replaced);
 
 -- versions this same file replaced before it ended (never enriched: no redacted text to keep)
 INSERT INTO feedback_versions
+WITH superseded AS (
+    SELECT v.* FROM _changed v
+    WHERE v.feedback_id IN (SELECT feedback_id FROM _changed GROUP BY feedback_id HAVING count(*) > 1)
+      AND v._row NOT IN (SELECT _row FROM _new)
+)
 SELECT v.feedback_id,
        (SELECT count(*) FROM feedback_versions p WHERE p.feedback_id = v.feedback_id)
            + row_number() OVER (PARTITION BY v.feedback_id ORDER BY v._row),
        v.content_hash, c.received_at, NULL, $file, v._row, $file, $run_id, now()::TIMESTAMP
-FROM _changed v
-JOIN _checked c ON c._row = v._row
-WHERE v._row NOT IN (SELECT _row FROM _new);
+FROM superseded v
+JOIN _checked c ON c._row = v._row;
 
-DELETE FROM feedback WHERE feedback_id IN (SELECT feedback_id FROM _new);
-DELETE FROM feedback_raw WHERE feedback_id IN (SELECT feedback_id FROM _new);
+DELETE FROM feedback WHERE feedback_id IN (SELECT feedback_id FROM _replaced);
+DELETE FROM feedback_raw WHERE feedback_id IN (SELECT feedback_id FROM _replaced);
 
 INSERT INTO feedback (
     feedback_id, source, kind, external_id, received_at, channel, rating, customer_id,
