@@ -127,8 +127,19 @@ def kmeans_nmi(vectors: np.ndarray, labels: list[str], seed: int) -> float:
     return normalized_mutual_info_score(labels, assigned)
 
 
+HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def countable(text: str) -> str:
+    """Chinese runs as overlapping character pairs, so keyword counting (which keeps words of
+    two letters or more) has terms: themes come from the vectors, the words only describe
+    them. Both methods get the same documents."""
+    return HAN.sub(lambda m: " " + " ".join(m[0][i:i + 2] for i in range(max(1, len(m[0]) - 1))) + " ", text)
+
+
 def fit_themes(method: str, vectors: np.ndarray, documents: list[str], seed: int) -> np.ndarray:
     """Theme per document: vocmine's discovery as configured by default, or vanilla BERTopic."""
+    documents = [countable(d) for d in documents]
     if method == "vanilla":
         from bertopic import BERTopic
 
