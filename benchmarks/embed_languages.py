@@ -127,8 +127,26 @@ def kmeans_nmi(vectors: np.ndarray, labels: list[str], seed: int) -> float:
     return normalized_mutual_info_score(labels, assigned)
 
 
+HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+WORD = re.compile(r"\w+")
+LETTERS = str.maketrans("0123456789", "ghijklmnop")  # the counter keeps words of letters only
+
+
+def countable(text: str) -> str:
+    """Documents the keyword counter of BERTopic can count: Chinese runs as overlapping
+    character pairs, and every word with letters outside ASCII spelt in letters from the hex of its
+    UTF-8 bytes (BERTopic built without a language deletes those letters before counting: issue 19,
+    fixed in vocmine's theme tokenization by another change). The themes come from the vectors;
+    the words only describe them. Both methods get the same documents."""
+    text = HAN.sub(lambda m: " " + " ".join(m[0][i:i + 2] for i in range(max(1, len(m[0]) - 1))) + " ", text)
+    return WORD.sub(lambda m: m[0] if m[0].isascii() else "u" + m[0].encode("utf-8").hex().translate(LETTERS), text)
+
+
 def fit_themes(method: str, vectors: np.ndarray, documents: list[str], seed: int) -> np.ndarray:
     """Theme per document: vocmine's discovery as configured by default, or vanilla BERTopic."""
+    documents = [countable(d) for d in documents]
     if method == "vanilla":
         from bertopic import BERTopic
 

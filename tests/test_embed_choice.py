@@ -56,7 +56,7 @@ def test_embed_choice_is_recorded_and_kept_until_auto_may_decide_again(fresh_db)
     kept = resolve_backend(fresh_db, config)
     assert (kept.backend, kept.decided) == ("minilm", False)
     assert "until the next theme refit" in kept.notice and "pl 60" in kept.notice
-    assert fresh_db.execute("SELECT count(*) FROM embedding_choice").fetchone()[0] == 1
+    assert fresh_db.execute("SELECT count(*) FROM embedding_choice").fetchall()[0][0] == 1
 
     switched = resolve_backend(fresh_db, config, decide=True)
     assert (switched.backend, switched.model, switched.decided, switched.notice) == ("e5", backend_key("e5"), True, None)
@@ -71,7 +71,7 @@ def test_embed_choice_deciding_again_on_the_same_languages_adds_no_row(fresh_db)
     resolve_backend(fresh_db, EmbeddingConfig(), decide=True)
     again = resolve_backend(fresh_db, EmbeddingConfig(), decide=True)
     assert (again.backend, again.decided) == ("e5", False)
-    assert fresh_db.execute("SELECT count(*) FROM embedding_choice").fetchone()[0] == 1
+    assert fresh_db.execute("SELECT count(*) FROM embedding_choice").fetchall()[0][0] == 1
 
 
 def test_embed_choice_configured_backend_and_read_only_calls_record_nothing(fresh_db):
@@ -140,5 +140,5 @@ def test_embed_choice_chinese_corpus_gets_the_multilingual_model(tmp_path):
     assert counts["model"] == backend_key("e5") and "not English" in counts["model_chosen"]
     assert recorded_choice(ctx.con)[0] == "e5"
     ids, vectors = segment_embeddings(ctx.con, backend_key("e5"))
-    assert len(ids) == ctx.con.execute("SELECT count(*) FROM segments").fetchone()[0] > 50
+    assert len(ids) == ctx.con.execute("SELECT count(*) FROM segments").fetchall()[0][0] > 50
     assert vectors.shape[1] == 384

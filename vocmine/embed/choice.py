@@ -69,9 +69,9 @@ def auto_backend(mix: dict[str, int], config: EmbeddingConfig) -> tuple[str, str
 
 def recorded_choice(con: duckdb.DuckDBPyConnection) -> tuple[str, str, str] | None:
     """(backend, model, reason) in force for this store, or None before auto first decided."""
-    row = con.execute("SELECT backend, model, reason FROM embedding_choice "
-                      "ORDER BY decided_at DESC, rowid DESC LIMIT 1").fetchone()
-    return tuple(row) if row else None  # type: ignore[return-value]
+    rows = con.execute("SELECT backend, model, reason FROM embedding_choice "
+                       "ORDER BY decided_at DESC, rowid DESC LIMIT 1").fetchall()
+    return tuple(rows[0]) if rows else None  # type: ignore[return-value]
 
 
 def resolve_backend(con: duckdb.DuckDBPyConnection, config: EmbeddingConfig, *, decide: bool = False,
