@@ -73,7 +73,7 @@ def enrich(ctx: StepContext) -> dict[str, Any]:
 def embed(ctx: StepContext) -> dict[str, Any]:
     from vocmine.embed import embed_segments
     from vocmine.embed.backends import backend_key
-    from vocmine.embed.cache import encode_batch
+    from vocmine.embed.cache import embed_long_feedback, encode_batch
 
     if ctx.runner.remote:  # the workers load the model; this process only stores the vectors
         encode = partial(encode_batch, ctx.settings.embedding)
@@ -83,18 +83,25 @@ def embed(ctx: StepContext) -> dict[str, Any]:
 
     key = backend_key(ctx.settings.embedding.backend)
     new = embed_segments(ctx.con, key, on_batch=ctx.on_progress, runner=ctx.runner, encode=encode)
-    return {"new_texts": new, "model": key}
+    # long feedback is placed by its whole text too (themes per feedback, vocmine.themes.cases)
+    long = embed_long_feedback(ctx.con, key, ctx.settings.themes.case_min_segments, runner=ctx.runner, encode=encode)
+    return {"new_texts": new, "long_feedback_texts": long, "model": key}
 
 
 def themes(ctx: StepContext) -> dict[str, Any]:
     from vocmine.embed.backends import backend_key
     from vocmine.themes.assign import refresh_themes
+    from vocmine.themes.cases import refresh_feedback_themes
 
     settings = ctx.settings
     result = refresh_themes(ctx.con, backend_key(settings.embedding.backend), settings.themes,
                             settings.resolve(settings.themes.fits_dir), runner=ctx.runner,
                             encode=lambda texts: ctx.backend().encode(texts))  # loaded only to label themes
-    counts: dict[str, Any] = {"emerging": len(result.emerging)}
+    run_id = result.refit.run_id if result.refit else result.assigned.run_id
+    cases = refresh_feedback_themes(ctx.con, backend_key(settings.embedding.backend), settings.themes, run_id,
+                                    refit=result.refit is not None)
+    counts: dict[str, Any] = {"emerging": len(result.emerging), "feedback_themed": cases.refreshed,
+                              "kinds_of_case": cases.kinds_of_case}
     if result.refit:
         counts |= {"refit": True, "segments": result.refit.segments, "themes": result.refit.themes,
                    "new_themes": result.refit.created}

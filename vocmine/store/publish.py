@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 RESTRICTED = ("feedback_raw", "quarantine")
-NOT_PUBLISHED = (*RESTRICTED, "embeddings", "segment_tokens", "segment_stage_similarity")
+NOT_PUBLISHED = (*RESTRICTED, "embeddings", "segment_tokens", "segment_stage_similarity", "case_centroids")
 DATABASE = "vocmine.duckdb"
 PREVIOUS = "vocmine.previous.duckdb"
 PARQUET = "parquet"
