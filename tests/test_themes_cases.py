@@ -128,3 +128,23 @@ def test_embed_cache_long_feedback_whole_text_embedded_once(complaints):
     assert embed_long_feedback(complaints, MODEL, 4, encode=encode) == 0   # cached
     ids, vectors = feedback_embeddings(complaints, MODEL, ["long", "short"])
     assert ids == ["long"] and vectors.shape == (1, 2)
+
+
+def test_themes_cases_views_count_segments_and_cases(handmade_store):
+    """One feedback saying 'helpful staff' five times is five segments but one case."""
+    from handmade import _feedback as handmade_feedback
+    from handmade import refresh
+
+    handmade_feedback(handmade_store, 99, week=7, themes=[3, 3, 3, 3, 3], rating=5, customer="c9")
+    refresh_feedback_themes(handmade_store, "words", ThemesConfig(), "night")
+    overview = {r[0]: r[1:] for r in handmade_store.execute(
+        "SELECT theme_id, volume, cases, cases_raising FROM theme_overview").fetchall()}
+    assert overview == {1: (4, 4, 4), 2: (4, 4, 4), 3: (7, 3, 3)}
+    refresh(handmade_store)
+    by_segments = handmade_store.execute("SELECT DISTINCT counts FROM priorities").fetchall()
+    volumes = dict(handmade_store.execute("SELECT theme_id, volume FROM priorities").fetchall())
+    assert by_segments == [("segments",)] and volumes[3] == 7
+    refresh(handmade_store, count="cases")
+    rows = handmade_store.execute("SELECT theme_id, volume, counts, segments, cases FROM priorities").fetchall()
+    assert {r[2] for r in rows} == {"cases"} and {r[0]: r[1] for r in rows}[3] == 3
+    assert all(r[1] == r[4] for r in rows)

@@ -20,3 +20,7 @@ CREATE TABLE case_centroids (
     cases    INTEGER NOT NULL,      -- long feedback in it at the fit
     run_id   VARCHAR NOT NULL       -- the refit that found it
 );
+
+-- What the priorities' volume counts ([priorities] count in the config): 'segments' (how often
+-- a theme is said) or 'cases' (how many feedback have it as their primary theme).
+ALTER TABLE analysis_settings ADD COLUMN priorities_count VARCHAR DEFAULT 'segments';

@@ -13,9 +13,10 @@ WITH cfg AS (
     SELECT d.theme_id, d.harm, d.feedback_with
     FROM theme_drivers d JOIN cfg ON d.outcome = cfg.impact_outcome
 ), base AS (
-    SELECT o.theme_id, o.label, o.group_label, o.volume, o.share, o.scored_segments, o.negative_share,
-           o.share_change_4w, o.emerging, o.dominant_stage, o.dominant_touchpoint, i.harm, i.feedback_with
-    FROM theme_overview o LEFT JOIN impact i USING (theme_id)
+    SELECT o.theme_id, o.label, o.group_label,
+           CASE WHEN cfg.priorities_count = 'cases' THEN o.cases ELSE o.volume END AS volume,
+           o.volume AS segments, o.cases, o.share, o.scored_segments, o.negative_share, o.share_change_4w, o.emerging, o.dominant_stage, o.dominant_touchpoint, i.harm, i.feedback_with
+    FROM theme_overview o LEFT JOIN impact i USING (theme_id) CROSS JOIN cfg
 ), shrunk AS (       -- the company-wide level counted as prior_strength segments (harm's level is 0)
     SELECT b.*,
            (coalesce(b.negative_share * b.scored_segments, 0) + cfg.prior_strength * c.negative_share)
@@ -57,9 +58,9 @@ WITH cfg AS (
     SELECT *, row_number() OVER (ORDER BY score DESC, volume DESC, theme_id) AS priority_rank FROM scored
 )
 SELECT priority_rank, theme_id, label, group_label, score, volume_score, negativity_score, growth_score,
-       impact_score, volume, share, scored_segments, negative_share, negative_share_shrunk, negative_share_low,
+       impact_score, volume, coalesce(cfg.priorities_count, 'segments') AS counts, segments, cases, share, scored_segments, negative_share, negative_share_shrunk, negative_share_low,
        negative_share_high, share_change_4w, harm AS impact_harm, harm_shrunk AS impact_harm_shrunk, emerging,
        dominant_stage, dominant_touchpoint
-FROM ranked
-WHERE priority_rank <= top_n
+FROM ranked CROSS JOIN cfg
+WHERE priority_rank <= ranked.top_n
 ORDER BY priority_rank
