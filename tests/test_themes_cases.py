@@ -148,3 +148,24 @@ def test_themes_cases_views_count_segments_and_cases(handmade_store):
     rows = handmade_store.execute("SELECT theme_id, volume, counts, segments, cases FROM priorities").fetchall()
     assert {r[2] for r in rows} == {"cases"} and {r[0]: r[1] for r in rows}[3] == 3
     assert all(r[1] == r[4] for r in rows)
+
+
+def test_themes_cases_narrative_filler_is_ranked_after_every_other_theme(handmade_store):
+    """40 long complaints of two kinds (themes 1 and 2 name the kinds); every one of them also
+    says theme 3 ('I called them again'), in the same proportions as the kinds: narrative. It
+    stays counted in theme_overview but ranks after the others in priorities."""
+    from handmade import _feedback as handmade_feedback
+    from handmade import refresh
+
+    for n in range(100, 140):
+        kind = 1 if n % 2 else 2
+        handmade_feedback(handmade_store, n, week=7, themes=[kind, 3, 3, 3, 3], rating=2, customer=f"k{n}")
+        handmade_store.execute("INSERT INTO feedback_themes VALUES (?, ?, 1, 'case', 0.9), (?, 3, 2, 'segments', 0.4)",
+                               [f"f{n}", kind, f"f{n}"])
+    refresh(handmade_store, top=3)
+    narrative = dict(handmade_store.execute("SELECT theme_id, is_narrative FROM stg_narrative_themes").fetchall())
+    assert narrative == {1: False, 2: False, 3: True}
+    overview = dict(handmade_store.execute("SELECT theme_id, volume FROM theme_overview WHERE narrative").fetchall())
+    assert overview == {3: 162}   # 2 + 40 x 4 segments, still counted
+    ranks = handmade_store.execute("SELECT theme_id, narrative FROM priorities ORDER BY priority_rank").fetchall()
+    assert ranks[-1] == (3, True) and [r[1] for r in ranks[:-1]] == [False, False]

@@ -1,7 +1,8 @@
 -- Per active theme: how big, how negative, where in the journey, how it moved lately (its
 -- share of the last 4 weeks in the data against the 4 weeks before). Counted two ways: `volume`
 -- counts segments (how often it is said), `cases` feedback whose primary theme it is (how many
--- cases are about it), `cases_raising` feedback with it among their three themes.
+-- cases are about it), `cases_raising` feedback with it among their three themes. `narrative`:
+-- filler long complaints raise whatever they are about (stg_narrative_themes), kept countable.
 WITH scored AS (
     SELECT st.theme_id, s.sentiment, s.is_negative
     FROM segment_themes st JOIN stg_segments s USING (segment_id)
@@ -39,7 +40,8 @@ SELECT t.theme_id, t.label, t.group_label, coalesce(s.volume, 0) AS volume,
        j.dominant_stage, j.dominant_touchpoint, t.first_seen, t.last_seen,
        r.last_4_weeks,
        r.volume_4w / nullif(wt.all_4w, 0) - r.volume_prior_4w / nullif(wt.all_prior_4w, 0) AS share_change_4w,
-       coalesce(t.theme_id IN (SELECT theme_id FROM emerging_themes), false) AS emerging
+       coalesce(t.theme_id IN (SELECT theme_id FROM emerging_themes), false) AS emerging,
+       coalesce(t.theme_id IN (SELECT theme_id FROM stg_narrative_themes WHERE is_narrative), false) AS narrative
 FROM stg_themes t
 LEFT JOIN stats s ON s.theme_id = t.theme_id
 LEFT JOIN case_counts c ON c.theme_id = t.theme_id
