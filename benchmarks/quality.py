@@ -168,8 +168,10 @@ def split_store(db: Path, keep: list[str], name: str, seed: int) -> Path:
     con = connect(copy)
     con.execute("CREATE TEMP TABLE kept AS SELECT feedback_id FROM feedback WHERE external_id IN (SELECT unnest(?))",
                 [keep])
-    columns = con.execute("SELECT table_name, column_name FROM information_schema.columns "
-                          "WHERE table_schema = 'main' AND column_name IN ('feedback_id', 'segment_id')").fetchall()
+    columns = con.execute("SELECT c.table_name, c.column_name FROM information_schema.columns c "
+                          "JOIN information_schema.tables t USING (table_schema, table_name) "
+                          "WHERE c.table_schema = 'main' AND t.table_type = 'BASE TABLE' "
+                          "AND c.column_name IN ('feedback_id', 'segment_id')").fetchall()
     by_feedback = sorted({t for t, c in columns if c == "feedback_id"})
     for table in by_feedback:  # names from the store's own catalogue, not user input
         con.execute(f'DELETE FROM "{table}" WHERE feedback_id NOT IN (SELECT feedback_id FROM kept)')

@@ -20,14 +20,14 @@ WITH kind AS (
 ), spread AS (
     SELECT r.theme_id, k.kind, count(*) AS feedback FROM raising r JOIN kind k USING (feedback_id) GROUP BY ALL
 ), total AS (
-    SELECT theme_id, sum(feedback) AS long_feedback FROM spread GROUP BY theme_id
+    SELECT theme_id, sum(feedback)::BIGINT AS long_feedback FROM spread GROUP BY theme_id
 ), divergence AS (
     SELECT s.theme_id, t.long_feedback,
            sum(s.feedback / t.long_feedback * ln(s.feedback / t.long_feedback / ks.share)) AS divergence
     FROM spread s JOIN total t USING (theme_id) JOIN kind_share ks USING (kind)
     GROUP BY s.theme_id, t.long_feedback
 )
-SELECT t.theme_id, coalesce(d.long_feedback, 0) AS long_feedback,
+SELECT t.theme_id, coalesce(d.long_feedback, 0)::BIGINT AS long_feedback,
        coalesce(d.long_feedback / long.n, 0) AS long_feedback_share, d.divergence,
        coalesce(d.long_feedback / long.n >= 0.05 AND d.divergence < 0.05, false) AS is_narrative
 FROM stg_themes t
