@@ -169,3 +169,12 @@ def test_themes_cases_narrative_filler_is_ranked_after_every_other_theme(handmad
     assert overview == {3: 162}   # 2 + 40 x 4 segments, still counted
     ranks = handmade_store.execute("SELECT theme_id, narrative FROM priorities ORDER BY priority_rank").fetchall()
     assert ranks[-1] == (3, True) and [r[1] for r in ranks[:-1]] == [False, False]
+
+
+def test_themes_cases_long_feedback_with_no_themed_segment_is_still_placed(complaints):
+    """Tonight's long complaint fits no segment theme at all; its whole text still finds its kind."""
+    _feedback(complaints, "odd one", [None, None, None, None], run_id="night")
+    complaints.execute("INSERT INTO embeddings VALUES (?, md5('text of odd one'), [0.0, 1.0], 'r')", [MODEL])
+    complaints.execute("INSERT INTO case_centroids VALUES (5, ?, [0.0, 1.0], 10, 'fit')", [MODEL])
+    refresh_feedback_themes(complaints, MODEL, CONFIG, "night")
+    assert _rows(complaints, "odd one") == [(5, 1, "case", 1.0)]

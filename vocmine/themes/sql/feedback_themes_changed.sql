@@ -10,7 +10,7 @@ WITH said AS (
     FROM said s JOIN segment_themes st USING (segment_id)
     WHERE st.theme_id IS NOT NULL
 )
-SELECT feedback_id FROM themed WHERE run_id = $run_id
+SELECT s.feedback_id FROM said s JOIN segment_themes st USING (segment_id) WHERE st.run_id = $run_id
 UNION
 SELECT feedback_id FROM themed WHERE feedback_id NOT IN (SELECT feedback_id FROM feedback_themes)
 UNION
