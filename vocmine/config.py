@@ -202,7 +202,7 @@ class ThemesConfig(_Strict):
         3, ge=2, description="feedback with at least this many segments (boilerplate left out) is long: its primary "
         "theme is its kind of case, found on whole texts")
     case_min_feedback: int = Field(
-        200, ge=10, description="long feedback needed before kinds of case are fitted; until then every primary "
+        200, ge=50, description="long feedback needed before kinds of case are fitted; until then every primary "
         "theme comes from the feedback's segments")
     case_min_themes: int = Field(5, ge=2, description="fewest kinds of case a refit fits")
     case_max_themes: int = Field(40, ge=2, description="most kinds of case a refit fits (never more than the themes)")
