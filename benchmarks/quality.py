@@ -2,6 +2,7 @@
 
     python benchmarks/quality.py [--sets banking77 clinc150] [--sizes 3000 10000 all] [--seed 42]
     python benchmarks/quality.py --cases        # themes per feedback on CFPB complaints (issue 23)
+    python benchmarks/quality.py --cases-demo data/vocmine.duckdb   # ... and on the demo's planted problems
 
 Every method gets the same MiniLM embeddings (computed once and kept in benchmarks/results/,
 which is git-ignored) and the same documents: "vocmine" is discovery as configured (number of
@@ -103,7 +104,12 @@ def main() -> None:
                         help="instead: the primary theme per CFPB complaint vs its product, on two halves and all "
                         "(the store is built once and kept in results/cfpb_store)")
     parser.add_argument("--splits", nargs="+", default=["even", "odd", "all"], help="with --cases: rows per run")
+    parser.add_argument("--cases-demo", type=Path, metavar="DB",
+                        help="instead: primary themes of a demo store (themes fitted) vs the planted problems")
     args = parser.parse_args()
+    if args.cases_demo:
+        demo_cases(args.cases_demo)
+        return
     if args.cases:
         case_quality(RESULTS / "cfpb_store", args.splits, args.seed)
         return
@@ -208,6 +214,38 @@ def case_methods(db: Path) -> tuple[dict[str, dict[str, int]], list[int], np.nda
                          "ORDER BY theme_id").fetchall()
     con.close()
     return by_method, [t for t, _ in themes], np.array([c for _, c in themes], dtype=np.float32)
+
+
+def demo_cases(db: Path) -> None:
+    """On the demo (short feedback): the primary theme with kinds of case vs from segments only,
+    against the planted problem of feedback that has exactly one."""
+    import collections
+
+    import duckdb
+
+    from vocmine.themes.cases import feedback_theme_rows
+
+    truth: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
+    with (Path(__file__).resolve().parents[1] / "data" / "demo" / "ground_truth.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            truth[(row["source"], row["record_id"])].add(row["theme"])
+    con = duckdb.connect(str(db), read_only=True)
+    source_of = {f: (s, e) for f, s, e in con.execute("SELECT feedback_id, source, external_id FROM feedback").fetchall()}
+    model = con.execute("SELECT any_value(model) FROM case_centroids").fetchall()[0][0] or ""
+    ids = sorted(source_of)
+    with_kinds = [r for r in feedback_theme_rows(con, model, ThemesConfig(), ids) if r[2] == 1]
+    segments_only = {r[0]: r[1] for r in feedback_theme_rows(con, model, ThemesConfig(case_min_segments=10**6), ids)
+                     if r[2] == 1}
+    primary, placed = {r[0]: r[1] for r in with_kinds}, {r[0] for r in with_kinds if r[3] == "case"}
+    print(f"demo store {db}: {len(placed)} feedback placed by their kind of case")
+    for name, keep in (("placed by kind of case", placed.__contains__), ("all", lambda f: True)):
+        chosen = [f for f in ids if len(truth.get(source_of[f], ())) == 1 and f in primary and f in segments_only
+                  and keep(f)]
+        planted = [next(iter(truth[source_of[f]])) for f in chosen]
+        for method, rows in (("with kinds of case", primary), ("segments only", segments_only)):
+            labels = [rows[f] for f in chosen]
+            print(f"{name:24s} {len(chosen):6d} {method:20s} NMI {normalized_mutual_info_score(planted, labels):.3f} "
+                  f"ARI {adjusted_rand_score(planted, labels):.3f}")
 
 
 SPLITS = {"even": lambda i: i % 2 == 0, "odd": lambda i: i % 2 == 1, "all": lambda i: True}
