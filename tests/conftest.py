@@ -71,6 +71,7 @@ def demo_store(db: Path) -> tuple[Settings, duckdb.DuckDBPyConnection, object]:
     """The demo data ingested, enriched and embedded with the configured backend (slow tests)."""
     from vocmine.embed import embed_segments, load_backend
     from vocmine.embed.choice import resolve_backend
+    from vocmine.embed.cache import embed_long_feedback
     from vocmine.ingest import inbox_files, ingest_files
     from vocmine.nlp.enrich import enrich
 
@@ -82,6 +83,7 @@ def demo_store(db: Path) -> tuple[Settings, duckdb.DuckDBPyConnection, object]:
     enrich(con, settings.nlp)
     backend = load_backend(resolve_backend(con, settings.embedding).backend)
     embed_segments(con, backend)
+    embed_long_feedback(con, backend, settings.themes.case_min_segments)
     return settings, con, backend
 
 
@@ -122,10 +124,12 @@ def demo_pipeline(tmp_path_factory):
     from vocmine.journey.tagging import load_tagger
     from vocmine.journey.taxonomy import load_taxonomy
     from vocmine.themes.assign import refresh_themes
+    from vocmine.themes.cases import refresh_feedback_themes
 
     folder = tmp_path_factory.mktemp("demo_pipeline")
     settings, con, backend = demo_store(folder / "demo.duckdb")
-    refresh_themes(con, backend.name, settings.themes, folder / "fits", encode=backend.encode)
+    result = refresh_themes(con, backend.name, settings.themes, folder / "fits", encode=backend.encode)
+    refresh_feedback_themes(con, backend.name, settings.themes, result.refit.run_id, refit=True)
     taxonomy = load_taxonomy(settings.taxonomy_path)
     tag_segments(con, load_tagger(taxonomy, settings.nlp, backend, settings.journey))
     refresh_analysis(con, outcomes=settings.outcomes, priorities=settings.priorities,

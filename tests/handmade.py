@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from vocmine.analytics import refresh_analysis
-from vocmine.config import AssumptionsConfig, LostCustomersConfig, Outcome, PrioritiesConfig
+from vocmine.config import AssumptionsConfig, LostCustomersConfig, Outcome, PrioritiesConfig, ThemesConfig
+from vocmine.themes.cases import refresh_feedback_themes
 
 START = datetime(2026, 9, 7)  # a Monday
 OUTCOMES = {"rating": Outcome(column="rating", better="higher"),
@@ -83,4 +84,5 @@ def handmade_store(fresh_db):
         n += 1
         _feedback(con, n, week=6 + i, themes=[3], rating=5, customer=f"c{8 + i}", sentiment=0.6,
                   handle_time_sec="n/a", stage="purchase", touchpoint="store")
+    refresh_feedback_themes(con, "words", ThemesConfig(), "r", refit=True)   # one segment each: its theme
     return con

@@ -31,6 +31,7 @@ themes_app = typer.Typer(help="Discover, list and curate themes.", no_args_is_he
 @themes_app.command("refit")
 def themes_refit(config: ConfigOption = None, db: DbOption = None) -> None:
     """Discover themes on all embedded segments; known themes keep their IDs, labels and merges."""
+    from vocmine.themes.cases import refresh_feedback_themes
     from vocmine.themes.emerging import flag_emerging
     from vocmine.themes.registry import refit_themes
 
@@ -44,10 +45,11 @@ def themes_refit(config: ConfigOption = None, db: DbOption = None) -> None:
         result = refit_themes(con, model, settings.themes, settings.resolve(settings.themes.fits_dir),
                               _lazy_encoder(settings, choice.backend))
         emerging = flag_emerging(con, model, settings.themes, result.run_id)
+        cases = refresh_feedback_themes(con, model, settings.themes, result.run_id, refit=True)
     con.close()
     console.print(f"{result.themes} themes in {result.groups} groups: {result.kept} kept, {result.created} new, "
                   f"{result.retired} retired; {result.outlier_share:.1%} of segments fit no theme; "
-                  f"{len(emerging)} emerging")
+                  f"{len(emerging)} emerging; {_cases(cases)}")
 
 
 @themes_app.command("update")
@@ -55,6 +57,7 @@ def themes_update(config: ConfigOption = None, db: DbOption = None) -> None:
     """The nightly step: place new segments in known themes, propose themes for what fits none,
     refit when due (`themes.refit_every_days`), and flag emerging themes."""
     from vocmine.themes.assign import refresh_themes
+    from vocmine.themes.cases import refresh_feedback_themes
 
     settings = settings_for(config, db)
     con = open_with_views(settings)
@@ -62,6 +65,8 @@ def themes_update(config: ConfigOption = None, db: DbOption = None) -> None:
     with err.status("updating themes"), _theme_errors():
         result = refresh_themes(con, choice.model, settings.themes,
                                 settings.resolve(settings.themes.fits_dir), encode=_lazy_encoder(settings, choice.backend))
+        run_id = result.refit.run_id if result.refit else result.assigned.run_id
+        cases = refresh_feedback_themes(con, choice.model, settings.themes, run_id, refit=result.refit is not None)
     con.close()
     if result.refit:
         r = result.refit
@@ -73,6 +78,7 @@ def themes_update(config: ConfigOption = None, db: DbOption = None) -> None:
                       f"({a.pool} unassigned in all); {len(a.proposed)} new themes proposed")
     console.print(f"{len(result.emerging)} emerging themes"
                   + (f": {', '.join(map(str, result.emerging))}" if result.emerging else ""))
+    console.print(_cases(cases))
 
 
 @themes_app.command("list")
@@ -204,6 +210,12 @@ def themes_merge(
     with _theme_errors():
         size = merge_themes(con, into, others, settings.themes)
     console.print(f"Merged {', '.join(map(str, others))} into theme {into} ({size} segments)")
+
+
+def _cases(result) -> str:
+    kinds = "" if result.kinds_of_case is None else f" ({result.kinds_of_case} kinds of case fitted)"
+    return (f"themes per feedback rewritten for {result.refreshed} feedback, {result.by_case} placed by their "
+            f"kind of case{kinds}")
 
 
 def _lazy_encoder(settings: Settings, backend: str):

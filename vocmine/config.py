@@ -277,6 +277,15 @@ class ThemesConfig(_Strict):
     emerging_z: float = Field(3.0, gt=0, description="z-score of the latest weekly share that flags a theme")
     emerging_min_volume: int = Field(10, ge=1, description="segments in the latest week a flagged theme needs")
     new_within_weeks: int = Field(2, ge=1, description="a theme first seen within these weeks counts as new")
+    # themes per feedback (cases): long feedback is placed by its whole text
+    case_min_segments: int = Field(
+        3, ge=2, description="feedback with at least this many segments (boilerplate left out) is long: its primary "
+        "theme is its kind of case, found on whole texts")
+    case_min_feedback: int = Field(
+        200, ge=50, description="long feedback needed before kinds of case are fitted; until then every primary "
+        "theme comes from the feedback's segments")
+    case_min_themes: int = Field(5, ge=2, description="fewest kinds of case a refit fits")
+    case_max_themes: int = Field(40, ge=2, description="most kinds of case a refit fits (never more than the themes)")
     stop_words: list[str] = Field(
         default_factory=lambda: ["cust", "customer", "pls", "please", "thanks", "thank", "hi", "hello",
                                  "adv", "advise", "advised", "say", "says", "said", "want", "wants"],
@@ -287,6 +296,8 @@ class ThemesConfig(_Strict):
     def _range(self) -> ThemesConfig:
         if self.min_themes > self.max_themes:
             raise ValueError("themes.min_themes is larger than themes.max_themes")
+        if self.case_min_themes > self.case_max_themes:
+            raise ValueError("themes.case_min_themes is larger than themes.case_max_themes")
         return self
 
 

@@ -46,6 +46,9 @@ class PrioritiesConfig(_Strict):
     prior_strength: float = Field(
         50.0, ge=0, description="segments' worth of the company-wide level every theme's negativity and harm "
         "start from before its own segments count (0: a theme's raw numbers, however few its segments)")
+    count: Literal["segments", "cases"] = Field(
+        "segments", description="what a theme's volume counts: segments (how often it is said) or cases (feedback "
+        "whose primary theme it is: how many complaints are about it)")
 
     @model_validator(mode="after")
     def _some_weight(self) -> PrioritiesConfig:

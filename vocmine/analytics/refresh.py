@@ -66,7 +66,7 @@ def refresh_analysis(
         "top_n": priorities.top, "volume_weight": priorities.volume_weight,
         "negativity_weight": priorities.negativity_weight, "growth_weight": priorities.growth_weight,
         "impact_weight": priorities.impact_weight, "impact_outcome": priorities.impact_outcome,
-        "prior_strength": priorities.prior_strength,
+        "prior_strength": priorities.prior_strength, "priorities_count": priorities.count,
         "lost_metadata_key": lost_customers.metadata, "lost_values": lost_customers.values,
         "lost_date_key": lost_customers.date_metadata, "rarely_voiced_share": assumptions.rarely_voiced_share,
     }

@@ -1,4 +1,5 @@
-"""The embedding cache: each distinct segment text is embedded once per model.
+"""The embedding cache: each distinct segment text (and long feedback's whole text) is embedded
+once per model.
 
 Vectors live in DuckDB next to the segments (``embeddings``), keyed by model and the md5
 of the text, so a rebuild of enrichment that reproduces a text, a refit of themes, or a
@@ -34,14 +35,53 @@ def embed_segments(
     ``backend`` is a loaded backend, or only its cache key when ``encode`` (e.g.
     ``partial(encode_batch, config)`` for a remote ``runner``) does the encoding elsewhere."""
     model = backend if isinstance(backend, str) else backend.name
-    encode = encode or backend.encode  # type: ignore[union-attr]
-    run_id = start_run(con, "embed")
     missing = con.execute("""
         SELECT DISTINCT md5(s.text) AS text_hash, s.text
         FROM segments s
         WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model = $model AND e.text_hash = md5(s.text))
         ORDER BY text_hash
     """, {"model": model}).fetchall()
+    return _embed_missing(con, backend, missing, on_batch, runner, encode)
+
+
+def embed_long_feedback(
+    con: duckdb.DuckDBPyConnection,
+    backend: EmbeddingBackend | str,
+    min_segments: int,
+    *,
+    runner: BatchRunner = IN_PROCESS,
+    encode: Callable[[list[str]], np.ndarray] | None = None,
+) -> int:
+    """Embed the whole (redacted) text of every feedback with at least ``min_segments``
+    segments that are not boilerplate; returns how many texts were new.
+
+    A long complaint is mostly narrative ("I called them again"): what it is about shows in
+    the whole text better than in any one sentence, so the theme step places long feedback by
+    its whole text (``vocmine.themes.cases``). Short feedback is its segments and costs nothing
+    here. Texts longer than the model reads are cut by the model (MiniLM: 256 word pieces)."""
+    model = backend if isinstance(backend, str) else backend.name
+    missing = con.execute("""
+        WITH long AS (
+            SELECT feedback_id FROM segments
+            WHERE segment_id NOT IN (SELECT segment_id FROM segment_boilerplate)
+            GROUP BY feedback_id HAVING count(*) >= $min_segments
+        )
+        SELECT DISTINCT md5(f.text) AS text_hash, f.text
+        FROM feedback f JOIN long USING (feedback_id)
+        WHERE f.text IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model = $model AND e.text_hash = md5(f.text))
+        ORDER BY text_hash
+    """, {"model": model, "min_segments": min_segments}).fetchall()
+    return _embed_missing(con, backend, missing, None, runner, encode)
+
+
+def _embed_missing(con, backend: EmbeddingBackend | str, missing: list[tuple[str, str]],
+                   on_batch: Callable[[int, int], None] | None, runner: BatchRunner,
+                   encode: Callable[[list[str]], np.ndarray] | None) -> int:
+    """Encode ``(text_hash, text)`` rows in batches into the cache, logged as one embed run."""
+    model = backend if isinstance(backend, str) else backend.name
+    encode = encode or backend.encode  # type: ignore[union-attr]
+    run_id = start_run(con, "embed")
     batches = [missing[start:start + BATCH] for start in range(0, len(missing), BATCH)]
     done = 0
     if on_batch and missing:
@@ -70,6 +110,24 @@ def encode_batch(config: EmbeddingConfig, texts: list[str]) -> np.ndarray:
     backend = worker_model(("embedding", config.backend, config.threads),
                            lambda: load_backend(config.backend, threads=config.threads))
     return backend.encode(texts)
+
+
+def feedback_embeddings(
+    con: duckdb.DuckDBPyConnection, model: str, feedback_ids: list[str]
+) -> tuple[list[str], np.ndarray]:
+    """(feedback ids, matrix) of cached whole-text embeddings (``embed_long_feedback``), in
+    feedback_id order; feedback whose text is not cached is left out."""
+    table = con.sql("""
+        SELECT f.feedback_id, e.vector
+        FROM feedback f JOIN embeddings e ON e.model = $model AND e.text_hash = md5(f.text)
+        WHERE f.feedback_id IN (SELECT unnest($ids))
+        ORDER BY f.feedback_id
+    """, params={"model": model, "ids": feedback_ids}).to_arrow_table()
+    ids = table.column("feedback_id").to_pylist()
+    if not ids:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    flat = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
+    return ids, flat.astype(np.float32).reshape(len(ids), -1)
 
 
 def segment_embeddings(

@@ -92,7 +92,7 @@ def enrich(ctx: StepContext) -> dict[str, Any]:
 
 def embed(ctx: StepContext) -> dict[str, Any]:
     from vocmine.embed import embed_segments
-    from vocmine.embed.cache import encode_batch
+    from vocmine.embed.cache import embed_long_feedback, encode_batch
 
     choice = ctx.choice(decide=may_choose_embedding(ctx.con, ctx.settings))
     if ctx.runner.remote:  # the workers load the model; this process only stores the vectors
@@ -102,7 +102,10 @@ def embed(ctx: StepContext) -> dict[str, Any]:
             return ctx.backend().encode(texts)  # loaded for the first new text: a quiet night loads nothing
 
     new = embed_segments(ctx.con, choice.model, on_batch=ctx.on_progress, runner=ctx.runner, encode=encode)
-    counts: dict[str, Any] = {"new_texts": new, "model": choice.model}
+    # long feedback is placed by its whole text too (themes per feedback, vocmine.themes.cases)
+    long = embed_long_feedback(ctx.con, choice.model, ctx.settings.themes.case_min_segments, runner=ctx.runner,
+                               encode=encode)
+    counts: dict[str, Any] = {"new_texts": new, "long_feedback_texts": long, "model": choice.model}
     if choice.decided:
         counts["model_chosen"] = choice.reason
     if choice.notice:
@@ -123,13 +126,18 @@ def may_choose_embedding(con: duckdb.DuckDBPyConnection, settings: Settings) -> 
 
 def themes(ctx: StepContext) -> dict[str, Any]:
     from vocmine.themes.assign import refresh_themes
+    from vocmine.themes.cases import refresh_feedback_themes
 
     settings = ctx.settings
     result = refresh_themes(ctx.con, ctx.choice().model, settings.themes,
                             settings.resolve(settings.themes.fits_dir), runner=ctx.runner,
                             encode=lambda texts: ctx.backend().encode(texts),  # loaded only to label themes
                             on_phase=ctx.on_phase)
-    counts: dict[str, Any] = {"emerging": len(result.emerging)}
+    run_id = result.refit.run_id if result.refit else result.assigned.run_id
+    cases = refresh_feedback_themes(ctx.con, ctx.choice().model, settings.themes, run_id,
+                                    refit=result.refit is not None)
+    counts: dict[str, Any] = {"emerging": len(result.emerging), "feedback_themed": cases.refreshed,
+                              "kinds_of_case": cases.kinds_of_case}
     if result.pruned:
         counts["leftover_fits_removed"] = len(result.pruned)
     if result.refit:

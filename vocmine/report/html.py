@@ -62,20 +62,22 @@ def _priorities(report: TeamReport) -> str:
         return _section("Top priorities", "<p>No theme of this team is among the top priorities.</p>")
     chart = charts.bar_chart([r["label"] for r in rows], [r["score"] for r in rows],
                              title="Priority score (0-1)", value_format=lambda v: f"{v:.2f}")
-    parts = "".join(f"<th class='part'>{c}</th>" for c in ("volume", "negativity", "growth", "impact"))
-    head = (f"<tr><th>rank</th><th>theme</th><th>score</th>{parts}<th>segments</th><th>negative</th>"
+    counts = escape(rows[0].get("counts") or "segments")  # what the volume score counts
+    parts = "".join(f"<th class='part'>{c}</th>" for c in (f"volume ({counts})", "negativity", "growth", "impact"))
+    head = (f"<tr><th>rank</th><th>theme</th><th>score</th>{parts}<th>segments</th><th>cases</th><th>negative</th>"
             "<th>stage</th><th>touchpoint</th></tr>")
     body = "".join(
         f"<tr><td>{r['priority_rank']}</td><td>{escape(r['label'])}{' <b>new</b>' if r['emerging'] else ''}</td>"
         f"<td>{r['score']:.2f}</td>" + "".join(f"<td class='part'>{_opt(r[c])}</td>" for c in
                                                ("volume_score", "negativity_score", "growth_score", "impact_score"))
-        + f"<td>{r['volume']:,}</td><td>{fmt_percent(r['negative_share'])}</td>"
+        + f"<td>{r['segments']:,}</td><td>{r['cases']:,}</td><td>{fmt_percent(r['negative_share'])}</td>"
         f"<td>{escape(_name(report.stages, r['dominant_stage']))}</td>"
         f"<td>{escape(_name(report.touchpoints, r['dominant_touchpoint']))}</td></tr>"
         for r in rows)
     return _section("Top priorities", chart + f"<table class='data'>{head}{body}</table>",
-                    "Company-wide rank of this team's themes; the score weighs volume, negativity, growth "
-                    "and impact on ratings (see the priorities view).")
+                    f"Company-wide rank of this team's themes; the score weighs volume ({counts}), negativity, "
+                    "growth and impact on ratings (see the priorities view). Segments: how often a theme is said; "
+                    "cases: feedback whose primary theme it is.")
 
 
 def _name(names: dict[str, str], key: str | None) -> str:

@@ -38,9 +38,12 @@ def render_markdown(report: TeamReport) -> str:
         [k.title, fmt_kpi(k, k.value), change_text(k), fmt_kpi(k, k.target),
          {True: "on target", False: "**off target**", None: "-"}[k.on_target]] for k in report.kpis])
     lines += ["", "## Top priorities", ""]
-    lines += _table(["rank", "theme", "score", "segments", "negative", "stage", "touchpoint"], [
+    if report.priorities:
+        lines += [f"Volume in the score counts {report.priorities[0].get('counts') or 'segments'}; segments: how "
+                  "often a theme is said, cases: feedback whose primary theme it is.", ""]
+    lines += _table(["rank", "theme", "score", "segments", "cases", "negative", "stage", "touchpoint"], [
         [str(r["priority_rank"]), r["label"] + (" (emerging)" if r["emerging"] else ""), f"{r['score']:.2f}",
-         f"{r['volume']:,}", fmt_percent(r["negative_share"]),
+         f"{r['segments']:,}", f"{r['cases']:,}", fmt_percent(r["negative_share"]),
          report.stages.get(r["dominant_stage"], r["dominant_stage"] or "-"),
          report.touchpoints.get(r["dominant_touchpoint"], r["dominant_touchpoint"] or "-")]
         for r in report.priorities]) if report.priorities else ["None."]

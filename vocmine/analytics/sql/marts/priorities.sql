@@ -5,6 +5,11 @@
 -- segments there (analysis_settings; [priorities] in the config) and move to the theme's own
 -- numbers as its segments outweigh them: the mean of a beta prior updated by the theme's
 -- segments (empirical Bayes). Growth is not shrunk: a new theme still enters by growing.
+-- Volume counts segments (how often a theme is said) or, with [priorities] count = "cases",
+-- feedback whose primary theme it is (how many cases are about it); `counts` says which.
+-- Narrative filler of long complaints (theme_overview.narrative: "I called them again") is
+-- listed only when too few other themes are left to fill the list, as boilerplate is never
+-- listed; it stays countable in theme_overview.
 WITH cfg AS (
     SELECT * FROM analysis_settings LIMIT 1
 ), company AS (      -- the level a theme starts from: the share of all scored segments that are negative
@@ -13,9 +18,11 @@ WITH cfg AS (
     SELECT d.theme_id, d.harm, d.feedback_with
     FROM theme_drivers d JOIN cfg ON d.outcome = cfg.impact_outcome
 ), base AS (
-    SELECT o.theme_id, o.label, o.group_label, o.volume, o.share, o.scored_segments, o.negative_share,
-           o.share_change_4w, o.emerging, o.dominant_stage, o.dominant_touchpoint, i.harm, i.feedback_with
-    FROM theme_overview o LEFT JOIN impact i USING (theme_id)
+    SELECT o.theme_id, o.label, o.group_label,
+           CASE WHEN cfg.priorities_count = 'cases' THEN o.cases ELSE o.volume END AS volume,
+           o.volume AS segments, o.cases, o.share, o.scored_segments, o.negative_share, o.share_change_4w,
+           o.emerging, o.narrative, o.dominant_stage, o.dominant_touchpoint, i.harm, i.feedback_with
+    FROM theme_overview o LEFT JOIN impact i USING (theme_id) CROSS JOIN cfg
 ), shrunk AS (       -- the company-wide level counted as prior_strength segments (harm's level is 0)
     SELECT b.*,
            (coalesce(b.negative_share * b.scored_segments, 0) + cfg.prior_strength * c.negative_share)
@@ -54,12 +61,12 @@ WITH cfg AS (
            cfg.top_n
     FROM components c CROSS JOIN cfg
 ), ranked AS (
-    SELECT *, row_number() OVER (ORDER BY score DESC, volume DESC, theme_id) AS priority_rank FROM scored
+    SELECT *, row_number() OVER (ORDER BY narrative, score DESC, volume DESC, theme_id) AS priority_rank FROM scored
 )
 SELECT priority_rank, theme_id, label, group_label, score, volume_score, negativity_score, growth_score,
-       impact_score, volume, share, scored_segments, negative_share, negative_share_shrunk, negative_share_low,
-       negative_share_high, share_change_4w, harm AS impact_harm, harm_shrunk AS impact_harm_shrunk, emerging,
+       impact_score, volume, coalesce(cfg.priorities_count, 'segments') AS counts, segments, cases, share, scored_segments, negative_share, negative_share_shrunk, negative_share_low,
+       negative_share_high, share_change_4w, harm AS impact_harm, harm_shrunk AS impact_harm_shrunk, emerging, narrative,
        dominant_stage, dominant_touchpoint
-FROM ranked
-WHERE priority_rank <= top_n
+FROM ranked CROSS JOIN cfg
+WHERE priority_rank <= ranked.top_n
 ORDER BY priority_rank
