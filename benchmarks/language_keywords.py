@@ -13,8 +13,9 @@ vectors are then described twice:
 - after: this code's pipeline lemmas, discovery and labels.
 
 A keyword token (each word of a c-TF-IDF keyword) or label word is *valid* when it is a word in
-the language's script: Chinese, Han characters only and at least two of them and a word of
-jieba's dictionary; Polish, letters only and a word of the texts or a lemma of the Polish
+the language's script: Chinese, Han characters only and a word of jieba's dictionary (the
+share of multi-character words is printed too: single characters are what the previous
+pipeline made of every Chinese text); Polish, letters only and a word of the texts or a lemma of the Polish
 tables; Ukrainian, Cyrillic letters only and a word pymorphy3's Ukrainian dictionary knows.
 A run whose discovery fails prints the error. Asserts nothing.
 """
@@ -50,7 +51,7 @@ if not quality.SHARED.exists():  # a git worktree sits one folder deeper than th
     quality.SHARED = next((p / "shared" / "data" for p in Path(__file__).resolve().parents
                            if (p / "shared" / "data").exists()), quality.SHARED)
 
-HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,}$")
+HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 CYRILLIC = re.compile(r"^[\u0400-\u04ff'’\-]+$")
 LATIN = re.compile(r"^[a-ząćęłńóśźż\-]+$")
 
@@ -107,7 +108,10 @@ class Validity:
     def share(self, tokens: list[str]) -> str:
         if not tokens:
             return "   n/a"
-        return f"{sum(self.known(t.lower()) for t in tokens) / len(tokens):6.1%}"
+        share = f"{sum(self.known(t.lower()) for t in tokens) / len(tokens):6.1%}"
+        if self.language == "zh":
+            share += f" ({sum(len(t) > 1 for t in tokens) / len(tokens):.0%} multi-character)"
+        return share
 
 
 def keyword_tokens(fit) -> list[str]:
@@ -127,8 +131,9 @@ def run(language: str, size: int, backend, before: str) -> None:
     config = ThemesConfig()
     check = Validity(language, texts)
     print(f"\n{language} {size:,} reviews -> {len(texts):,} segments (enrichment {enriched:.0f} s)")
-    print(f"  {'':10s} {'themes':>6s} {'keyword tokens':>15s} {'valid':>7s} {'label words':>12s} {'valid':>7s}"
-          "   examples")
+    width = 30 if language == "zh" else 7
+    print(f"  {'':14s} {'themes':>6s} {'keyword tokens':>15s} {'valid':>{width}s} {'label words':>12s} "
+          f"{'valid':>{width}s}   examples")
     old_discover = module_at(before, "vocmine.themes.discover").discover_themes
     old_labels = module_at(before, "vocmine.themes.labels").label_themes
     for name, discover, labeller, documents, kwargs in (
@@ -137,15 +142,15 @@ def run(language: str, size: int, backend, before: str) -> None:
         try:
             fit = discover(found, documents, config)
         except Exception as exc:  # noqa: BLE001  (the previous behaviour fails on some languages: print why)
-            print(f"  {name:10s} fails: {type(exc).__name__}: {exc}")
+            print(f"  {name:14s} fails: {type(exc).__name__}: {exc}")
             continue
         labels = labeller(texts, fit.assignments, fit.centroids, backend.encode, similarity=fit.similarity,
                           stop_words=config.stop_words, fallback=fit.labels, seed=config.seed, **kwargs)
         kw, lw = keyword_tokens(fit), label_tokens(labels, language)
         examples = " | ".join(labels[:3])
-        print(f"  {name:10s} {len(fit.centroids):6d} {len(kw):15,d} {check.share(kw):>7s} {len(lw):12,d} "
-              f"{check.share(lw):>7s}   {examples}")
-        print(f"  {'':10s} keywords: {' | '.join(' · '.join(w for w, _ in words[:3]) for words in fit.keywords[:3])}")
+        print(f"  {name:14s} {len(fit.centroids):6d} {len(kw):15,d} {check.share(kw):>{width}s} {len(lw):12,d} "
+              f"{check.share(lw):>{width}s}   {examples}")
+        print(f"  {'':14s} keywords: {' | '.join(' · '.join(w for w, _ in words[:3]) for words in fit.keywords[:3])}")
 
 
 def main() -> None:

@@ -106,7 +106,7 @@ def _label_words(label: str) -> list[str]:
 def _all_written(con, labels: list[str]) -> None:
     """Every word of every label is a word of the stored (redacted) segments."""
     corpus = " ".join(r[0] for r in con.execute("SELECT text FROM segments").fetchall()).lower()
-    vocabulary = set(re.findall(r"[^\W_]+", corpus))
+    vocabulary = set(language_words(corpus, "en"))  # words of any spaced script, "комп'ютер" whole
     for label in labels:
         if re.fullmatch(r"theme \d+", label):
             pytest.fail(f"a theme without words: {label!r}")
@@ -122,7 +122,8 @@ def test_pipeline_languages_chinese_store_runs_and_labels_are_chinese_words(tmp_
     _all_written(con, labels)
     assert all(HAN.search(label) for label in labels), labels
     words = [w for label in labels for w in _label_words(label)]
-    assert sum(len(w) > 1 for w in words) >= 0.7 * len(words), labels
+    assert sum(len(w) > 1 for w in words) >= 0.5 * len(words), labels  # 不, 点 are words too
+    assert all(any(len(w) > 1 for w in _label_words(label)) for label in labels), labels
     assert not any(re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", label) for label in labels), labels
     keywords = [w for _, kws in themes for kw in kws for w in kw.split()]
     assert keywords and all(HAN.search(w) and len(w) > 1 for w in keywords), keywords[:30]

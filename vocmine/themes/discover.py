@@ -13,9 +13,11 @@ themes they can read through and almost every segment placed, so the recipe is:
 4. describe each theme by c-TF-IDF over segment lemmas (stop words, PII placeholders and
    brand handles never reach the lemmas), unigrams and bigrams, frequent words damped. The
    lemmas are already words of their language (enrichment splits Chinese into words with
-   jieba), so tokens are runs of letters of any script, and BERTopic is told the documents
-   are multilingual: told nothing, it deletes every character outside [A-Za-z0-9 ] before
-   counting ("obsuga" for "obsługa"; no Chinese or Cyrillic word at all);
+   jieba), so tokens are runs of letters of any script. BERTopic is told the documents are
+   multilingual: told nothing, it deletes every character outside [A-Za-z0-9 ] before
+   counting ("obsuga" for "obsługa"; no Chinese or Cyrillic word at all). vocmine does that
+   cleaning itself for letters of every script (``clean_documents``), so English keywords are
+   what they were ("top-up" counts as "topup", "can't" as "cant");
 5. group themes into two levels by clustering their centroids.
 """
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -64,6 +67,7 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
 
     # Identical segments ("Thanks", template notes) tie in UMAP's neighbour search and make it
     # non-deterministic; fit on distinct vectors (sorted, so input order does not matter either).
+    documents = clean_documents(documents)
     distinct, first, inverse = np.unique(embeddings, axis=0, return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
     vectorizer = _vectorizer(config, min_df=2 if len(documents) > 200 else 1)
@@ -138,6 +142,7 @@ def describe_themes(
     from bertopic.vectorizers import ClassTfidfTransformer
 
     classes = sorted({int(t) for t in topics})
+    documents = clean_documents(documents)
     joined = [" ".join(d for d, t in zip(documents, topics, strict=True) if t == c) for c in classes]
     vectorizer = _vectorizer(config, min_df=1)
     counts = vectorizer.fit_transform(joined)
@@ -149,6 +154,15 @@ def describe_themes(
         best = [i for i in np.argsort(-row, kind="stable")[:top_n] if row[i] > 0]
         keywords.append([(str(words[i]), float(row[i])) for i in best])
     return keywords, [keyword_label(words, t) for t, words in enumerate(keywords)]
+
+
+_NOT_WORD = re.compile(r"[^\w ]+|_+")
+
+
+def clean_documents(documents: list[str]) -> list[str]:
+    """BERTopic's own cleaning (line breaks to spaces, then every character that is neither a
+    letter, a digit nor a space deleted), for letters of any script: "obsługa" stays whole."""
+    return [_NOT_WORD.sub("", d.replace("\n", " ").replace("\t", " ")) for d in documents]
 
 
 # Words of two letters or more in any script, not numbers: "obsługa", "черга", "扣款" (a single
