@@ -43,7 +43,7 @@ from vocmine.config import NlpConfig, ThemesConfig
 from vocmine.embed import load_backend
 from vocmine.nlp.pipeline import _polish_lemmas, build_pipeline
 from vocmine.nlp.segments import _is_content, _lemma, enrich_doc
-from vocmine.nlp.words import words as language_words
+from vocmine.text.words import words as language_words
 from vocmine.themes.discover import discover_themes
 from vocmine.themes.labels import label_themes
 

@@ -22,7 +22,7 @@ import pytest
 from conftest import SHARED_DATA
 from pipeline_project import run_env, vocmine_command
 
-from vocmine.nlp.words import words as language_words
+from vocmine.text.words import words as language_words
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data is not beside the project: "

@@ -15,7 +15,7 @@ transfer fails in the app" or "charged twice on the same bill":
    not the first one reworded;
 4. no two themes share a label: a theme whose best phrase is taken gets its next one.
 
-Words are those of each segment's language (:mod:`vocmine.nlp.words`): Chinese clauses are
+Words are those of each segment's language (:mod:`vocmine.text.words`): Chinese clauses are
 split into words by jieba and a Chinese label is written without spaces ("重复扣款"); other
 scripts keep every letter ("obsługa miła"); stop words are spaCy's list of the language. A
 theme holding several languages is labelled once per language from that language's members
@@ -42,10 +42,10 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from vocmine.nlp.words import UNSPACED
-from vocmine.nlp.words import join as join_words
-from vocmine.nlp.words import stop_words as stop_words_of
-from vocmine.nlp.words import words as language_words
+from vocmine.text.words import UNSPACED
+from vocmine.text.words import join as join_words
+from vocmine.text.words import stop_words as stop_words_of
+from vocmine.text.words import words as language_words
 
 Encoder = Callable[[list[str]], np.ndarray]
 
@@ -278,7 +278,7 @@ def _first_of_each_text(texts: Sequence[str], rows: np.ndarray) -> np.ndarray:
 
 def _clauses(text: str, language: str = "en") -> list[list[str]]:
     """The words of each clause, as written (edges of punctuation stripped); Chinese words
-    from its segmenter (:mod:`vocmine.nlp.words`)."""
+    from its segmenter (:mod:`vocmine.text.words`)."""
     out = []
     for part in _CLAUSE.split(text or ""):
         if language in UNSPACED:
