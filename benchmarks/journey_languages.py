@@ -1,6 +1,6 @@
 """Journey tagging in Chinese, Ukrainian and Polish, and English unchanged: before and after, one run.
 
-    VOCMINE_SHARED_DATA=../shared/data python benchmarks/journey_languages.py [--sizes 1000 3000]
+    VOCMINE_SHARED_DATA=../shared/data python benchmarks/journey_languages.py [--sizes 500 1500]
 
 Before = the taxonomy without its per-language sections (``[stages.languages.*]``), tagged as the
 previous version did: English patterns and MiniLM meaning for every segment. After = the default
@@ -79,6 +79,16 @@ def cached_vectors(key: str, texts: list[str], backend) -> np.ndarray:
     return vectors
 
 
+class CachedBackend:
+    """A backend whose encodings are kept in benchmarks/results/ (the same segments are read again per size)."""
+
+    def __init__(self, backend, key: str) -> None:
+        self.backend, self.key, self.name, self.dim = backend, key, backend.name, backend.dim
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return cached_vectors(self.key, texts, self.backend)
+
+
 def without_languages(taxonomy: Taxonomy) -> Taxonomy:
     data = taxonomy.model_dump()
     for item in (*data["stages"], *data["touchpoints"]):
@@ -118,7 +128,7 @@ def english(name: str, taggers: dict, minilm) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=["zh_waimai", "zh_hotels", "uk", "pl"])
-    parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 3000])
+    parser.add_argument("--sizes", nargs="+", type=int, default=[500, 1500])
     parser.add_argument("--no-english", action="store_true")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; data {SHARED}")
@@ -126,7 +136,8 @@ def main() -> None:
     minilm, multilingual = load_backend("minilm"), load_backend("multilingual")
     before = load_tagger(without_languages(taxonomy), NlpConfig(), minilm, config, multilingual=None)
     before.english_only = False  # the previous version: MiniLM meaning for every language
-    after = load_tagger(taxonomy, NlpConfig(), minilm, config, multilingual=lambda: multilingual)
+    after = load_tagger(taxonomy, NlpConfig(), minilm, config,
+                        multilingual=lambda: CachedBackend(multilingual, "segments"))
     print(f"taxonomy {taxonomy.version}; stage_min_similarity {config.stage_min_similarity}, "
           f"touchpoint_min_similarity {config.touchpoint_min_similarity}")
     print(f"\n  {'set':16s} {'feedback':>8s} {'segments':>8s} {'':7s} {'unknown':>8s} {'tp unkn.':>8s}  methods; top stages")

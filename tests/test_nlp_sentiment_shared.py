@@ -39,9 +39,9 @@ def _labelled(language: str) -> list[tuple[str, str]]:
     with (SHARED_DATA / "pl_reviews" / "products_main_all.jsonl").open(encoding="utf-8") as f:
         for line in f:
             text = json.loads(line)["text"]
-            label = re.search(r"__label__meta_(\S+)\s*$", text).group(1)
-            if label in PL:
-                rows.append((text[:text.index("__label__")], PL[label]))
+            match = re.search(r"\s*__label__meta_(\S+)\s*$", text)  # as benchmarks/sentiment_eval.py reads it
+            if match.group(1) in PL:
+                rows.append((text[:match.start()], PL[match.group(1)]))
     return rows
 
 
