@@ -143,7 +143,7 @@ def main() -> None:
     print(f"\n  {'set':16s} {'feedback':>8s} {'segments':>8s} {'':7s} {'unknown':>8s} {'tp unkn.':>8s}  methods; top stages")
     for name in args.sets:
         language, texts = feedback(name)
-        for size in sorted(set(min(size, len(texts)) for size in args.sizes)):
+        for size in sorted({min(size, len(texts)) for size in args.sizes}):
             pieces = segments(language, texts[:size])
             vectors = cached_vectors(f"{name}-{size}", pieces, minilm)
             for label, tagger in (("before", before), ("after", after)):

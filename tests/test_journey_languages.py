@@ -15,7 +15,6 @@ import pytest
 
 from vocmine.config import JourneyConfig, NlpConfig
 from vocmine.journey.patterns import LanguagePatterns
-from vocmine.journey.rules import lemma_pipeline
 from vocmine.journey.tagging import load_tagger
 from vocmine.journey.taxonomy import UNKNOWN, load_taxonomy
 
@@ -40,7 +39,6 @@ class FakeBackend:
 
 @pytest.fixture(scope="module")
 def default_tagger():
-    nlp = lemma_pipeline(NlpConfig())
     return lambda backend, multilingual=None: load_tagger(
         load_taxonomy(), NlpConfig(), backend, JourneyConfig(), multilingual=multilingual)
 

@@ -9,8 +9,8 @@ import hashlib
 import json
 
 import pytest
-
 from conftest import SHARED_DATA
+
 from vocmine.config import JourneyConfig, NlpConfig
 from vocmine.embed import load_backend
 from vocmine.journey.tagging import load_tagger

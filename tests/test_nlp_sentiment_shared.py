@@ -13,8 +13,8 @@ import json
 import re
 
 import pytest
-
 from conftest import SHARED_DATA
+
 from vocmine.nlp.sentiment import score_segments
 
 pytestmark = [pytest.mark.slow,
