@@ -110,7 +110,8 @@ def baseline_scorer(ref: str):
     (package / "__init__.py").write_text("", encoding="utf-8")
 
     def show(path: str) -> str | None:
-        done = subprocess.run(["git", "-C", str(ROOT), "show", f"{ref}:{path}"], capture_output=True, text=True)
+        done = subprocess.run(["git", "-C", str(ROOT), "show", f"{ref}:{path}"], capture_output=True, text=True,
+                              check=False)
         return done.stdout if done.returncode == 0 else None
 
     source = show("vocmine/nlp/sentiment.py")

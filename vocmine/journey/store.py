@@ -68,13 +68,14 @@ def tag_segments(
 
 def _tag_batch(con, tagger: JourneyTagger, ids: list[str], result: TagResult) -> None:
     rows = con.execute(
-        "SELECT s.segment_id, s.text, f.channel, t.lemmas, t.words FROM segments s "
+        "SELECT s.segment_id, s.text, f.channel, t.lemmas, t.words, s.language FROM segments s "
         "JOIN feedback f USING (feedback_id) LEFT JOIN segment_tokens t USING (segment_id) "
         "WHERE s.segment_id IN (SELECT unnest($ids)) ORDER BY s.segment_id", {"ids": ids}).fetchall()
-    vectors = _vectors(con, tagger, [r[0] for r in rows], [r[1] for r in rows])
-    stage_similarity = tagger.stage_similarity(vectors)
-    tags = tagger.tag([r[1] for r in rows], [r[2] for r in rows], vectors,
-                      [(r[3], r[4]) if r[3] is not None else None for r in rows], stage_similarity)
+    texts, languages = [r[1] for r in rows], [r[5] for r in rows]
+    vectors = _vectors(con, tagger, [r[0] for r in rows], texts)
+    stage_similarity, touchpoint_similarity = tagger.similarities(texts, vectors, languages)
+    tags = tagger.tag(texts, [r[2] for r in rows], vectors, [(r[3], r[4]) if r[3] is not None else None for r in rows],
+                      stage_similarity, languages, touchpoint_similarity)
     by_meaning = [i for i, (stage, _) in enumerate(tags) if stage.method in ("semantic", "none")]
     similarity = pa.table({
         "segment_id": pa.array([rows[i][0] for i in by_meaning], pa.string()),

@@ -10,14 +10,16 @@ than a guess, and every tag says how it was made and how sure it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from vocmine.config import JourneyConfig, NlpConfig
 from vocmine.embed.backends import EmbeddingBackend
+from vocmine.journey.patterns import LanguagePatterns, language_patterns
 from vocmine.journey.rules import RuleMatcher, RuleScores, Tokens, lemma_pipeline
 from vocmine.journey.semantic import Prototypes
 from vocmine.journey.taxonomy import UNKNOWN, Taxonomy
@@ -30,26 +32,76 @@ class Tag:
     method: str  # metadata | rule | semantic | theme | none
 
 
+# Backends that read English only: segments in other languages are compared by the multilingual model.
+ENGLISH_ONLY_BACKENDS = ("minilm:", "static:")
+
+
 class JourneyTagger:
-    """A taxonomy made ready to tag: patterns compiled, descriptions and examples embedded."""
+    """A taxonomy made ready to tag: patterns compiled, descriptions and examples embedded.
+
+    Segments in a language the taxonomy has patterns for (``[stages.languages.zh]``) are matched
+    on those (``patterns.py``); the others on the English patterns. For meaning, every entry is
+    represented by its description and its examples in every language. When the configured
+    backend reads English only (``minilm``, ``static``), segments in other languages are encoded
+    by ``multilingual()`` and compared with the entries in that model's space instead: MiniLM
+    puts a Chinese complaint about a late courier nowhere near "my parcel is late"."""
 
     def __init__(self, taxonomy: Taxonomy, matcher: RuleMatcher, backend: EmbeddingBackend,
-                 config: JourneyConfig) -> None:
+                 config: JourneyConfig, multilingual: Callable[[], EmbeddingBackend] | None = None) -> None:
         self.taxonomy, self.matcher, self.backend, self.config = taxonomy, matcher, backend, config
-        self.stages = Prototypes([(s.id, [s.description, *s.examples]) for s in taxonomy.stages], backend)
-        self.touchpoints = Prototypes([(t.id, [t.description, *t.examples]) for t in taxonomy.touchpoints], backend)
+        self.stages = Prototypes([(s.id, s.phrases()) for s in taxonomy.stages], backend)
+        self.touchpoints = Prototypes([(t.id, t.phrases()) for t in taxonomy.touchpoints], backend)
         self.channels = {c.lower(): t.id for t in taxonomy.touchpoints for c in t.channels}
+        self.language_rules: dict[str, LanguagePatterns] = language_patterns(taxonomy)
+        self.english_only = backend.name.startswith(ENGLISH_ONLY_BACKENDS)
+        self._multilingual = multilingual
+
+    @cached_property
+    def multilingual(self) -> tuple[EmbeddingBackend, Prototypes, Prototypes]:
+        """The multilingual backend and the stages and touchpoints embedded by it (built on first use)."""
+        backend = self._multilingual()
+        return (backend, Prototypes([(s.id, s.phrases()) for s in self.taxonomy.stages], backend),
+                Prototypes([(t.id, t.phrases()) for t in self.taxonomy.touchpoints], backend))
+
+    def similarities(self, texts: Sequence[str], vectors: np.ndarray, languages: Sequence[str | None] | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """(segments x stages, segments x touchpoints) cosines; segments not in English are read by the
+        multilingual model when the configured backend reads English only."""
+        stage, touchpoint = self.stages.scores(vectors), self.touchpoints.scores(vectors)
+        foreign = [i for i, lang in enumerate(languages or []) if lang and not lang.startswith("en")]
+        if foreign and self.english_only and self._multilingual is not None:
+            backend, stages, touchpoints = self.multilingual
+            encoded = backend.encode([texts[i] for i in foreign])
+            stage[foreign], touchpoint[foreign] = stages.scores(encoded), touchpoints.scores(encoded)
+        return stage, touchpoint
+
+    def rule_scores(self, texts: Sequence[str], tokens: Sequence[Tokens | None] | None,
+                    languages: Sequence[str | None] | None) -> list[tuple[RuleScores, RuleScores]]:
+        """(stage, touchpoint) rule scores per text: the language's own patterns where the taxonomy has
+        them, the English ones (on lemmas) otherwise."""
+        languages = list(languages) if languages is not None else [None] * len(texts)
+        own = {i: self.language_rules[_base(lang)] for i, lang in enumerate(languages)
+               if _base(lang) in self.language_rules}
+        rest = [i for i in range(len(texts)) if i not in own]
+        english = self.matcher.scores([texts[i] for i in rest], [tokens[i] for i in rest] if tokens else None)
+        result: list[tuple[RuleScores, RuleScores]] = [({}, {})] * len(texts)
+        for i, scores in zip(rest, english, strict=True):
+            result[i] = scores
+        for i, rules in own.items():
+            result[i] = rules.score(texts[i])
+        return result
 
     def tag(self, texts: list[str], channels: list[str | None], vectors: np.ndarray,
-            tokens: list[Tokens | None] | None = None, stage_similarity: np.ndarray | None = None
+            tokens: list[Tokens | None] | None = None, stage_similarity: np.ndarray | None = None,
+            languages: list[str | None] | None = None, touchpoint_similarity: np.ndarray | None = None
             ) -> list[tuple[Tag, Tag]]:
         """(stage, touchpoint) per segment; vectors are the segments' embeddings by ``backend``,
-        tokens what enrichment stored for the rules (``RuleMatcher.scores``), stage_similarity
-        ``self.stage_similarity(vectors)`` where the caller has it already."""
-        rules = self.matcher.scores(texts, tokens)
-        if stage_similarity is None:
-            stage_similarity = self.stage_similarity(vectors)
-        touchpoint_similarity = self.touchpoints.scores(vectors)
+        tokens what enrichment stored for the rules (``RuleMatcher.scores``), languages each
+        segment's language (None: English rules), stage_similarity and touchpoint_similarity
+        ``self.similarities(...)`` where the caller has them already."""
+        rules = self.rule_scores(texts, tokens, languages)
+        if stage_similarity is None or touchpoint_similarity is None:
+            stage_similarity, touchpoint_similarity = self.similarities(texts, vectors, languages)
         return [
             (decide_stage(stage_rules, stage_similarity[i], self.stages.ids, self.config),
              decide_touchpoint(touchpoint_rules, channels[i], touchpoint_similarity[i], self.touchpoints.ids,
@@ -76,9 +128,24 @@ class LazyTagger:
         return getattr(self._tagger, name)
 
 
-def load_tagger(taxonomy: Taxonomy, nlp: NlpConfig, backend: EmbeddingBackend, config: JourneyConfig) -> JourneyTagger:
-    """A tagger from configuration: the English spaCy model's lemmatizer and the embedding backend."""
-    return JourneyTagger(taxonomy, RuleMatcher(taxonomy, lemma_pipeline(nlp)), backend, config)
+def load_tagger(taxonomy: Taxonomy, nlp: NlpConfig, backend: EmbeddingBackend, config: JourneyConfig,
+                multilingual: Callable[[], EmbeddingBackend] | None = None) -> JourneyTagger:
+    """A tagger from configuration: the English spaCy model's lemmatizer, the embedding backend and,
+    for segments not in English when that backend reads English only, the multilingual one
+    (``multilingual``: loaded on first need; by default vocmine's ``multilingual`` backend)."""
+    if multilingual is None:
+        multilingual = _load_multilingual
+    return JourneyTagger(taxonomy, RuleMatcher(taxonomy, lemma_pipeline(nlp)), backend, config, multilingual)
+
+
+def _load_multilingual() -> EmbeddingBackend:
+    from vocmine.embed.backends import load_backend
+
+    return load_backend("multilingual")
+
+
+def _base(language: str | None) -> str:
+    return (language or "").strip().lower().replace("_", "-").split("-")[0]
 
 
 def decide_stage(rules: RuleScores, similarity: np.ndarray, ids: list[str], config: JourneyConfig) -> Tag:

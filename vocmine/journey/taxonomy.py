@@ -21,10 +21,22 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 UNKNOWN = "unknown"  # the tag when nothing is confident enough; never a taxonomy id
 TaxonomyId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InLanguage(_Strict):
+    """An entry's words in one more language (``[stages.languages.zh]``): patterns that segments in
+    that language are matched against, and examples embedded beside the English ones. Patterns
+    are read as customers write, not as lemmas: in Chinese and Japanese a pattern is found
+    anywhere in the text ("送餐"); elsewhere it is one to three words, each matched whole or, when
+    it ends in "*", as the start of a word ("dostaw*" meets "dostawa", "dostawy", "dostawą")."""
+
+    patterns: list[Phrase] = Field(default_factory=list)
+    examples: list[Phrase] = Field(default_factory=list)
 
 
 class Stage(_Strict):
@@ -33,6 +45,11 @@ class Stage(_Strict):
     description: Phrase
     examples: list[Phrase] = Field(default_factory=list)
     patterns: list[Phrase] = Field(default_factory=list)
+    languages: dict[LanguageCode, InLanguage] = Field(default_factory=dict)
+
+    def phrases(self) -> list[str]:
+        """What is embedded for meaning: the description and the examples in every language."""
+        return [self.description, *self.examples, *(e for words in self.languages.values() for e in words.examples)]
 
 
 class Touchpoint(_Strict):
@@ -42,6 +59,11 @@ class Touchpoint(_Strict):
     channels: list[Phrase] = Field(default_factory=list)
     patterns: list[Phrase] = Field(default_factory=list)
     examples: list[Phrase] = Field(default_factory=list)
+    languages: dict[LanguageCode, InLanguage] = Field(default_factory=dict)
+
+    def phrases(self) -> list[str]:
+        """What is embedded for meaning: the description and the examples in every language."""
+        return [self.description, *self.examples, *(e for words in self.languages.values() for e in words.examples)]
 
 
 class Taxonomy(_Strict):
@@ -79,6 +101,12 @@ class Taxonomy(_Strict):
     @property
     def touchpoint_ids(self) -> list[str]:
         return [t.id for t in self.touchpoints]
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages with their own patterns, besides English."""
+        return sorted({code for item in (*self.stages, *self.touchpoints) for code, words in item.languages.items()
+                       if words.patterns})
 
     def accepted_values(self) -> dict[str, list[str]]:
         """What a stored tag may be, by the names the column checks use."""
@@ -131,4 +159,4 @@ def _message(error: dict) -> str:
     return message.removeprefix("Value error, ")
 
 
-__all__ = ["UNKNOWN", "Stage", "Taxonomy", "Touchpoint", "default_taxonomy_text", "load_taxonomy"]
+__all__ = ["UNKNOWN", "InLanguage", "Stage", "Taxonomy", "Touchpoint", "default_taxonomy_text", "load_taxonomy"]

