@@ -72,3 +72,66 @@ def test_embed_real_backends_load_offline_and_normalise(name, dim):
     assert vectors.shape == (3, dim) and vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1, rtol=1e-5)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]  # similar complaints are closer
+
+
+class FailsOn(FakeBackend):
+    """Raises on any batch holding one of ``bad`` (as a model may on one odd text), or on every batch."""
+
+    def __init__(self, *bad: str, everything: bool = False) -> None:
+        super().__init__()
+        self.bad, self.everything = set(bad), everything
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if self.everything or self.bad & set(texts):
+            raise RuntimeError("CUDA error: device-side assert triggered\nat line 2")
+        return super().encode(texts)
+
+
+def _add_feedback(con, rows: list[tuple[str, str, list[str]]]) -> None:
+    """Feedback (id, file, segment texts) as ingest and enrichment would leave them."""
+    for number, (feedback_id, file, texts) in enumerate(rows, start=1):
+        con.execute("INSERT INTO feedback (feedback_id, source, kind, text, content_hash, dedup_key, file, row_number, "
+                    "run_id, ingested_at) VALUES (?, 'notes', 'call_note', ?, ?, ?, ?, ?, 'r', now())",
+                    [feedback_id, " ".join(texts), feedback_id, feedback_id, file, number])
+        for position, text in enumerate(texts):
+            con.execute("INSERT INTO segments VALUES (?, ?, ?, ?, 'en', NULL, 0, 1, '', [], 'v', 'r')",
+                        [f"{feedback_id}-{position}", feedback_id, position, text])
+
+
+def test_embed_sets_aside_the_segment_the_model_fails_on_and_embeds_the_rest(fresh_db):
+    _add_feedback(fresh_db, [("f1", "a.csv", ["late courier", "odd \u202e text"]), ("f2", "a.csv", ["refund missing"]),
+                             ("f3", "b.csv", ["app crashes", "card blocked"])])
+    backend = FailsOn("odd \u202e text")
+    assert embed_segments(fresh_db, backend) == 4
+    ids, _ = segment_embeddings(fresh_db, backend.name)
+    assert ids == ["f1-0", "f2-0", "f3-0", "f3-1"]  # the feedback stays; only its bad segment has no vector
+    rows = fresh_db.execute("SELECT step, feedback_id, file, row_number, reason, raw FROM quarantine").fetchall()
+    reason = "embedding by fake:hash failed on segment f1-1: RuntimeError: CUDA error: device-side assert triggered"
+    assert rows == [("embed", "f1", "a.csv", 1, reason, "odd \u202e text")]
+    assert fresh_db.execute("SELECT count(*) FROM feedback").fetchone() == (3,)
+    counts = fresh_db.execute("SELECT counts->>'set_aside' FROM runs WHERE kind = 'embed'").fetchone()
+    assert counts == ("1",)
+    backend.encoded.clear()
+    assert embed_segments(fresh_db, backend) == 0 and backend.encoded == []  # not tried again the next night
+    assert embed_segments(fresh_db, FakeBackend()) == 0  # the fake model name is the same: still set aside
+
+
+def test_embed_sets_aside_a_long_feedbacks_whole_text_the_model_fails_on(fresh_db):
+    from vocmine.embed.cache import embed_long_feedback
+
+    _add_feedback(fresh_db, [("f1", "a.csv", ["late courier", "no call back"]), ("f2", "a.csv", ["refund", "missing"])])
+    backend = FailsOn("late courier no call back")
+    assert embed_segments(fresh_db, backend) == 4
+    assert embed_long_feedback(fresh_db, backend, min_segments=2) == 1
+    reason = ("embedding by fake:hash failed on the whole text of feedback f1: RuntimeError: "
+              "CUDA error: device-side assert triggered")
+    assert fresh_db.execute("SELECT step, feedback_id, reason FROM quarantine").fetchall() == [("embed", "f1", reason)]
+    assert embed_long_feedback(fresh_db, backend, min_segments=2) == 0
+
+
+def test_embed_a_model_failing_on_every_text_fails_the_step(fresh_db):
+    _add_feedback(fresh_db, [("f1", "a.csv", ["late courier", "refund missing", "app crashes"])])
+    with pytest.raises(RuntimeError, match="CUDA error"):
+        embed_segments(fresh_db, FailsOn(everything=True))
+    assert fresh_db.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
+    assert fresh_db.execute("SELECT status FROM runs WHERE kind = 'embed'").fetchone() == ("failed",)

@@ -267,3 +267,71 @@ def test_tag_step_with_nothing_to_tag_loads_no_model(fresh_db, tagger):
     assert fresh_db.execute("SELECT count(*) FROM journey_stages").fetchone() == (2,)  # the taxonomy is stored
     _segments(fresh_db, [("I was charged twice", "phone", None)])
     assert tag_segments(fresh_db, lazy).segments == 1 and loads == [1]
+
+
+class FailingWordsBackend(WordsBackend):
+    """Raises on any batch holding one of ``bad`` (as a model may on one odd text), or, once
+    ``everything`` is set, on every batch."""
+
+    def __init__(self, *bad: str) -> None:
+        self.bad, self.everything, self.encoded = set(bad), False, []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if self.everything or self.bad & set(texts):
+            raise RuntimeError("tokenizer overflow\nsecond line")
+        self.encoded += texts
+        return super().encode(texts)
+
+
+def test_tag_step_sets_aside_the_segment_the_tagger_fails_on_and_tags_the_rest(fresh_db, taxonomy, nlp, monkeypatch):
+    monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda config: nlp)
+    backend = FailingWordsBackend("Odd \u202e text")
+    tagger = load_tagger(taxonomy, NlpConfig(), backend, JourneyConfig())
+    _segments(fresh_db, [("I was charged twice", "phone", None), ("Odd \u202e text", None, None),
+                         ("The courier was late", None, None), ("My bill is wrong", None, None)])
+    result = tag_segments(fresh_db, tagger)
+    assert result.segments == 3 and [sid for sid, _ in result.set_aside] == ["f1-0"]
+    assert [r[0] for r in fresh_db.execute("SELECT segment_id FROM segment_journey ORDER BY 1").fetchall()] == [
+        "f0-0", "f2-0", "f3-0"]
+    assert fresh_db.execute("SELECT step, feedback_id, reason, raw FROM quarantine").fetchall() == [
+        ("tag", "f1", "journey tagging failed on segment f1-0: RuntimeError: tokenizer overflow", "Odd \u202e text")]
+    assert fresh_db.execute("SELECT counts->>'set_aside' FROM runs WHERE kind = 'tag'").fetchone() == ("1",)
+    backend.encoded.clear()
+    again = tag_segments(fresh_db, tagger)  # the next night does not try it again
+    assert again.segments == 0 and again.set_aside == [] and backend.encoded == []
+
+
+def test_tag_step_skips_a_segment_the_embed_step_set_aside(fresh_db, taxonomy, nlp, monkeypatch):
+    monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda config: nlp)
+    backend = FailingWordsBackend()
+    tagger = load_tagger(taxonomy, NlpConfig(), backend, JourneyConfig())
+    _segments(fresh_db, [("I was charged twice", "phone", None), ("Odd text", None, None)])
+    fresh_db.execute("INSERT INTO quarantine (run_id, source, file, reason, raw, quarantined_at, step, feedback_id) "
+                     "VALUES ('e', 't', '', 'embedding by fake:words failed on segment f1-0: x', 'Odd text', now(), "
+                     "'embed', 'f1')")
+    assert tag_segments(fresh_db, tagger).segments == 1 and "Odd text" not in backend.encoded
+    assert fresh_db.execute("SELECT count(*) FROM quarantine WHERE step = 'tag'").fetchone() == (0,)
+
+
+def test_tag_step_a_tagger_failing_on_every_segment_fails_the_step(fresh_db, taxonomy, nlp, monkeypatch):
+    monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda config: nlp)
+    backend = FailingWordsBackend()
+    tagger = load_tagger(taxonomy, NlpConfig(), backend, JourneyConfig())
+    backend.everything = True
+    _segments(fresh_db, [("I was charged twice", "phone", None), ("Odd text", None, None), ("Late", None, None)])
+    with pytest.raises(RuntimeError, match="tokenizer overflow"):
+        tag_segments(fresh_db, tagger)
+    assert fresh_db.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
+    assert fresh_db.execute("SELECT status FROM runs WHERE kind = 'tag'").fetchone() == ("failed",)
+
+
+def test_tag_step_a_tagger_that_does_not_load_fails_the_step_without_setting_aside(fresh_db, tagger):
+    from vocmine.parallel import ModelUnavailable
+
+    def load():
+        raise OSError("no such model: en_core_web_nosuch")
+
+    _segments(fresh_db, [("I was charged twice", "phone", None), ("The courier was late", None, None)])
+    with pytest.raises(ModelUnavailable, match="en_core_web_nosuch"):
+        tag_segments(fresh_db, LazyTagger(tagger.taxonomy, tagger.config, load))
+    assert fresh_db.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)

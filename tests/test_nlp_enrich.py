@@ -197,21 +197,3 @@ def test_enrich_a_model_that_does_not_load_is_raised_not_set_aside(store):
     with pytest.raises(Exception, match="en_core_web_nosuch"):
         enrich(store, config, pipelines=Pipelines(config))
     assert store.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
-
-
-def test_enrich_isolate_failures_halves_down_to_the_bad_rows():
-    from vocmine.nlp.enrich import isolate_failures
-
-    def process(rows):
-        if any(r[0] in ("b", "f") for r in rows):
-            raise ValueError("bad text\nsecond line")
-        return [r[0] for r in rows]
-
-    done, failed = isolate_failures(process, [(x,) for x in "abcdefg"])
-    assert done == ["a", "c", "d", "e", "g"] and failed == [("b", "ValueError: bad text"), ("f", "ValueError: bad text")]
-
-    def down(rows):
-        raise ValueError("disk gone")
-
-    with pytest.raises(ValueError, match="disk gone"):  # every row fails: no row's fault, the step fails
-        isolate_failures(down, [("a",), ("b",)])

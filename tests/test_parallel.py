@@ -16,7 +16,7 @@ from vocmine.embed import cache, embed_segments, load_backend
 from vocmine.embed.cache import encode_batch
 from vocmine.ingest import ingest_files
 from vocmine.nlp.enrich import Pipelines, enrich
-from vocmine.parallel import ExecutorBatches, in_order
+from vocmine.parallel import FAILING_IN_A_ROW, ExecutorBatches, ModelUnavailable, in_order, isolate_failures
 from vocmine.store import connect
 
 CONFIG = NlpConfig(batch_size=40, brand_handles=["BrightlineHelp"])
@@ -104,3 +104,54 @@ def test_parallel_worker_processes_enrich_and_embed_exactly_as_one_process(tmp_p
     assert _tables(spread) == _tables(alone)
     vectors = "SELECT model, text_hash, vector FROM embeddings ORDER BY text_hash"
     assert spread.execute(vectors).fetchall() == alone.execute(vectors).fetchall()
+
+
+def _fails_on(bad: set[str], items: list[str]) -> list[str]:
+    if bad & set(items):
+        raise ValueError("bad text\nsecond line")
+    return [x.upper() for x in items]
+
+
+def test_parallel_isolate_failures_halves_down_to_the_bad_items():
+    isolated = isolate_failures(partial(_fails_on, {"b", "f"}), list("abcdefg"))
+    assert [x for part, _ in isolated.done for x in part] == list("acdeg")
+    assert [x for _, result in isolated.done for x in result] == list("ACDEG")
+    assert isolated.failed == [("b", "ValueError: bad text"), ("f", "ValueError: bad text")]
+
+
+def test_parallel_isolate_failures_two_bad_items_side_by_side_are_not_a_broken_model():
+    isolated = isolate_failures(partial(_fails_on, {"c", "d"}), list("abcdefgh"))
+    assert [x for part, _ in isolated.done for x in part] == list("abefgh")
+    assert [x for x, _ in isolated.failed] == ["c", "d"]
+
+
+def test_parallel_isolate_failures_a_batch_that_goes_through_is_one_part():
+    isolated = isolate_failures(partial(_fails_on, set()), list("abc"))
+    assert isolated.done == [(list("abc"), list("ABC"))] and isolated.failed == []
+
+
+def test_parallel_isolate_failures_every_item_failing_fails_the_step():
+    calls = []
+
+    def down(items):
+        calls.append(len(items))
+        raise ValueError("disk gone")
+
+    with pytest.raises(ValueError, match="disk gone"):
+        isolate_failures(down, ["a", "b"])
+    calls.clear()
+    with pytest.raises(ValueError, match="disk gone"):  # a broken model: the rest is not tried one by one
+        isolate_failures(down, [str(i) for i in range(1000)])
+    assert calls.count(1) == FAILING_IN_A_ROW
+
+
+def test_parallel_isolate_failures_raises_a_model_that_does_not_load_at_once():
+    calls = []
+
+    def unavailable(items):
+        calls.append(items)
+        raise ModelUnavailable("no such model")
+
+    with pytest.raises(ModelUnavailable):
+        isolate_failures(unavailable, list("abcd"))
+    assert len(calls) == 1

@@ -25,12 +25,14 @@ Example::
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
 
 Batch = TypeVar("Batch")
 Result = TypeVar("Result")
+Item = TypeVar("Item")
 
 
 class BatchRunner(Protocol):
@@ -98,4 +100,86 @@ def worker_model(key: tuple, load: Callable[[], Any]) -> Any:
     return _MODELS[key]
 
 
-__all__ = ["IN_PROCESS", "BatchRunner", "ExecutorBatches", "InProcess", "apply", "in_order", "worker_model"]
+class ModelUnavailable(RuntimeError):
+    """A model or backend could not be loaded: no item's fault, so nothing is set aside for it
+    and the step fails (``isolate_failures`` raises it at once, without halving)."""
+
+
+@dataclass
+class Isolated(Generic[Item, Result]):
+    """What ``isolate_failures`` made of one batch: the parts that went through, each with what
+    ``process`` returned for it, in batch order; and each item that fails on its own, with the
+    error in one line (``one_line``)."""
+
+    done: list[tuple[list[Item], Result]] = field(default_factory=list)
+    failed: list[tuple[Item, str]] = field(default_factory=list)
+
+
+# A batch whose first this many items all fail on their own, none going through, is a broken
+# model rather than that many bad items in a row: the step fails without trying the rest one by one.
+FAILING_IN_A_ROW = 16
+
+
+def isolate_failures(process: Callable[[list[Item]], Result], items: Sequence[Item]) -> Isolated[Item, Result]:
+    """``process(items)``; when it fails, halve the batch until the items that fail on their own
+    are found, so one bad text costs the night one item, not a batch (issue 20).
+
+    Shared by the steps that read customer text with a model (enrichment, embedding, journey
+    tagging): each stores ``done`` and sets ``failed`` aside in ``quarantine`` with its step name.
+    A failure that is no item's fault is raised: ``ModelUnavailable`` at once, and the first
+    error when every item of the batch fails (or the first ``FAILING_IN_A_ROW`` do, none going
+    through). Picklable with ``functools.partial`` when ``process`` is, so a remote runner
+    halves on its worker.
+
+    Example::
+
+        isolated = isolate_failures(model.encode, texts)
+        store(isolated.done); set_aside(isolated.failed)
+    """
+    items = list(items)
+    try:
+        return Isolated(done=[(items, process(items))])
+    except ModelUnavailable:
+        raise
+    except Exception as exc:
+        if len(items) == 1:
+            return Isolated(failed=[(items[0], one_line(exc))])
+        isolated: Isolated[Item, Result] = Isolated()
+        try:
+            _halve(process, items, isolated)
+        except _Broken:
+            raise exc from None
+        if not isolated.done:  # every item failed: no item's fault
+            raise
+        return isolated
+
+
+class _Broken(Exception):
+    """Raised inside the halving when the first items all failed: the model is broken."""
+
+
+def _halve(process: Callable[[list[Item]], Result], items: list[Item], isolated: Isolated[Item, Result]) -> None:
+    middle = len(items) // 2
+    for part in (items[:middle], items[middle:]):
+        try:
+            isolated.done.append((part, process(part)))
+        except ModelUnavailable:
+            raise
+        except Exception as exc:
+            if len(part) > 1:
+                _halve(process, part, isolated)
+                continue
+            isolated.failed.append((part[0], one_line(exc)))
+            if not isolated.done and len(isolated.failed) >= FAILING_IN_A_ROW:
+                raise _Broken from exc
+
+
+def one_line(exc: BaseException) -> str:
+    """An error as one line for ``quarantine.reason``: its type and the first line of its message."""
+    text = str(exc).strip()
+    first = text.splitlines()[0][:300] if text else ""
+    return f"{type(exc).__name__}: {first}"
+
+
+__all__ = ["FAILING_IN_A_ROW", "IN_PROCESS", "BatchRunner", "ExecutorBatches", "InProcess", "Isolated",
+           "ModelUnavailable", "apply", "in_order", "isolate_failures", "one_line", "worker_model"]

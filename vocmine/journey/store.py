@@ -1,10 +1,15 @@
 """The tagging step: tag every segment not tagged yet (on rebuild: every segment), batch by
-batch, each batch committed on its own."""
+batch, each batch committed on its own.
+
+A segment the tagger fails on is found by halving its batch (``vocmine.parallel``) and set aside
+in ``quarantine`` (step ``tag``, ``sql/set_aside.sql``); so is, without trying, a segment the
+embed step set aside (its text fails the same model). The rest of the night is tagged."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import duckdb
 import numpy as np
@@ -12,6 +17,7 @@ import pyarrow as pa
 
 from vocmine.embed.cache import segment_embeddings
 from vocmine.journey.tagging import JourneyTagger, Tag, decide_stage, stages_in_theme
+from vocmine.parallel import isolate_failures
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.sqlfiles import fetch_arrow, run_sql
 from vocmine.store.tx import registered, transaction
@@ -19,7 +25,10 @@ from vocmine.store.tx import registered, transaction
 _PENDING = """
     SELECT s.segment_id FROM segments s
     LEFT JOIN segment_journey j USING (segment_id)
-    WHERE j.segment_id IS NULL OR $rebuild
+    WHERE (j.segment_id IS NULL OR $rebuild)
+      AND NOT EXISTS (  -- set aside by this step or by embed (sql/set_aside.sql) while quarantine keeps it
+          SELECT 1 FROM quarantine q
+          WHERE q.step IN ('embed', 'tag') AND q.feedback_id = s.feedback_id AND q.raw = s.text)
     ORDER BY s.segment_id
 """
 
@@ -29,6 +38,7 @@ class TagResult:
     run_id: str
     taxonomy_version: str
     segments: int = 0
+    set_aside: list[tuple[str, str]] = field(default_factory=list)  # (segment_id, error) moved to quarantine
     stages: dict[str, int] = field(default_factory=dict)  # method -> segments
     touchpoints: dict[str, int] = field(default_factory=dict)
     stale: int = 0  # segments left with tags from another taxonomy version (without rebuild)
@@ -71,11 +81,29 @@ def _tag_batch(con, tagger: JourneyTagger, ids: list[str], result: TagResult) ->
         "SELECT s.segment_id, s.text, f.channel, t.lemmas, t.words, s.language FROM segments s "
         "JOIN feedback f USING (feedback_id) LEFT JOIN segment_tokens t USING (segment_id) "
         "WHERE s.segment_id IN (SELECT unnest($ids)) ORDER BY s.segment_id", {"ids": ids}).fetchall()
+    isolated = isolate_failures(partial(_tag_rows, con, tagger), rows)
+    for part, (tags, stage_similarity) in isolated.done:
+        _store_tags(con, tagger, part, tags, stage_similarity, result)
+    if isolated.failed:
+        failed = [(row[0], reason) for row, reason in isolated.failed]
+        batch_failed = pa.table({"segment_id": [f[0] for f in failed], "reason": [f[1] for f in failed]})
+        with registered(con, batch_failed=batch_failed), transaction(con):
+            run_sql(con, "vocmine.journey", "set_aside.sql", {"run_id": result.run_id})
+        result.set_aside += failed
+
+
+def _tag_rows(con, tagger: JourneyTagger, rows: list[tuple]) -> tuple[list[tuple[Tag, Tag]], np.ndarray]:
+    """(stage, touchpoint) per row and the rows' stage cosines: the unit ``isolate_failures`` halves."""
     texts, languages = [r[1] for r in rows], [r[5] for r in rows]
     vectors = _vectors(con, tagger, [r[0] for r in rows], texts)
     stage_similarity, touchpoint_similarity = tagger.similarities(texts, vectors, languages)
     tags = tagger.tag(texts, [r[2] for r in rows], vectors, [(r[3], r[4]) if r[3] is not None else None for r in rows],
                       stage_similarity, languages, touchpoint_similarity)
+    return tags, stage_similarity
+
+
+def _store_tags(con, tagger: JourneyTagger, rows: list[tuple], tags: list[tuple[Tag, Tag]],
+                stage_similarity: np.ndarray, result: TagResult) -> None:
     by_meaning = [i for i, (stage, _) in enumerate(tags) if stage.method in ("semantic", "none")]
     similarity = pa.table({
         "segment_id": pa.array([rows[i][0] for i in by_meaning], pa.string()),
@@ -176,6 +204,7 @@ def _store_taxonomy(con, tagger: JourneyTagger) -> None:
 
 def _counts(result: TagResult) -> dict[str, object]:
     return {"taxonomy_version": result.taxonomy_version, "segments": result.segments,
+            "set_aside": len(result.set_aside),
             "stage_methods": result.stages, "touchpoint_methods": result.touchpoints, "stale": result.stale}
 
 

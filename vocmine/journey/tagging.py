@@ -23,6 +23,7 @@ from vocmine.journey.patterns import LanguagePatterns, language_patterns
 from vocmine.journey.rules import RuleMatcher, RuleScores, Tokens, lemma_pipeline
 from vocmine.journey.semantic import Prototypes
 from vocmine.journey.taxonomy import UNKNOWN, Taxonomy
+from vocmine.parallel import ModelUnavailable
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,10 @@ class JourneyTagger:
     @cached_property
     def multilingual(self) -> tuple[EmbeddingBackend, Prototypes, Prototypes]:
         """The multilingual backend and the stages and touchpoints embedded by it (built on first use)."""
-        backend = self._multilingual()
+        try:
+            backend = self._multilingual()
+        except Exception as exc:  # no segment's fault: the step fails rather than set every foreign one aside
+            raise ModelUnavailable(f"the multilingual backend does not load: {type(exc).__name__}: {exc}") from exc
         return (backend, Prototypes([(s.id, s.phrases()) for s in self.taxonomy.stages], backend),
                 Prototypes([(t.id, t.phrases()) for t in self.taxonomy.touchpoints], backend))
 
@@ -124,7 +128,12 @@ class LazyTagger:
 
     def __getattr__(self, name: str) -> Any:
         if self._tagger is None:
-            self._tagger = self._load()
+            try:
+                self._tagger = self._load()
+            except ModelUnavailable:
+                raise
+            except Exception as exc:  # no segment's fault: the step fails, nothing is set aside
+                raise ModelUnavailable(f"the journey tagger does not load: {type(exc).__name__}: {exc}") from exc
         return getattr(self._tagger, name)
 
 

@@ -25,7 +25,7 @@ from vocmine.nlp.language import identify_languages
 from vocmine.nlp.pipeline import build_pipeline, pipeline_version
 from vocmine.nlp.segments import EnrichedFeedback, enrich_doc
 from vocmine.nlp.sentiment import method_for, score_segments
-from vocmine.parallel import IN_PROCESS, BatchRunner, worker_model
+from vocmine.parallel import IN_PROCESS, BatchRunner, Isolated, ModelUnavailable, isolate_failures, worker_model
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.sqlfiles import run_sql
 from vocmine.store.tx import registered, transaction
@@ -69,10 +69,6 @@ class Pipelines:
         return self._built[language]
 
 
-class ModelUnavailable(RuntimeError):
-    """A pipeline could not be built: no feedback's fault, so nothing is set aside for it."""
-
-
 def enrich(
     con: duckdb.DuckDBPyConnection,
     config: NlpConfig,
@@ -106,8 +102,10 @@ def enrich(
     if on_batch and pending:
         on_batch(0, len(pending))  # the total at once: a log tells how much is ahead before the first batch
     try:
-        for enriched, failed in runner.map(partial(isolate_failures, process), batches()):
+        # a batch that fails is halved until the feedback it fails on is found (vocmine.parallel)
+        for isolated in runner.map(partial(isolate_failures, process), batches()):
             rows = loaded.popleft()
+            enriched, failed = _outcome(isolated)
             if enriched:
                 _store(con, enriched, rows, version, result.run_id, config.keep_raw_text)
             if failed:
@@ -132,30 +130,11 @@ def enrich(
     return result
 
 
-def isolate_failures(process: Callable[[list[tuple]], list[EnrichedFeedback]], rows: list[tuple]
-                     ) -> tuple[list[EnrichedFeedback], list[tuple[str, str]]]:
-    """``process(rows)``; when it fails, halve the batch until the feedback that fails are found.
-    Returns what was enriched and (feedback_id, error) per feedback that fails on its own, so
-    one bad text costs the night one feedback, not a batch. A failure of every feedback (a model
-    that does not load) is no item's fault: it is raised."""
-    try:
-        return process(rows), []
-    except ModelUnavailable:
-        raise
-    except Exception as exc:
-        if len(rows) == 1:
-            return [], [(rows[0][0], f"{type(exc).__name__}: {_first_line(exc)}")]
-        middle = len(rows) // 2
-        first, first_failed = isolate_failures(process, rows[:middle])
-        second, second_failed = isolate_failures(process, rows[middle:])
-        if len(first_failed) + len(second_failed) == len(rows):
-            raise
-        return first + second, first_failed + second_failed
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:300] if text else ""
+def _outcome(isolated: Isolated[tuple, list[EnrichedFeedback]]
+             ) -> tuple[list[EnrichedFeedback], list[tuple[str, str]]]:
+    """What a batch enriched, and (feedback_id, error) per feedback that fails on its own."""
+    return ([e for _, part in isolated.done for e in part],
+            [(row[0], reason) for row, reason in isolated.failed])
 
 
 def _set_aside(con: duckdb.DuckDBPyConnection, failed: list[tuple[str, str]], run_id: str) -> None:

@@ -48,8 +48,13 @@ class StepContext:
     def backend(self):
         if "backend" not in self.models:
             from vocmine.embed import load_backend
+            from vocmine.parallel import ModelUnavailable
 
-            self.models["backend"] = load_backend(self.choice().backend, threads=self.settings.embedding.threads)
+            backend = self.choice().backend
+            try:
+                self.models["backend"] = load_backend(backend, threads=self.settings.embedding.threads)
+            except Exception as exc:  # no text's fault: the step fails, nothing is set aside (vocmine.parallel)
+                raise ModelUnavailable(f"embedding.backend {backend!r} does not load: {exc}") from exc
         return self.models["backend"]
 
 
@@ -161,7 +166,8 @@ def tag(ctx: StepContext) -> dict[str, Any]:
         ctx.models["tagger"] = LazyTagger(taxonomy, settings.journey, lambda: load_tagger(
             taxonomy, settings.nlp, ctx.backend(), settings.journey))
     result = tag_segments(ctx.con, ctx.models["tagger"], on_batch=ctx.on_progress)
-    return {"segments": result.segments, "taxonomy_version": result.taxonomy_version, "stale": result.stale}
+    return {"segments": result.segments, "taxonomy_version": result.taxonomy_version, "stale": result.stale,
+            "set_aside": len(result.set_aside)}
 
 
 def views(ctx: StepContext) -> dict[str, Any]:

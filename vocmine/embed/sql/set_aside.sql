@@ -1,0 +1,23 @@
+-- Texts the embedding model failed on (found by halving the failed batch, vocmine.parallel) are
+-- set aside: one row in quarantine per segment with that text (or, for a long feedback's whole
+-- text, per feedback), with the error, where the feedback came from and the text. Only the
+-- segment is set aside: its feedback stays, with its other segments; the segment gets no vector,
+-- so theme discovery and placement leave it out, and journey tagging skips it.
+-- The reason starts 'embedding by <model> failed': the embed step skips, for that model, every
+-- text set aside so while quarantine keeps it (once retention empties raw, it is tried again).
+-- Input: batch_failed(text_hash, reason) (Arrow). Parameters: $run_id, $model, $whole_text.
+INSERT INTO quarantine (run_id, source, file, row_number, reason, raw, quarantined_at, step, feedback_id)
+SELECT $run_id, f.source, coalesce(f.file, ''), f.row_number,
+       'embedding by ' || $model || ' failed on segment ' || s.segment_id || ': ' || b.reason,
+       s.text, now()::TIMESTAMP, 'embed', f.feedback_id
+FROM batch_failed b
+JOIN segments s ON md5(s.text) = b.text_hash
+JOIN feedback f USING (feedback_id)
+WHERE NOT $whole_text
+UNION ALL
+SELECT $run_id, f.source, coalesce(f.file, ''), f.row_number,
+       'embedding by ' || $model || ' failed on the whole text of feedback ' || f.feedback_id || ': ' || b.reason,
+       f.text, now()::TIMESTAMP, 'embed', f.feedback_id
+FROM batch_failed b
+JOIN feedback f ON md5(f.text) = b.text_hash
+WHERE $whole_text;
