@@ -19,7 +19,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from vocmine.config import ScaleConfig
-from vocmine.parallel import IN_PROCESS, BatchRunner, apply, in_order
+from vocmine.parallel import IN_PROCESS, BatchRunner, apply, batch_name, in_order
 
 
 # the worker imports vocmine.parallel.apply and the library function ``fn`` names: nothing from flows/
@@ -36,7 +36,7 @@ class PrefectBatches:
         self.in_flight = in_flight
 
     def map(self, fn: Callable[[Any], Any], batches: Iterable[Any]) -> Iterator[Any]:
-        name = getattr(getattr(fn, "func", fn), "__name__", "batch")  # enrich_batch, encode_batch, ...
+        name = batch_name(fn)  # enrich_batch, encode_batch, ...
         batch_task = BATCH_TASK.with_options(name=name, task_run_name=name)
 
         def submit(batch: Any) -> Any:

@@ -15,8 +15,15 @@ from vocmine.config import EmbeddingConfig, NlpConfig, SourceConfig
 from vocmine.embed import cache, embed_segments, load_backend
 from vocmine.embed.cache import encode_batch
 from vocmine.ingest import ingest_files
-from vocmine.nlp.enrich import Pipelines, enrich
-from vocmine.parallel import FAILING_IN_A_ROW, ExecutorBatches, ModelUnavailable, in_order, isolate_failures
+from vocmine.nlp.enrich import Pipelines, enrich, enrich_batch
+from vocmine.parallel import (
+    FAILING_IN_A_ROW,
+    ExecutorBatches,
+    ModelUnavailable,
+    batch_name,
+    in_order,
+    isolate_failures,
+)
 from vocmine.store import connect
 
 CONFIG = NlpConfig(batch_size=40, brand_handles=["BrightlineHelp"])
@@ -155,3 +162,11 @@ def test_parallel_isolate_failures_raises_a_model_that_does_not_load_at_once():
     with pytest.raises(ModelUnavailable):
         isolate_failures(unavailable, list("abcd"))
     assert len(calls) == 1
+
+
+def test_parallel_batch_name_sees_through_the_wrappers():
+    embedding = EmbeddingConfig(backend="static:potion-base-8M")
+    assert batch_name(partial(isolate_failures, partial(cache.encode_rows, partial(encode_batch, embedding)))) == (
+        "encode_batch")
+    assert batch_name(partial(isolate_failures, partial(enrich_batch, CONFIG))) == "enrich_batch"
+    assert batch_name(in_order) == "in_order"

@@ -28,6 +28,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 
 Batch = TypeVar("Batch")
@@ -174,6 +175,14 @@ def _halve(process: Callable[[list[Item]], Result], items: list[Item], isolated:
                 raise _Broken from exc
 
 
+def batch_name(fn: Callable[..., Any]) -> str:
+    """What a batch function does (``enrich_batch``, ``encode_batch``), under the ``partial``
+    wrappers that bind its settings and ``isolate_failures``: the task's name on a dashboard."""
+    while isinstance(fn, partial):
+        fn = fn.args[0] if fn.args and callable(fn.args[0]) else fn.func
+    return getattr(fn, "__name__", "batch")
+
+
 def one_line(exc: BaseException) -> str:
     """An error as one line for ``quarantine.reason``: its type and the first line of its message."""
     text = str(exc).strip()
@@ -182,4 +191,4 @@ def one_line(exc: BaseException) -> str:
 
 
 __all__ = ["FAILING_IN_A_ROW", "IN_PROCESS", "BatchRunner", "ExecutorBatches", "InProcess", "Isolated",
-           "ModelUnavailable", "apply", "in_order", "isolate_failures", "one_line", "worker_model"]
+           "ModelUnavailable", "apply", "batch_name", "in_order", "isolate_failures", "one_line", "worker_model"]
