@@ -114,6 +114,14 @@ def test_embed_sets_aside_the_segment_the_model_fails_on_and_embeds_the_rest(fre
     backend.encoded.clear()
     assert embed_segments(fresh_db, backend) == 0 and backend.encoded == []  # not tried again the next night
     assert embed_segments(fresh_db, FakeBackend()) == 0  # the fake model name is the same: still set aside
+    _add_feedback(fresh_db, [("f4", "c.csv", ["odd \u202e text", "new words"])])  # the same text in new feedback
+    assert embed_segments(fresh_db, backend) == 1 and backend.encoded == ["new words"]
+    assert fresh_db.execute("SELECT feedback_id, reason FROM quarantine WHERE feedback_id = 'f4'").fetchall() == [
+        ("f4", "embedding by fake:hash failed on segment f4-0: the same text failed before")]
+    assert fresh_db.execute("SELECT counts->>'set_aside' FROM runs WHERE kind = 'embed' ORDER BY started_at DESC "
+                            "LIMIT 1").fetchone() == ("1",)
+    assert embed_segments(fresh_db, backend) == 0
+    assert fresh_db.execute("SELECT count(*) FROM quarantine").fetchone() == (2,)
 
 
 def test_embed_sets_aside_a_long_feedbacks_whole_text_the_model_fails_on(fresh_db):

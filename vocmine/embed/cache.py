@@ -102,6 +102,9 @@ def _embed_missing(con, backend: EmbeddingBackend | str, missing: list[tuple[str
     if on_batch and missing:
         on_batch(0, len(missing))  # the total at once: a log tells how much is ahead before the first batch
     try:
+        if not whole_text:  # new segments with a text that failed before: set aside without trying
+            with transaction(con):
+                run_sql(con, "vocmine.embed", "set_aside_again.sql", {"run_id": run_id, "model": model})
         for isolated in runner.map(partial(isolate_failures, partial(encode_rows, encode)), batches):
             for rows, vectors in isolated.done:
                 _store(con, model, run_id, rows, vectors)
@@ -114,8 +117,13 @@ def _embed_missing(con, backend: EmbeddingBackend | str, missing: list[tuple[str
     except BaseException as exc:
         finish_run(con, run_id, counts={"model": model, "embedded": done, "set_aside": set_aside}, error=repr(exc))
         raise
-    finish_run(con, run_id, counts={"model": model, "embedded": done, "set_aside": set_aside})
+    # segments set aside: those of the texts that failed now and of those that failed before
+    finish_run(con, run_id, counts={"model": model, "embedded": done, "set_aside": _set_aside_in(con, run_id)})
     return done
+
+
+def _set_aside_in(con, run_id: str) -> int:
+    return con.execute("SELECT count(*) FROM quarantine WHERE run_id = ?", [run_id]).fetchone()[0]
 
 
 def encode_rows(encode: Callable[[list[str]], np.ndarray], rows: list[tuple[str, str]]) -> np.ndarray:
