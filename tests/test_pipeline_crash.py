@@ -36,12 +36,12 @@ class KillPoint:
 
 
 KILLS = [
-    KillPoint("ingest", r"ingest: 1 of "),  # one file committed, the others not yet
-    KillPoint("enrich", r"enrich: [\d,]+ of "),  # one batch committed
+    KillPoint("ingest", r"ingest: 1/"),  # one file committed, the others not yet
+    KillPoint("enrich", r"enrich: [1-9][\d,]*/"),  # one batch committed
     # 40% into the step: past its imports, inside the transaction that assigns new segments and
     # proposes themes (a faulthandler traceback at that moment showed describe_themes in _propose)
-    KillPoint("themes", r"themes \.\.\.", share_of_step=0.4),
-    KillPoint("publish", r"publish \.\.\.", wait_for="published/vocmine.duckdb.partial"),  # mid-build
+    KillPoint("themes", r"themes: started", share_of_step=0.4),
+    KillPoint("publish", r"publish: started", wait_for="published/vocmine.duckdb.partial"),  # mid-build
 ]
 
 

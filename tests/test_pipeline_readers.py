@@ -124,13 +124,13 @@ def test_pipeline_readers_see_the_old_or_the_new_snapshot_never_a_mix(tmp_path):
 def test_pipeline_readers_connecting_during_publication_always_find_a_database(tmp_path):
     """Publishing swaps files by rename; a reader connecting at that moment must find the old or the new."""
     con = duckdb.connect()
-    con.execute("CREATE TABLE feedback AS SELECT range AS feedback_id FROM range(100)")
+    con.execute("CREATE TABLE readings AS SELECT range AS n FROM range(100)")  # any table: the swap is the point
     published = publish(con, tmp_path / "published", parquet=False).database
-    reader = {"reconnect": _start_reader(tmp_path, published, "SELECT count(*) FROM feedback", "reconnect", pause=0)}
+    reader = {"reconnect": _start_reader(tmp_path, published, "SELECT count(*) FROM readings", "reconnect", pause=0)}
     try:
         _wait_ready(tmp_path / "reconnect.ready", reader["reconnect"])
         for _ in range(300):
-            con.execute("INSERT INTO feedback VALUES (0)")
+            con.execute("INSERT INTO readings VALUES (0)")
             publish(con, tmp_path / "published", parquet=False)
     finally:
         seen = _stop(tmp_path, reader)["reconnect"]

@@ -77,12 +77,11 @@ def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = Tru
     target, partial = folder / DATABASE, folder / (DATABASE + ".partial")
     _remove_leftover(partial)
     tables, views = _relations(con)
-    key = customer_key or stored_customer_key(con)
     con.execute(f"ATTACH ? AS publication (STORAGE_VERSION '{storage_version}')", [str(partial)])
     try:
         for table in tables:
             if table == "feedback":
-                _copy_feedback(con, public_metadata or {}, key)
+                _copy_feedback(con, public_metadata or {}, customer_key or stored_customer_key(con))
             else:
                 con.execute(f'CREATE TABLE publication."{table}" AS FROM main."{table}"')
         ordered = _copy_views(con, views)
