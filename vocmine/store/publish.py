@@ -99,9 +99,9 @@ def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = Tru
 def stored_customer_key(con: duckdb.DuckDBPyConnection) -> bytes:
     """The working store's key for customer pseudonyms, made (32 random bytes) the first time it is needed.
     It never leaves the working database: a new store gives every customer a new pseudonym."""
-    row = con.execute("SELECT key FROM customer_key LIMIT 1").fetchone()
-    if row:
-        return bytes(row[0])
+    rows = con.execute("SELECT key FROM customer_key LIMIT 1").fetchall()  # whole: DuckDB 2 refuses other work
+    if rows:                                                                # beside an unfinished result
+        return bytes(rows[0][0])
     key = secrets.token_bytes(32)
     con.execute("INSERT INTO customer_key VALUES (?, now()::TIMESTAMP)", [key])
     return key

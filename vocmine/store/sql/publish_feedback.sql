@@ -12,7 +12,8 @@ WITH view_keys AS (
           UNION ALL SELECT lost_date_key FROM main.analysis_settings)
 ), public_keys AS (
     SELECT s.source,
-           list_distinct(list_concat(coalesce(d.keys, []::VARCHAR[]), coalesce(v.keys, []::VARCHAR[]))) AS keys
+           -- sorted: list(DISTINCT) has no order, and the same feedback must publish the same JSON every night
+           list_sort(list_distinct(list_concat(coalesce(d.keys, []::VARCHAR[]), coalesce(v.keys, []::VARCHAR[])))) AS keys
     FROM (SELECT DISTINCT source FROM main.feedback) AS s
     LEFT JOIN public_metadata AS d ON d.source = s.source
     CROSS JOIN view_keys AS v
