@@ -34,7 +34,6 @@ Example::
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -46,43 +45,27 @@ from vocmine.text.words import UNSPACED
 from vocmine.text.words import join as join_words
 from vocmine.text.words import stop_words as stop_words_of
 from vocmine.text.words import words as language_words
+from vocmine.themes.label_words import (
+    CLAUSE,
+    CONTRACTIONS,
+    EDGE,
+    FORMULA_WORDS,
+    LY_NOUNS,
+    NEGATIONS,
+    NO_END,
+    NOT_STOP,
+    PARTICULAR,
+    PLACEHOLDER,
+    cased,
+    casing,
+    distinct_keywords,
+    distinct_labels,
+    keyword_label,
+)
 
 Encoder = Callable[[list[str]], np.ndarray]
 
 MIN_WORDS, MAX_WORDS = 2, 7
-PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*\]")  # what redaction leaves: [PERSON], [EMAIL], ...
-# clause boundaries: punctuation that ends a thought, PII placeholders, brand handles and links
-_CLAUSE = re.compile(r"\[[A-Z][A-Z_]*\]|[@#]\w+|https?://\S+|www\.\S+|[,;:!?()\"“”{}\[\]|…]|\.(?=\s|$)|\s[-–—/]\s|\n"
-                     r"|[，。！？；：、（）《》【】「」『』～]")  # Chinese and Japanese punctuation ends a clause too
-_EDGE = "'\"‘’“”*.#…-–—"
-# words that may start a phrase although they are stop words: they carry the complaint
-_NEGATIONS = {"no", "not", "never", "cannot", "can't", "won't", "didn't", "doesn't", "isn't", "wasn't",
-              "couldn't", "hasn't", "haven't", "don't", "unable", "nothing",
-              "nie", "nigdy", "brak",  # Polish
-              "не", "ні", "немає", "нема", "ніколи",  # Ukrainian
-              "不", "没", "没有", "未", "无法", "不能", "别"}  # Chinese
-# greetings, sign-offs and letter formulas: never part of a label
-FORMULA_WORDS = {"dear", "hi", "hello", "hey", "regards", "sincerely", "faithfully", "truly", "thanks", "thank",
-                 "cheers", "concern", "writing", "attached", "enclosed", "kind", "best", "yours", "madam", "sir",
-                 "complaint", "complain", "complaining", "reference", "ref", "letter", "email", "mr", "mrs", "ms",
-                 "formal", "formally", "satisfactory", "wish", "hereby", "regarding", "herewith", "aforementioned"}
-# modifiers that leave a phrase hanging when it ends on them ("phone that had clearly")
-_NO_END = {"same", "last", "next", "first", "second", "third", "previous", "current", "different", "whole", "old",
-           "new", "absolute", "total", "recent", "general", "other", "several", "very", "really", "quite", "just",
-           "still", "even", "also", "already", "again", "ever", "way", "lot", "bit", "thing", "things", "time"}
-# one customer's particulars (amounts, dates, counts, model numbers) make a label about that
-# customer; network generations (4G, 5G) are not particulars
-_PARTICULAR = re.compile(r"^(?![2-5]g$|[2-5]g/[2-5]g$).*\d|^(january|february|march|april|may|june|july|"
-                         r"august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|"
-                         r"saturday|sunday|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)$")
-_LY_NOUNS = {"monthly", "weekly", "daily", "yearly", "reply", "apply", "supply", "family", "early", "only", "ally"}
-# scikit-learn's English stop words include words customers complain about ("bill", "call",
-# "system", "amount"); in a label they are content
-_NOT_STOP = {"bill", "call", "system", "amount", "detail", "fire", "interest", "name", "show", "move", "side", "top",
-             "find", "found", "fill", "back", "front", "full", "empty", "bottom", "give", "made", "put", "see", "keep",
-             "take", "get", "done", "part"}
-_CONTRACTIONS = {"i'm", "i've", "i'd", "i'll", "it's", "that's", "there's", "you're", "we're", "they're", "he's",
-                 "she's", "let's", "what's", "i’m", "it’s"}
 
 
 @dataclass
@@ -131,7 +114,7 @@ def label_themes(
                                  present[0] if present else "en", others, taken, stop_words, sample, shortlist,
                                  seed)
         labels = [label or (fallback[t] if fallback else f"theme {t}") for t, label in enumerate(chosen)]
-        return _distinct_labels(labels, taken)
+        return distinct_labels(labels, taken)
     languages = np.asarray(languages)
     shown = theme_languages(assignments, languages, k)
     per_language = {}
@@ -149,7 +132,7 @@ def label_themes(
     for t in range(k):
         parts = [per_language[language][t] for language in shown[t] if per_language[language][t]]
         labels.append(LANGUAGE_SEPARATOR.join(parts) if parts else (fallback[t] if fallback else f"theme {t}"))
-    return _distinct_labels(labels, taken)
+    return distinct_labels(labels, taken)
 
 
 LANGUAGE_SEPARATOR = " · "
@@ -192,7 +175,7 @@ def _label_language(inputs: _Inputs, centroids: np.ndarray, encode: Encoder | No
     clauses = {i: _clauses(texts[i], language) for i in {*np.concatenate(members + [background]).tolist()}}
     weights = _word_weights([[w for c in (clauses[i] for i in m) for ws in c for w in ws] for m in members]
                             + [[w for i in background for c in clauses[i] for w in c]], stops)
-    cases = _casing(clauses.values())
+    cases = casing(clauses.values())
     ranked = []
     for t in range(k):
         found = _candidates(members[t], clauses, inputs.phrases, stops, language)
@@ -205,7 +188,7 @@ def _label_language(inputs: _Inputs, centroids: np.ndarray, encode: Encoder | No
     labels: list[str | None] = []
     for t, key in enumerate(chosen):
         if key is not None:
-            labels.append(_cased(key, cases, language))
+            labels.append(cased(key, cases, language))
         elif own_words and weights[t]:
             best = sorted(weights[t].items(), key=lambda item: (-item[1], item[0]))[:3]
             labels.append(" · ".join(cases.get(w, w) for w, _ in best if _content(w, stops)) or None)
@@ -216,27 +199,8 @@ def _label_language(inputs: _Inputs, centroids: np.ndarray, encode: Encoder | No
 
 def _stops(language: str, extra: Iterable[str]) -> set[str]:
     """English keeps its tuned list; other languages use spaCy's, both with the formulas."""
-    own = (ENGLISH_STOP_WORDS - _NOT_STOP) | _CONTRACTIONS if language == "en" else stop_words_of(language)
+    own = (ENGLISH_STOP_WORDS - NOT_STOP) | CONTRACTIONS if language == "en" else stop_words_of(language)
     return {w.lower() for w in extra} | set(own) | FORMULA_WORDS
-
-
-def keyword_label(words: list[tuple[str, float]], theme: int) -> str:
-    """The older label, up to three keywords that each add a word ("late delivery · courier"):
-    what a theme shows when its segments offer no phrase."""
-    return " · ".join(w for w, _ in distinct_keywords(words)[:3]) or f"theme {theme}"
-
-
-def distinct_keywords(words: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """Keywords that add a word: 'late delivery', then not 'delivery' nor 'delivery late'."""
-    chosen: list[tuple[str, float]] = []
-    used: set[str] = set()
-    for word, score in words:
-        parts = word.split()
-        if used & set(parts) or len(set(parts)) < len(parts):  # also 'contract contract'
-            continue
-        chosen.append((word, score))
-        used.update(word.split())
-    return chosen
 
 
 def _sample_members(texts: Sequence[str], assignments: np.ndarray, k: int, similarity: np.ndarray | None,
@@ -280,11 +244,11 @@ def _clauses(text: str, language: str = "en") -> list[list[str]]:
     """The words of each clause, as written (edges of punctuation stripped); Chinese words
     from its segmenter (:mod:`vocmine.text.words`)."""
     out = []
-    for part in _CLAUSE.split(text or ""):
+    for part in CLAUSE.split(text or ""):
         if language in UNSPACED:
             words = language_words(part, language)
         else:
-            words = [w.strip(_EDGE) for w in part.split()]
+            words = [w.strip(EDGE) for w in part.split()]
             words = [w for w in words if w and any(ch.isalnum() for ch in w)]
         if words:
             out.append(words)
@@ -313,12 +277,12 @@ def _content(word: str, stops: set[str]) -> bool:
 
 def _can_end(word: str, stops: set[str], language: str = "en") -> bool:
     """A phrase ends on a content word that is not a dangling modifier or an English -ly adverb."""
-    return (_content(word, stops) and word not in _NO_END
-            and not (language == "en" and word.endswith("ly") and word not in _LY_NOUNS))
+    return (_content(word, stops) and word not in NO_END
+            and not (language == "en" and word.endswith("ly") and word not in LY_NOUNS))
 
 
 def _can_start(word: str, stops: set[str]) -> bool:
-    return _content(word, stops) or word in _NEGATIONS
+    return _content(word, stops) or word in NEGATIONS
 
 
 def _candidates(members: np.ndarray, clauses: dict[int, list[list[str]]],
@@ -360,7 +324,7 @@ def _word_score(candidate: Candidate, members: int, weights: dict[str, float], s
         return 0.0
     distinct = sum(weights.get(w, 0.0) for w in content) / math.sqrt(len(content))
     length = {2: 0.85, 3: 1.0, 4: 1.0, 5: 0.95, 6: 0.85, 7: 0.75}[len(candidate.key)]
-    length *= 0.7 ** sum(bool(_PARTICULAR.match(w)) for w in candidate.key)
+    length *= 0.7 ** sum(bool(PARTICULAR.match(w)) for w in candidate.key)
     return math.sqrt(candidate.support / max(1, members)) * distinct * length
 
 
@@ -385,7 +349,7 @@ def _rank_by_meaning(ranked: list[list[Candidate]], centroids: np.ndarray, other
         nearest_other = rest.max(axis=1) if rest.shape[1] else np.zeros(len(candidates))
         top_words = max(c.words for c in candidates) or 1.0
         for c, o, n in zip(candidates, own, nearest_other, strict=True):
-            particulars = sum(bool(_PARTICULAR.match(w)) for w in c.key)
+            particulars = sum(bool(PARTICULAR.match(w)) for w in c.key)
             c.score = float(o - 0.5 * n + 0.3 * c.words / top_words - 0.05 * particulars)
         ranked[t] = _mmr(candidates, vectors[block])
 
@@ -418,45 +382,6 @@ def _unique(ranked: list[list[tuple[str, ...]]], sizes: list[int],
                 used.add(" ".join(key))
                 break
     return chosen
-
-
-def _casing(clauses: Iterable[list[list[str]]]) -> dict[str, str]:
-    """Each word's most common spelling inside a clause (a clause's first word is often
-    capitalised only because it comes first, so it votes only when nothing else does)."""
-    inside: dict[str, Counter] = {}
-    first: dict[str, Counter] = {}
-    for segment in clauses:
-        for words in segment:
-            for position, word in enumerate(words):
-                (first if position == 0 else inside).setdefault(word.lower(), Counter())[word] += 1
-    cases = {}
-    for lower in inside.keys() | first.keys():
-        votes = inside.get(lower) or first[lower]
-        form = votes.most_common(1)[0][0]
-        if lower in first and lower not in inside and form[:1].isupper() and form[1:] == form[1:].lower():
-            form = lower  # only ever seen first: "Charged" is "charged"
-        cases[lower] = form
-    return cases
-
-
-def _cased(key: tuple[str, ...], cases: dict[str, str], language: str = "en") -> str:
-    words = [cases.get(w, w) for w in key]
-    if language == "en":
-        words = ["I" if w == "i" else w for w in words]
-    return join_words(words, language)
-
-
-def _distinct_labels(labels: list[str], taken: Iterable[str]) -> list[str]:
-    """Where two themes still share a label (fallbacks), number the later ones."""
-    used = {t.lower() for t in taken}
-    out = []
-    for label in labels:
-        name, n = label, 2
-        while name.lower() in used:
-            name, n = f"{label} ({n})", n + 1
-        used.add(name.lower())
-        out.append(name)
-    return out
 
 
 __all__ = ["FORMULA_WORDS", "LANGUAGE_SEPARATOR", "distinct_keywords", "keyword_label", "label_themes",
