@@ -8,7 +8,7 @@ import threading
 
 from rich.console import Console
 
-from vocmine.cli_progress import console_lines, progress_bars
+from vocmine.cli.progress import console_lines, progress_bars
 from vocmine.pipeline.progress import seconds_text
 
 

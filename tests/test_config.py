@@ -82,7 +82,7 @@ def test_config_format_follows_the_extension(tmp_path):
 
 
 def _problems(tmp_path, text: str) -> list[str]:
-    from vocmine.cli_common import config_problems
+    from vocmine.cli.common import config_problems
 
     (tmp_path / "vocmine.toml").write_text(text, encoding="utf-8")
     with pytest.raises(ValidationError) as caught:

@@ -35,7 +35,7 @@ from importlib import resources
 import duckdb
 import pyarrow as pa
 
-from vocmine.config_boilerplate import BoilerplateConfig, FormulaSet
+from vocmine.config.boilerplate import BoilerplateConfig, FormulaSet
 from vocmine.store.sqlfiles import read_sql, run_sql
 from vocmine.store.tx import registered, transaction
 

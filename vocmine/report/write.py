@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from vocmine.config_privacy import check_team_name
+from vocmine.config.privacy import check_team_name
 from vocmine.report.data import TeamReport
 from vocmine.report.export import write_tables
 from vocmine.report.html import render_html

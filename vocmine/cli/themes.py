@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from vocmine.cli_common import (
+from vocmine.cli.common import (
     HELP_MARKUP,
     ConfigOption,
     DbOption,
@@ -249,3 +249,7 @@ def _theme_errors() -> Iterator[None]:
     except (KeyError, ValueError) as exc:
         err.print(f"[red]{exc.args[0]}[/red]")
         raise typer.Exit(1) from exc
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(themes_app, name="themes")

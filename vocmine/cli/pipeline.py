@@ -8,8 +8,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from vocmine.cli_common import ConfigOption, DbOption, console, err, settings_for
-from vocmine.cli_progress import UNITS, console_lines, progress_bars
+from vocmine.cli.common import ConfigOption, DbOption, console, err, settings_for
+from vocmine.cli.progress import UNITS, console_lines, progress_bars
 from vocmine.pipeline.progress import log_events
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from vocmine.config_base import Strict as _Strict
+from vocmine.config.base import Strict as _Strict
 
 KPI_METRICS = ("volume", "negative_share", "avg_sentiment", "emerging_themes")  # besides outcomes
 

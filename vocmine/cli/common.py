@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from vocmine.cli_progress import console_lines, progress_bars
+from vocmine.cli.progress import console_lines, progress_bars
 from vocmine.config import Settings, load_settings
 from vocmine.store import connect
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from vocmine.cli_common import ConfigOption, DbOption, console, settings_for
+from vocmine.cli.common import ConfigOption, DbOption, console, settings_for
 
 quarantine_app = typer.Typer(help="Rows ingest set aside (the restricted table `quarantine`).", no_args_is_help=True)
 
@@ -31,3 +31,7 @@ def purge(
     finally:
         con.close()
     console.print(f"Emptied the raw text of {purged:,} quarantined row(s) older than {keep} day(s)")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(quarantine_app, name="quarantine")

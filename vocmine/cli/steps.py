@@ -1,26 +1,18 @@
-"""The ``vocmine`` command line: each command loads settings, opens the store, calls one
-library function and prints what happened."""
+"""The step commands run one pipeline step by hand: ``init``, ``ingest``, ``enrich``, ``embed``,
+``tag`` and ``check`` (``vocmine run`` runs them all, in :mod:`vocmine.cli.pipeline`)."""
 
 from __future__ import annotations
 
-import csv
-import json
-import os
-import sys
 import time
-from enum import Enum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-import duckdb
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from vocmine.cli_analytics import register as register_analytics
-from vocmine.cli_common import (
-    HELP_MARKUP,
+from vocmine.cli.common import (
     ConfigOption,
     DbOption,
     console,
@@ -30,73 +22,12 @@ from vocmine.cli_common import (
     progress,
     settings_for,
 )
-from vocmine.cli_pipeline import register as register_pipeline
-from vocmine.cli_quarantine import quarantine_app
-from vocmine.cli_status import register as register_status
-from vocmine.cli_themes import themes_app
 from vocmine.config import TAXONOMY_FILE, Settings, config_path
 from vocmine.ingest import FileSummary, archive_folder, expand_paths, inbox_files, ingest_files
 from vocmine.journey.taxonomy import default_taxonomy_text, load_taxonomy
-from vocmine.store import DatabaseBusy, check_analyst_query, open_for_analysts, open_read_only
-from vocmine.store.publish import PARQUET, published_database
+from vocmine.store import open_read_only
 
 
-class _Vocmine(typer.Typer):
-    """The command line: an unexpected error is one line naming it (the traceback with --verbose),
-    a database held by a run is one line and exit 75 (EX_TEMPFAIL: try again later)."""
-
-    def __call__(self, *args, **kwargs):
-        try:
-            return super().__call__(*args, **kwargs)
-        except DatabaseBusy as exc:
-            err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
-            sys.exit(75)
-        except KeyboardInterrupt:
-            err.print("[yellow]interrupted[/yellow]")
-            sys.exit(130)
-        except Exception as exc:  # noqa: BLE001 - any error: one line, not a traceback
-            if _verbose():
-                err.print_exception()
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            err.print(f"[red]error:[/red] {type(exc).__name__}: {escape(detail)}"
-                      + ("" if _verbose() else " [dim](vocmine --verbose ... shows the traceback)[/dim]"),
-                      soft_wrap=True)
-            sys.exit(1)
-
-
-def _verbose() -> bool:
-    return bool(os.environ.get("VOCMINE_VERBOSE")) or "--verbose" in sys.argv[1:]
-
-
-app = _Vocmine(
-    help="vocmine: voice-of-customer text mining. Ingest feedback, find what customers talk about.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=HELP_MARKUP,
-)
-
-
-@app.callback()
-def _options(
-    verbose: Annotated[bool, typer.Option("--verbose", help="Show the traceback of an unexpected error.")] = False,
-) -> None:
-    if verbose:
-        os.environ["VOCMINE_VERBOSE"] = "1"
-
-
-app.add_typer(themes_app, name="themes")
-app.add_typer(quarantine_app, name="quarantine")
-register_analytics(app)
-register_pipeline(app)
-register_status(app)
-class OutputFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-@app.command()
 def init(config: ConfigOption = None, db: DbOption = None) -> None:
     """Create a config file (if there is none) and the database, with all migrations applied."""
     path = config_path(config)
@@ -121,7 +52,6 @@ def init(config: ConfigOption = None, db: DbOption = None) -> None:
     console.print(f"Database: {settings.db_path} is ready")
 
 
-@app.command()
 def ingest(
     files: Annotated[list[Path] | None, typer.Argument(help="Files or directories to ingest [default: every source's inbox].")] = None,
     source: Annotated[str | None, typer.Option("--source", "-s", help="Source name from the config [default: every source; required when files are named].")] = None,
@@ -199,7 +129,6 @@ def _print_summaries(source: str, summaries: list[FileSummary]) -> None:
             console.print(f"{Path(s.file).name}: moved to {s.archived}")
 
 
-@app.command()
 def enrich(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Also redo feedback enriched by an older pipeline version.")] = False,
     config: ConfigOption = None,
@@ -229,7 +158,6 @@ def enrich(
                       "run `vocmine enrich --rebuild` to redo them.[/yellow]")
 
 
-@app.command()
 def embed(config: ConfigOption = None, db: DbOption = None) -> None:
     """Embed segments not embedded yet with the configured backend (cached per model and text)."""
     from vocmine.embed import embed_segments, load_backend  # torch loads only for this command
@@ -248,7 +176,6 @@ def embed(config: ConfigOption = None, db: DbOption = None) -> None:
                   + (f" ({new / seconds:,.0f}/s)" if new and seconds else "; the rest were cached"))
 
 
-@app.command()
 def tag(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-tag every segment (after editing the "
                                           "taxonomy or the [journey] thresholds).")] = False,
@@ -278,7 +205,6 @@ def tag(
                   "`vocmine tag --rebuild` re-tags them[/yellow]")
 
 
-@app.command()
 def check(config: ConfigOption = None, db: DbOption = None) -> None:
     """Run the declared column checks (unique keys, no NULLs, accepted values); exit 1 if any fails."""
     from vocmine.store.checks import run_checks
@@ -307,61 +233,6 @@ def _methods(counts: dict[str, int]) -> str:
     return ", ".join(f"{method} {n:,}" for method, n in sorted(counts.items(), key=lambda kv: -kv[1])) or "-"
 
 
-@app.command()
-def sql(
-    query: Annotated[str, typer.Argument(help="SQL to run against the database (read-only).")],
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format: table rounds floats to 4 "
-                                                 "decimals, csv and json keep every digit.")] = OutputFormat.table,
-    working: Annotated[bool, typer.Option("--working", help="Query the working database (restricted tables "
-                                          "such as quarantine included), not the published copy.")] = False,
-    config: ConfigOption = None,
-    db: DbOption = None,
-) -> None:
-    """Run a read-only SQL query on the analysts' published copy (the working database when
-    nothing is published yet, or with --working / --db) and print a table, CSV or JSON."""
-    settings = settings_for(config, db)
-    published = published_database(settings)
-    path = published if published.exists() and not working and db is None else settings.db_path
-    con = None
-    try:
-        con = open_for_analysts(path, published.parent / PARQUET if path == published else None)
-        check_analyst_query(con, query)
-        cursor = con.execute(query)
-        names = [d[0] for d in cursor.description or []]
-        rows = cursor.fetchall()
-    except Exception as exc:  # duckdb errors and a missing database alike
-        err.print(f"[red]query failed:[/red] {exc}")
-        if path == published and isinstance(exc, duckdb.CatalogException):  # e.g. a restricted table
-            err.print(f"(queried the published copy {published}; restricted tables such as quarantine are only "
-                      "in the working database: add --working)")
-        raise typer.Exit(1) from exc
-    finally:
-        if con is not None:  # the locked settings belong to the database instance, shared in this process
-            con.close()
-    if format is OutputFormat.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(names)
-        writer.writerows(rows)
-    elif format is OutputFormat.json:
-        print(json.dumps([dict(zip(names, r, strict=True)) for r in rows], default=str, ensure_ascii=False, indent=2))
-    else:
-        table = Table(*names)
-        for row in rows:
-            table.add_row(*(_sql_cell(v) for v in row))
-        console.print(table)
-        console.print(f"{len(rows)} row(s)")
-
-
-def _sql_cell(value: object) -> str:
-    """A table cell for a person: floats to 4 decimals without trailing zeros (0.4166666666666667
-    reads 0.4167); csv and json keep every digit for the programs that read them."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        text = f"{value:.4f}".rstrip("0").rstrip(".")
-        return "0" if text in ("-0", "") else text
-    return escape(str(value))
-
-
-if __name__ == "__main__":
-    app()
+def register(app: typer.Typer) -> None:
+    for command in (init, ingest, enrich, embed, tag, check):
+        app.command()(command)

@@ -12,7 +12,7 @@ import re
 
 from pydantic import Field, SecretStr
 
-from vocmine.config_base import Strict
+from vocmine.config.base import Strict
 
 # A team's name is part of its report's file name: letters, digits, '_' and '-' only, no path.
 TEAM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")

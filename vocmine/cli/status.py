@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from vocmine.cli_common import ConfigOption, DbOption, console, err, settings_for, show
+from vocmine.cli.common import ConfigOption, DbOption, console, err, settings_for, show
 from vocmine.config import Settings
 from vocmine.store import open_read_only
 from vocmine.store.migrate import pending_migrations

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from vocmine.config_base import Strict as _Strict
+from vocmine.config.base import Strict as _Strict
 
 FEEDBACK_KINDS = ("call_note", "review", "complaint", "survey", "social")
 FeedbackKind = Literal["call_note", "review", "complaint", "survey", "social"]

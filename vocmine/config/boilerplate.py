@@ -15,7 +15,7 @@ import re
 
 from pydantic import Field, field_validator, model_validator
 
-from vocmine.config_base import Strict
+from vocmine.config.base import Strict
 
 
 class FormulaSet(Strict):

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from vocmine.config_base import Strict
+from vocmine.config.base import Strict
 
 
 class IngestConfig(Strict):

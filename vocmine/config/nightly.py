@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from vocmine.config_base import Strict
+from vocmine.config.base import Strict
 
 
 class PipelineConfig(Strict):

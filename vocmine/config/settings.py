@@ -1,5 +1,8 @@
 """One typed settings object for the whole pipeline.
 
+The settings object and its own sections (language, embedding, themes, journey, publishing);
+the other sections live beside it in this package.
+
 Settings come, strongest first, from: explicit overrides (CLI flags), ``VOCMINE_*``
 environment variables (nested with ``__``, e.g. ``VOCMINE_DB``), the TOML config file
 (``--config`` or ``VOCMINE_CONFIG``, default ``vocmine.toml``), then the defaults here.
@@ -28,35 +31,23 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from vocmine.config_analyst import (
+from vocmine.config.analyst import (
     KPI_METRICS,
     AssumptionsConfig,
-    Kpi,
     LostCustomersConfig,
     Outcome,
     PrioritiesConfig,
     TeamConfig,
     default_outcomes,
 )
-from vocmine.config_base import Strict as _Strict
-from vocmine.config_boilerplate import BoilerplateConfig
-from vocmine.config_ingest import IngestConfig
-from vocmine.config_nightly import NotifyConfig, PipelineConfig, ScaleConfig, ScheduleConfig
-from vocmine.config_privacy import PrivacyConfig, check_team_name
-from vocmine.config_sources import (
-    FEEDBACK_KINDS,
-    ColumnMapping,
-    FeedbackKind,
-    FileFormat,
-    MetadataMapping,
+from vocmine.config.base import Strict as _Strict
+from vocmine.config.boilerplate import BoilerplateConfig
+from vocmine.config.ingest import IngestConfig
+from vocmine.config.nightly import NotifyConfig, PipelineConfig, ScaleConfig, ScheduleConfig
+from vocmine.config.privacy import PrivacyConfig, check_team_name
+from vocmine.config.sources import (
     SourceConfig,
 )
-
-# sections defined beside this module, importable from here as before
-__all__ = ["FEEDBACK_KINDS", "KPI_METRICS", "AssumptionsConfig", "BoilerplateConfig", "ColumnMapping", "FeedbackKind",
-           "FileFormat", "IngestConfig", "Kpi", "LostCustomersConfig", "MetadataMapping", "SourceConfig",
-           "NotifyConfig", "Outcome", "PipelineConfig", "PrioritiesConfig", "PrivacyConfig", "PublishConfig",
-           "ScaleConfig", "ScheduleConfig", "Settings", "TeamConfig", "load_settings"]
 
 DEFAULT_CONFIG = Path("vocmine.toml")
 DEFAULT_DB = Path("data/vocmine.duckdb")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from vocmine.cli_common import ConfigOption, DbOption, console, embedding_choice, err, open_with_views, settings_for
+from vocmine.cli.common import ConfigOption, DbOption, console, embedding_choice, err, open_with_views, settings_for
 from vocmine.store import open_read_only
 
 
