@@ -8,6 +8,9 @@ run again. Steps are incremental, so redoing the interrupted one only finishes i
 Two runs never overlap: DuckDB lets one process write the database, and a second run stops
 at once with a clear message. The analysts' copy changes only in the publish step, whole.
 
+This loop is written once: ``vocmine run`` calls ``run_pipeline``, and the nightly flow calls it
+with a ``wrap`` that makes each part a Prefect task.
+
 Example::
 
     result = run_pipeline(load_settings(Path("vocmine.toml")))
@@ -20,8 +23,9 @@ import contextlib
 import json
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.metadata import version
 from typing import Any
 
@@ -30,13 +34,16 @@ import duckdb
 from vocmine.analytics.views import create_views
 from vocmine.config import Settings
 from vocmine.pipeline.notify import notify
+from vocmine.parallel import IN_PROCESS, BatchRunner
 from vocmine.pipeline.steps import STEPS, StepContext, StepFailed
-from vocmine.store import DatabaseBusy, connect
+from vocmine.store import DatabaseBusy, store_session
 from vocmine.store.runs import finish_run, start_run
 
 # (step, event, detail): event is start, skip, progress (detail: (done, total), or (done, total,
 # what) for a step counted in phases, such as themes), done or failed
 Event = Callable[[str, str, Any], None]
+# (part, call) -> call(): how each part of a run (begin, a step, end) is run
+Wrap = Callable[[str, Callable[[], Any]], Any]
 
 
 @dataclass
@@ -70,42 +77,60 @@ class PipelineBusy(DatabaseBusy):
 
 
 def run_pipeline(settings: Settings, *, on_event: Event | None = None, resume: bool = True,
-                 steps: list[str] | None = None) -> PipelineResult:
-    """Run ``steps`` (default: all, in order) on the configured database."""
+                 steps: list[str] | None = None, runner: BatchRunner = IN_PROCESS,
+                 wrap: Wrap | None = None) -> PipelineResult:
+    """Run ``steps`` (default: all, in order) on the configured database: begin (or resume) the
+    run, each step until one fails, then end it (log, notify), whatever happened in between.
+
+    ``wrap(name, call)`` runs each part (``"begin"``, every step, ``"end"``) and returns what
+    ``call()`` returns: the nightly flow makes each one a Prefect task (retried, timed out,
+    logged); by default it is simply called. ``runner``: where steps compute their batches."""
     emit = on_event or (lambda step, event, detail: None)
-    con = open_store(settings)
-    try:
-        result = begin_run(con, resume=resume)
-        ctx = StepContext(con, settings)
+    wrap = wrap or _call
+    with open_store(settings) as con:
+        ctx = StepContext(con, settings, runner=runner)
+        result = wrap("begin", partial(begin_run, con, resume=resume))
         name = "begin"
         try:
             for name in steps or list(STEPS):
-                step = run_step(ctx, result, name, emit)
+                step = wrap(name, partial(run_step, ctx, result, name, emit))
+                result.steps.append(step)
                 if step.status == "failed":
                     break
         except BaseException as exc:  # Ctrl-C, a timeout: the run is closed as failed and told, then it goes on up
             if not any(s.status == "failed" for s in result.steps):
                 result.steps.append(StepResult(name, "failed", error=f"interrupted: {type(exc).__name__} {exc}"))
             with contextlib.suppress(Exception):  # the interruption is what to report
-                end_run(ctx, result)
+                wrap("end", partial(end_run, ctx, result))
                 exc.vocmine_told = True  # the failure hook has fired: callers need not tell again
             raise
-        end_run(ctx, result)
+        wrap("end", partial(end_run, ctx, result))
         return result
-    finally:
-        con.close()
 
 
-def open_store(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """The working database with the analyst views in place (the themes step's emerging check
-    reads ``theme_weekly``; a store whose schema was just migrated has none), or PipelineBusy
-    when another process writes it."""
-    try:
-        con = connect(settings.db_path)
-    except (DatabaseBusy, duckdb.IOException) as exc:
-        raise PipelineBusy(f"{settings.db_path} is in use by another process (a vocmine run?): {exc}") from exc
-    create_views(con)
-    return con
+def _call(name: str, call: Callable[[], Any]) -> Any:
+    return call()
+
+
+@contextlib.contextmanager
+def open_store(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The working database for a run, closed when the block ends, with the analyst views in
+    place (the themes step's emerging check reads ``theme_weekly``; a store whose schema was just
+    migrated has none), or PipelineBusy when another process writes it."""
+    with contextlib.ExitStack() as stack:
+        try:
+            con = stack.enter_context(working_store(settings))
+        except (DatabaseBusy, duckdb.IOException) as exc:
+            raise PipelineBusy(f"{settings.db_path} is in use by another process (a vocmine run?): {exc}") from exc
+        yield con
+
+
+def working_store(settings: Settings) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """The working database for a block, migrated, with the analyst views (re)created, always
+    closed: every command that writes the store opens it so. Since migration 013 the migrations
+    make no view, so whichever command first migrates a store (an older one, or a new one made by
+    `vocmine ingest`) leaves it with views that `vocmine report` and `vocmine sql --working` read."""
+    return store_session(settings.db_path, prepare=create_views)
 
 
 def begin_run(con: duckdb.DuckDBPyConnection, *, resume: bool = True) -> PipelineResult:
@@ -126,24 +151,24 @@ def begin_run(con: duckdb.DuckDBPyConnection, *, resume: bool = True) -> Pipelin
 
 
 def run_step(ctx: StepContext, result: PipelineResult, name: str, emit: Event | None = None) -> StepResult:
-    """Run one step of the run, unless the interrupted run finished it and nothing ran since."""
+    """Run one step of the run, unless the interrupted run finished it and nothing ran since
+    (``result.steps``: the steps this run took before). The caller adds the StepResult to
+    ``result.steps``: a retried attempt (the nightly flow's) is then counted once."""
     emit = emit or (lambda step, event, detail: None)
     if name in result.done_before and not any(s.status != "skipped" for s in result.steps):
-        step = StepResult(name, "skipped")
         emit(name, "skip", None)
-    else:
-        step = _run_step(ctx, result.run_id, list(STEPS).index(name) + 1, name, emit)
-    result.steps.append(step)
-    return step
+        return StepResult(name, "skipped")
+    return _run_step(ctx, result.run_id, list(STEPS).index(name) + 1, name, emit)
 
 
-def end_run(ctx: StepContext, result: PipelineResult) -> None:
-    """Close the run in the log and send the configured notifications."""
+def end_run(ctx: StepContext, result: PipelineResult) -> PipelineResult:
+    """Close the run in the log and send the configured notifications; ``result``, told."""
     counts = _summary(result, ctx)
     finish_run(ctx.con, result.run_id, counts=counts, error=result.error)
     result.notify_errors = notify(ctx.settings.notify, {
         "run_id": result.run_id, "status": "succeeded" if result.ok else "failed", "error": result.error,
         "database": str(ctx.settings.db_path), "steps": [s.__dict__ for s in result.steps]})
+    return result
 
 
 def _run_step(ctx: StepContext, run_id: str, position: int, name: str, emit: Event) -> StepResult:
@@ -156,7 +181,7 @@ def _run_step(ctx: StepContext, run_id: str, position: int, name: str, emit: Eve
     started = time.perf_counter()
     interrupted = None
     try:
-        counts = STEPS[name](ctx)
+        counts = dict(STEPS[name](ctx))  # the counts of its Outcome: the run log keeps those
         status, error = "succeeded", None
     except StepFailed as exc:
         counts, status, error = {}, "failed", str(exc)

@@ -1,4 +1,9 @@
-"""The pipeline's steps, in order: each calls one library function and says what it did.
+"""The pipeline's steps, in order: each calls the library for one step and says what it did.
+
+These functions are the only way a step runs: ``vocmine run`` and the nightly flow call them in
+order (vocmine.pipeline.run), and each step's own command (``vocmine ingest``, ``enrich``,
+``embed``, ``themes update``/``refit``, ``tag``, ``views``, ``publish``, ``report``) calls the
+same function with its options, so what a step does is written once.
 
 Every step is incremental and commits its own work in small transactions (a file, a batch),
 so running a step again after a crash only does what is left: that is what lets an
@@ -9,113 +14,117 @@ steps that need them (the embedding model serves embed, themes, tag and views).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from vocmine.config import Settings
-from vocmine.parallel import IN_PROCESS, BatchRunner
+from vocmine.pipeline.context import Outcome, Progress, StepContext, StepFailed
 
-Progress = Callable[[int, int], None]
-
-
-class StepFailed(RuntimeError):
-    """A step could not do its work; the message says what to fix."""
+__all__ = ["STEPS", "IngestPlan", "Outcome", "Progress", "StepContext", "StepFailed", "embed", "enrich", "ingest",
+           "journey_taxonomy", "may_choose_embedding", "plan_ingest", "publish", "purge_quarantine", "reports", "tag",
+           "themes", "views"]
 
 
 @dataclass
-class StepContext:
-    con: duckdb.DuckDBPyConnection
-    settings: Settings
-    on_progress: Progress = lambda done, total: None
-    on_phase: Callable[[int, int, str], None] = lambda done, total, what: None  # steps counted in phases
-    models: dict[str, Any] = field(default_factory=dict)
-    runner: BatchRunner = IN_PROCESS  # where enrich, embed and theme assignment compute their batches
-
-    def choice(self, *, decide: bool = False):
-        """The store's embedding model (``auto`` resolved and recorded, see vocmine.embed.choice):
-        the embed step decides it, the later steps of the run use the same."""
-        if "choice" not in self.models or decide:
-            from vocmine.embed.choice import resolve_backend
-
-            self.models["choice"] = resolve_backend(self.con, self.settings.embedding, decide=decide)
-            if self.models.get("backend") is not None and self.models["backend"].name != self.models["choice"].model:
-                del self.models["backend"]
-        return self.models["choice"]
-
-    def backend(self):
-        if "backend" not in self.models:
-            from vocmine.embed import load_backend
-            from vocmine.parallel import ModelUnavailable
-
-            backend = self.choice().backend
-            try:
-                self.models["backend"] = load_backend(backend, threads=self.settings.embedding.threads)
-            except Exception as exc:  # no text's fault: the step fails, nothing is set aside (vocmine.parallel)
-                raise ModelUnavailable(f"embedding.backend {backend!r} does not load: {exc}") from exc
-        return self.models["backend"]
+class IngestPlan:
+    """Which files each source loads, and where loaded files go (only inbox files are moved)."""
+    jobs: list[tuple[str, list[Path]]]
+    archive_to: Path | None
 
 
-def ingest(ctx: StepContext) -> dict[str, Any]:
-    """Every source's inbox. A file that cannot be read is set aside in ``quarantine`` with its
-    reason and the night goes on; files read before unchanged are skipped. Raw quarantined rows
-    older than the retention period are purged first, every night."""
-    from vocmine.ingest import archive_folder, inbox_files, ingest_files
+def plan_ingest(settings: Settings, *, source: str | None = None, files: list[Path] | None = None) -> IngestPlan:
+    """The named ``files`` (a directory: its files) for ``source``, else the inbox of ``source``
+    or of every source. An unknown source is a KeyError naming the configured ones."""
+    from vocmine.ingest import archive_folder, expand_paths, inbox_files
+
+    names = [source] if source else sorted(settings.sources)
+    for name in names:
+        settings.source(name)
+    jobs = [(name, expand_paths(files) if files else inbox_files(settings, name)) for name in names]
+    return IngestPlan(jobs, None if files else archive_folder(settings))
+
+
+def purge_quarantine(ctx: StepContext, days: int | None = None) -> int:
+    """Empty the raw text of rows quarantined more than ``days`` ago (default: the privacy
+    setting); the count of rows emptied."""
     from vocmine.ingest.retention import purge_quarantine_raw
 
-    purge_quarantine_raw(ctx.con, ctx.settings.privacy.quarantine_raw_days)
+    return purge_quarantine_raw(ctx.con, ctx.settings.privacy.quarantine_raw_days if days is None else days)
 
+
+def ingest(ctx: StepContext, plan: IngestPlan | None = None) -> Outcome:
+    """Every source's inbox (or the files of ``plan``). A file that cannot be read is set aside in
+    ``quarantine`` with its reason and the night goes on; files read before unchanged are
+    skipped. Raw quarantined rows older than the retention period are purged first, every time.
+    ``detail``: one IngestResult per source, in the plan's order."""
+    from vocmine.ingest import ingest_files
+
+    plan = plan or plan_ingest(ctx.settings)
+    purge_quarantine(ctx)
     totals: dict[str, int] = {"files": 0, "skipped_files": 0, "set_aside_files": 0, "rows_read": 0, "loaded": 0,
                               "updated": 0, "duplicates": 0, "quarantined": 0}
-    jobs = [(name, inbox_files(ctx.settings, name)) for name in sorted(ctx.settings.sources)]
-    total = sum(len(paths) for _, paths in jobs)
+    total = sum(len(paths) for _, paths in plan.jobs)
     done = 0
-    for name, paths in jobs:
 
-        def file_done(_: object) -> None:
-            nonlocal done
-            done += 1
-            ctx.on_progress(done, total)
+    def file_done(_: object) -> None:
+        nonlocal done
+        done += 1
+        ctx.on_progress(done, total)
 
+    results = []
+    for name, paths in plan.jobs:
         result = ingest_files(ctx.con, paths, name, ctx.settings.source(name), rules=ctx.settings.ingest,
-                              archive_to=archive_folder(ctx.settings), on_file=file_done)
+                              archive_to=plan.archive_to, on_file=file_done)
+        results.append(result)
         for key, value in result.totals().items():
             totals[key] += value
         totals["files"] += len(result.files) - len(result.skipped)
         totals["skipped_files"] += len(result.skipped)
         totals["set_aside_files"] += len(result.failed)
-    return totals
+    return Outcome(totals, results)
 
 
-def enrich(ctx: StepContext) -> dict[str, Any]:
+def enrich(ctx: StepContext, *, rebuild: bool = False) -> Outcome:
+    """Segments, redaction, language, lemmas, phrases and sentiment for feedback not enriched yet
+    (``rebuild``: also feedback enriched by an older pipeline version). ``detail``: EnrichResult."""
     from vocmine.nlp.enrich import enrich as enrich_feedback
 
-    return enrich_feedback(ctx.con, ctx.settings.nlp, on_batch=ctx.on_progress, runner=ctx.runner).counts()
+    result = enrich_feedback(ctx.con, ctx.settings.nlp, rebuild=rebuild, on_batch=ctx.on_progress, runner=ctx.runner)
+    return Outcome(result.counts(), result)
 
 
-def embed(ctx: StepContext) -> dict[str, Any]:
-    from vocmine.embed import embed_segments
-    from vocmine.embed.cache import embed_long_feedback, encode_batch
-
+def embed(ctx: StepContext) -> Outcome:
+    """Vectors for every segment text (and long feedback's whole text) not cached for the store's
+    model; ``auto`` may choose the model first (see may_choose_embedding). ``detail``: the choice."""
     choice = ctx.choice(decide=may_choose_embedding(ctx.con, ctx.settings))
-    if ctx.runner.remote:  # the workers load the model; this process only stores the vectors
-        encode = partial(encode_batch, ctx.settings.embedding.model_copy(update={"backend": choice.backend}))
-    else:
-        def encode(texts: list[str]):
-            return ctx.backend().encode(texts)  # loaded for the first new text: a quiet night loads nothing
-
-    new = embed_segments(ctx.con, choice.model, on_batch=ctx.on_progress, runner=ctx.runner, encode=encode)
-    # long feedback is placed by its whole text too (themes per feedback, vocmine.themes.cases)
-    long = embed_long_feedback(ctx.con, choice.model, ctx.settings.themes.case_min_segments, runner=ctx.runner,
-                               encode=encode)
+    new, long = _embed_all(ctx, choice)
     counts: dict[str, Any] = {"new_texts": new, "long_feedback_texts": long, "model": choice.model}
     if choice.decided:
         counts["model_chosen"] = choice.reason
     if choice.notice:
         counts["notice"] = choice.notice
-    return counts
+    return Outcome(counts, choice)
+
+
+def _embed_all(ctx: StepContext, choice) -> tuple[int, int]:
+    """(new segment texts, new long feedback texts) embedded with ``choice``'s model."""
+    from vocmine.embed import embed_segments
+    from vocmine.embed.cache import embed_long_feedback, encode_batch
+
+    if ctx.runner.remote:  # the workers load the model; this process only stores the vectors
+        encode = partial(encode_batch, ctx.settings.embedding.model_copy(update={"backend": choice.backend}))
+    else:
+        encode = ctx.encode  # loaded for the first new text: a quiet night loads nothing
+    new = embed_segments(ctx.con, choice.model, on_batch=ctx.on_progress, runner=ctx.runner, encode=encode)
+    # long feedback is placed by its whole text too (themes per feedback, vocmine.themes.cases)
+    long = embed_long_feedback(ctx.con, choice.model, ctx.settings.themes.case_min_segments, runner=ctx.runner,
+                               encode=encode)
+    return new, long
 
 
 def may_choose_embedding(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
@@ -129,18 +138,34 @@ def may_choose_embedding(con: duckdb.DuckDBPyConnection, settings: Settings) -> 
     return recorded is None or refit_due(con, recorded[1], settings.themes)
 
 
-def themes(ctx: StepContext) -> dict[str, Any]:
-    from vocmine.themes.assign import refresh_themes
+def themes(ctx: StepContext, *, refit: bool = False) -> Outcome:
+    """Place new segments in known themes and propose themes for what fits none, or refit when due
+    (``refit``: now, and ``auto`` may switch models first); then flag emerging themes and rewrite
+    themes per feedback. ``detail``: (RefreshResult, FeedbackThemesResult)."""
+    from vocmine.themes.assign import RefreshResult, refresh_themes
     from vocmine.themes.cases import refresh_feedback_themes
+    from vocmine.themes.emerging import flag_emerging
+    from vocmine.themes.registry import prune_orphan_fits, refit_themes
 
-    settings = ctx.settings
-    result = refresh_themes(ctx.con, ctx.choice().model, settings.themes,
-                            settings.resolve(settings.themes.fits_dir), runner=ctx.runner,
-                            encode=lambda texts: ctx.backend().encode(texts),  # loaded only to label themes
-                            on_phase=ctx.on_phase)
+    s = ctx.settings
+    fits_dir = s.resolve(s.themes.fits_dir)
+    choice = ctx.choice(decide=refit)  # a refit is when auto may switch models
+    if refit:
+        if choice.decided:  # every segment is embedded with the new model before the refit
+            _embed_all(ctx, choice)
+        result = RefreshResult(pruned=prune_orphan_fits(ctx.con, fits_dir))
+        result.refit = refit_themes(ctx.con, choice.model, s.themes, fits_dir, ctx.encode, on_phase=ctx.on_phase)
+        result.emerging = flag_emerging(ctx.con, choice.model, s.themes, result.refit.run_id)
+    else:
+        result = refresh_themes(ctx.con, choice.model, s.themes, fits_dir, runner=ctx.runner,
+                                encode=ctx.encode,  # loaded only to label themes
+                                on_phase=ctx.on_phase)
     run_id = result.refit.run_id if result.refit else result.assigned.run_id
-    cases = refresh_feedback_themes(ctx.con, ctx.choice().model, settings.themes, run_id,
-                                    refit=result.refit is not None)
+    cases = refresh_feedback_themes(ctx.con, choice.model, s.themes, run_id, refit=result.refit is not None)
+    return Outcome(_theme_counts(result, cases), (result, cases))
+
+
+def _theme_counts(result, cases) -> dict[str, Any]:
     counts: dict[str, Any] = {"emerging": len(result.emerging), "feedback_themed": cases.refreshed,
                               "kinds_of_case": cases.kinds_of_case}
     if result.pruned:
@@ -155,22 +180,36 @@ def themes(ctx: StepContext) -> dict[str, Any]:
     return counts
 
 
-def tag(ctx: StepContext) -> dict[str, Any]:
+def journey_taxonomy(ctx: StepContext):
+    """The configured journey taxonomy, read once per context; a ValueError names the file and
+    what is wrong with it."""
+    if "taxonomy" not in ctx.models:
+        from vocmine.journey.taxonomy import load_taxonomy
+
+        ctx.models["taxonomy"] = load_taxonomy(ctx.settings.taxonomy_path)
+    return ctx.models["taxonomy"]
+
+
+def tag(ctx: StepContext, *, rebuild: bool = False) -> Outcome:
+    """A journey stage and a touchpoint for segments not tagged yet (``rebuild``: every segment,
+    after the taxonomy or the thresholds changed). ``detail``: TagResult."""
     from vocmine.journey.store import tag_segments
     from vocmine.journey.tagging import LazyTagger, load_tagger
-    from vocmine.journey.taxonomy import load_taxonomy
 
     settings = ctx.settings
     if "tagger" not in ctx.models:
-        taxonomy = load_taxonomy(settings.taxonomy_path)
+        taxonomy = journey_taxonomy(ctx)
         ctx.models["tagger"] = LazyTagger(taxonomy, settings.journey, lambda: load_tagger(
             taxonomy, settings.nlp, ctx.backend(), settings.journey))
-    result = tag_segments(ctx.con, ctx.models["tagger"], on_batch=ctx.on_progress)
-    return {"segments": result.segments, "taxonomy_version": result.taxonomy_version, "stale": result.stale,
-            "set_aside": len(result.set_aside)}
+    result = tag_segments(ctx.con, ctx.models["tagger"], rebuild=rebuild, on_batch=ctx.on_progress)
+    return Outcome({"segments": result.segments, "taxonomy_version": result.taxonomy_version, "stale": result.stale,
+                    "set_aside": len(result.set_aside)}, result)
 
 
-def views(ctx: StepContext) -> dict[str, Any]:
+def views(ctx: StepContext) -> Outcome:
+    """The analyst views recreated and their settings refreshed from the config (outcomes,
+    priority weights, lost customers, teams, assumed priorities matched to themes by meaning).
+    ``detail``: the analytics refresh result."""
     from vocmine.analytics import create_views, refresh_analysis
 
     s = ctx.settings
@@ -178,31 +217,41 @@ def views(ctx: StepContext) -> dict[str, Any]:
     result = refresh_analysis(ctx.con, outcomes=s.outcomes, priorities=s.priorities, lost_customers=s.lost_customers,
                               assumptions=s.assumptions, teams=s.teams,
                               backend=ctx.backend() if s.assumptions.priorities else None)
-    return {"outcomes": result.outcomes, "teams": len(s.teams), "assumptions_matched": result.assumptions_matched}
+    return Outcome({"outcomes": result.outcomes, "teams": len(s.teams),
+                    "assumptions_matched": result.assumptions_matched}, result)
 
 
-def publish(ctx: StepContext) -> dict[str, Any]:
+def publish(ctx: StepContext, *, parquet: bool = True) -> Outcome:
+    """The analysts' read-only copy (and Parquet snapshots), swapped in whole. ``detail``: Publication."""
     from vocmine.store.publish import publish as publish_store
 
     s = ctx.settings
-    result = publish_store(ctx.con, s.resolve(s.publish_dir), public_metadata=s.public_metadata(),
+    result = publish_store(ctx.con, s.resolve(s.publish_dir), parquet=parquet, public_metadata=s.public_metadata(),
                            customer_key=s.privacy.customer_key_bytes(), storage_version=s.publish.storage_version)
-    return {"database": str(result.database), "tables": len(result.tables), "views": len(result.views)}
+    return Outcome({"database": str(result.database), "tables": len(result.tables), "views": len(result.views)},
+                   result)
 
 
-def reports(ctx: StepContext) -> dict[str, Any]:
+def reports(ctx: StepContext, *, teams: list[str] | None = None, period: str | None = None,
+            formats: list[str] | None = None, out: Path | None = None, as_of: date | None = None) -> Outcome:
+    """Team reports into ``out`` (default: the config's reports_dir). Without ``teams``, what the
+    run writes: every configured team when ``[pipeline] reports`` is on, in the configured
+    period and formats. ``detail``: (team, TeamReport, files written) per team."""
     from vocmine.report.data import team_report
     from vocmine.report.write import write_report
 
     s = ctx.settings
-    if not (s.pipeline.reports and s.teams):
-        return {"reports": 0}
-    out = s.resolve(s.reports_dir)
+    if teams is None:
+        if not (s.pipeline.reports and s.teams):
+            return Outcome({"reports": 0}, [])
+        teams = sorted(s.teams)
+    folder = out or s.resolve(s.reports_dir)
     written = []
-    for name, team in sorted(s.teams.items()):
-        report = team_report(ctx.con, name, team, period=s.pipeline.report_period)
-        written += write_report(report, out, s.pipeline.report_formats)
-    return {"reports": len(s.teams), "files": len(written), "folder": str(out)}
+    for name in teams:
+        report = team_report(ctx.con, name, s.teams[name], period=period or s.pipeline.report_period, as_of=as_of)
+        written.append((name, report, write_report(report, folder, formats or s.pipeline.report_formats)))
+    return Outcome({"reports": len(teams), "files": sum(len(paths) for _, _, paths in written), "folder": str(folder)},
+                   written)
 
 
 STEPS: dict[str, Callable[[StepContext], dict[str, Any]]] = {
