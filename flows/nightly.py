@@ -8,10 +8,12 @@ set). ``serve`` registers the ``nightly/nightly`` deployment on the ``[schedule]
 and runs it on time; schedules need a real server (``prefect server start``, then
 ``PREFECT_API_URL=http://127.0.0.1:4200/api``). Both exit non-zero when the run fails.
 
-The flow does what ``vocmine run`` does, one task per step: ``begin`` opens or resumes the
-pipeline run in the database's run log, each step task calls ``run_step`` (so an interrupted
-run resumes at the step it stopped in, exactly as ``vocmine run`` would), and ``end`` closes
-the run log and sends the notifications, even when a step failed.
+The flow is ``vocmine run`` with each part made a Prefect task: it calls the pipeline's one run
+loop (``run_pipeline``) with a ``wrap`` that runs ``begin`` (open or resume the pipeline run in
+the database's run log), each step (``run_step``: an interrupted run resumes at the step it
+stopped in, exactly as ``vocmine run`` would) and ``end`` (close the run log, notify, even when
+a step failed) as tasks. Nothing here decides what a run does; it adds retries, time-outs and
+logs.
 
 Two runs never overlap:
 
@@ -19,17 +21,17 @@ Two runs never overlap:
    strategy ``CANCEL_NEW``): a night's run that finds the last one still going is cancelled,
    not queued (steps are incremental, the next night catches up); the serving process also
    runs one flow at a time (``limit=1``);
-2. the flow keeps the working database open from start to end, and DuckDB lets one process
-   write it: a run started any other way (ad hoc, ``vocmine run``) while another is going
-   fails at once with PipelineBusy instead of waiting.
+2. the run keeps the working database open from start to end (``run_pipeline``), and DuckDB
+   lets one process write it: a run started any other way (ad hoc, ``vocmine run``) while
+   another is going fails at once with PipelineBusy instead of waiting.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -42,20 +44,16 @@ from vocmine.pipeline import (
     STEPS,
     PipelineBusy,
     PipelineResult,
-    StepContext,
     StepResult,
-    begin_run,
     check_run_settings,
-    end_run,
-    open_store,
     refuse_run,
-    run_step,
+    run_pipeline,
 )
 from vocmine.pipeline.progress import ProgressLines, log_events
 
 if __package__ in (None, ""):  # run by path (python flows/nightly.py, or Prefect's entrypoint)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from flows.scale import active_runner, scaled
+from flows.scale import scaled
 
 DEPLOYMENT = "nightly"
 MINUTE, HOUR = 60, 3600
@@ -72,6 +70,9 @@ TIMEOUT_SECONDS = {
 }
 BOOKKEEPING_TIMEOUT = 5 * MINUTE  # begin and end: a few statements on the run log
 
+# the running step task's progress lines (the run's events go to the log of the task they happen in)
+_STEP_LOG: ContextVar[Callable[[str, str, Any], None] | None] = ContextVar("vocmine_step_log", default=None)
+
 
 class StepFailedError(RuntimeError):
     """A step recorded a failure; ``.result`` is its StepResult (for the run log's summary)."""
@@ -81,60 +82,10 @@ def _settings(config: str | None) -> Settings:
     return load_settings(Path(config) if config else None)
 
 
-@contextmanager
-def _context(config: str | None) -> Iterator[StepContext]:
-    """The working database and the settings, for one task (connections never outlive it)."""
-    settings = _settings(config)
-    con = open_store(settings)
-    try:
-        yield StepContext(con, settings, runner=active_runner())
-    finally:
-        con.close()
-
-
-@contextmanager
-def _scaled(config: str | None) -> Iterator[None]:
-    """The configured cluster, connected (or started) once for the whole run."""
-    scale = _settings(config).scale
-    with scaled(scale) as runner:
-        if runner.remote:
-            get_run_logger().info("enrich, embed and theme assignment run on Dask (%s)",
-                                  scale.address or f"a local cluster of {scale.workers} workers")
-        yield
-
-
-@contextmanager
-def _hold_database(config: str | None) -> Iterator[None]:
-    """Keep the working database open for the whole flow run, so that no other process can
-    write it between two steps (DuckDB: one writing process); the tasks' own connections, in
-    this process, share it. A run that finds it taken stops at once with PipelineBusy."""
-    con = open_store(_settings(config))
-    try:
-        yield
-    finally:
-        con.close()
-
-
-def _begin(config: str | None) -> PipelineResult:
-    with _context(config) as ctx:
-        return begin_run(ctx.con)
-
-
-def _run_step(config: str | None, result: PipelineResult, name: str) -> StepResult:
-    # progress lines in the task's log while it runs (the task logs its counts when it ends)
-    with _context(config) as ctx, ProgressLines(get_run_logger().info) as lines:
-        return run_step(ctx, result, name, log_events(lines, lambda counts: "done"))
-
-
-def _end(config: str | None, result: PipelineResult) -> None:
-    with _context(config) as ctx:
-        end_run(ctx, result)
-
-
 @task(name="begin", cache_policy=NO_CACHE, persist_result=False, timeout_seconds=BOOKKEEPING_TIMEOUT)
-def begin(config: str | None) -> PipelineResult:
-    """Start a pipeline run, or resume the last one if it did not finish."""
-    run = _begin(config)
+def begin(call: Callable[[], PipelineResult]) -> PipelineResult:
+    """Start a pipeline run, or resume the last one if it did not finish (``call``: the pipeline's begin)."""
+    run = call()
     logger = get_run_logger()
     if run.resumed:
         logger.info("resuming run %s; done before: %s", run.run_id, ", ".join(sorted(run.done_before)) or "nothing")
@@ -143,20 +94,24 @@ def begin(config: str | None) -> PipelineResult:
     return run
 
 
-def _step(config: str | None, name: str, run: PipelineResult, earlier: list[StepResult]) -> StepResult:
-    """Run step ``name`` of ``run``; ``earlier``: what this flow run's steps before it returned."""
-    # the same PipelineResult run_step would see in `vocmine run`, so it skips the same steps
-    result = PipelineResult(run.run_id, run.resumed, steps=list(earlier), done_before=set(run.done_before))
-    step = _run_step(config, result, name)
+def _step(call: Callable[[], StepResult]) -> StepResult:
+    """One step of the run (``call``: the pipeline's run_step), with progress lines in the task's
+    log; a failed step raises, so that Prefect retries it."""
+    with ProgressLines(get_run_logger().info) as lines:
+        token = _STEP_LOG.set(log_events(lines, lambda counts: "done"))
+        try:
+            step = call()
+        finally:
+            _STEP_LOG.reset(token)
     logger = get_run_logger()
     if step.status == "failed":
-        exc = StepFailedError(f"step {name} failed: {step.error}")
+        exc = StepFailedError(f"step {step.step} failed: {step.error}")
         exc.result = step  # set after construction: exceptions pickle their __dict__, not extra arguments
         raise exc
     if step.status == "skipped":
-        logger.info("%s: finished by the interrupted run, skipped", name)
+        logger.info("%s: finished by the interrupted run, skipped", step.step)
     else:
-        logger.info("%s: %s (%.1f s)", name, step.counts, step.seconds)
+        logger.info("%s: %s (%.1f s)", step.step, step.counts, step.seconds)
     return step
 
 
@@ -173,17 +128,27 @@ STEP_TASKS: dict[str, Task] = {name: _step_task(name) for name in STEPS}
 
 
 @task(name="end", cache_policy=NO_CACHE, persist_result=False, timeout_seconds=BOOKKEEPING_TIMEOUT)
-def end(config: str | None, run: PipelineResult, steps: list[StepResult]) -> str:
-    """Close the run in the log (status, counts, versions) and send the notifications."""
-    result = PipelineResult(run.run_id, run.resumed, steps=list(steps), done_before=set(run.done_before))
-    _end(config, result)
+def end(call: Callable[[], PipelineResult]) -> PipelineResult:
+    """Close the run in the log (status, counts, versions) and send the notifications (``call``: the pipeline's end)."""
+    result = call()
     logger = get_run_logger()
     for problem in result.notify_errors:
         logger.warning("notification failed: %s", problem)
-    status = "succeeded" if result.ok else "failed"
-    (logger.info if result.ok else logger.error)("run %s %s%s", run.run_id, status,
+    (logger.info if result.ok else logger.error)("run %s %s%s", result.run_id, "succeeded" if result.ok else "failed",
                                                  f" in {result.error}" if result.error else "")
-    return status
+    return result
+
+
+def _as_task(name: str, call: Callable[[], Any]) -> Any:
+    """``run_pipeline``'s wrap: each part of the run as its task. A step that failed after its
+    retries, timed out or crashed comes back as a failed StepResult, so the run ends as usual."""
+    if name in ("begin", "end"):
+        return (begin if name == "begin" else end)(call)
+    state = STEP_TASKS[name](call, return_state=True)
+    outcome = state.result(raise_on_failure=False)
+    if state.is_completed():
+        return outcome
+    return _failed(name, outcome if isinstance(outcome, BaseException) else RuntimeError(f"{name}: {state.message}"))
 
 
 def _failed(name: str, exc: BaseException) -> StepResult:
@@ -192,6 +157,12 @@ def _failed(name: str, exc: BaseException) -> StepResult:
     if isinstance(result, StepResult):
         return result
     return StepResult(name, "failed", error=f"{type(exc).__name__}: {exc}")
+
+
+def _step_log(step: str, event: str, detail: Any) -> None:
+    log = _STEP_LOG.get()
+    if log is not None:
+        log(step, event, detail)
 
 
 @flow(name="nightly", persist_result=False)
@@ -204,35 +175,20 @@ def nightly(config: str | None = None) -> dict[str, Any]:
             get_run_logger().warning("notification failed: %s", problem)
         raise ValueError("config error: " + "; ".join(problems))
     try:
-        with _hold_database(config), _scaled(config):
-            return _steps(config)
+        with scaled(settings.scale) as runner:  # the configured cluster, connected (or started) once
+            if runner.remote:
+                get_run_logger().info("enrich, embed and theme assignment run on Dask (%s)",
+                                      settings.scale.address or f"a local cluster of {settings.scale.workers} workers")
+            result = run_pipeline(settings, on_event=_step_log, runner=runner, wrap=_as_task)
     except PipelineBusy as exc:
         get_run_logger().error("another run is writing the database; this run stops rather than wait: %s", exc)
         raise
-
-
-def _steps(config: str | None) -> dict[str, Any]:
-    """begin, every step until one fails, then end: the run log is closed whatever happened."""
-    run = begin(config)
-    steps: list[StepResult] = []
-    failure: BaseException | None = None
-    for name, step_task in STEP_TASKS.items():
-        try:
-            state = step_task(config, name, run, list(steps), return_state=True)
-        except BaseException as exc:  # interrupted (cancelled, terminated): closed as failed, resumed next time
-            steps.append(_failed(name, exc))
-            end(config, run, steps)
-            raise
-        outcome = state.result(raise_on_failure=False)
-        if not state.is_completed():  # failed after its retries, timed out, crashed
-            failure = outcome if isinstance(outcome, BaseException) else RuntimeError(f"{name}: {state.message}")
-            steps.append(_failed(name, failure))
-            break
-        steps.append(outcome)
-    end(config, run, steps)
-    if failure is not None:
-        raise failure
-    return {"run_id": run.run_id, "resumed": run.resumed, "steps": {s.step: s.status for s in steps}}
+    if not result.ok:
+        failed = next(s for s in result.steps if s.status == "failed")
+        exc = StepFailedError(f"step {failed.step} failed: {failed.error}")
+        exc.result = failed
+        raise exc
+    return {"run_id": result.run_id, "resumed": result.resumed, "steps": {s.step: s.status for s in result.steps}}
 
 
 def serve(config: Path | None, cron: str | None, timezone: str | None) -> int:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from vocmine.cli.common import ConfigOption, DbOption, console, embedding_choice, err, open_with_views, settings_for
-from vocmine.store import open_read_only
+from vocmine.cli.common import ConfigOption, DbOption, console, err, settings_for, tell_choice
+from vocmine.pipeline import StepContext, working_store
+from vocmine.pipeline import steps as step
+from vocmine.store import store_session
 
 
 class PeriodOption(str, Enum):
@@ -30,24 +35,13 @@ def views(config: ConfigOption = None, db: DbOption = None) -> None:
     """Recreate the analyst views (vocmine/analytics/sql) and refresh their settings from the config:
     outcomes, priority weights, the lost-customer rule, teams, and the company's assumed
     priorities matched to themes by meaning."""
-    from vocmine.analytics import refresh_analysis
-    from vocmine.embed.backends import load_backend
-
     settings = settings_for(config, db)
-    con = open_with_views(settings)
-    backend = None
-    if settings.assumptions.priorities:
-        with err.status("loading the embedding model"):
-            backend = load_backend(embedding_choice(con, settings).backend, threads=settings.embedding.threads)
-    try:
-        result = refresh_analysis(con, outcomes=settings.outcomes, priorities=settings.priorities,
-                                  lost_customers=settings.lost_customers, assumptions=settings.assumptions,
-                                  teams=settings.teams, backend=backend)
-    except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    finally:
-        con.close()
+    with working_store(settings) as con, _errors():
+        ctx = StepContext(con, settings)
+        with err.status("refreshing the analyst views" + (" (assumed priorities: loading the embedding model)"
+                                                          if settings.assumptions.priorities else "")):
+            result = step.views(ctx).detail
+    tell_choice(ctx.models.get("choice"))
     console.print(f"Analyst views refreshed: {result.outcomes} outcome(s), {len(settings.teams)} team(s), "
                   f"{result.assumptions_matched} of {result.assumptions} assumed priorities match a theme "
                   f"({result.theme_matches} theme match(es)); see the views `priorities` and `assumption_gap`")
@@ -72,9 +66,6 @@ def report(
 ) -> None:
     """Write team reports: headline KPIs against targets, top movers, emerging themes, the team's
     priorities, the journey heatmap, theme trends and customers' own words (redacted)."""
-    from vocmine.report.data import team_report
-    from vocmine.report.write import write_report
-
     settings = settings_for(config, db)
     names = sorted(settings.teams) if all_teams else list(team or [])
     if not names:
@@ -87,19 +78,14 @@ def report(
                   f"{', '.join(sorted(settings.teams)) or 'none'})")
         raise typer.Exit(2)
     out_dir = out.resolve() if out else settings.resolve(settings.reports_dir)
-    con = open_read_only(settings.db_path)
-    try:
-        for name in names:
-            data = team_report(con, name, settings.teams[name], period=period.value,
-                               as_of=as_of.date() if as_of else None)
-            paths = write_report(data, out_dir, [f.value for f in formats or [ReportFormat.html, ReportFormat.md]])
-            written = sorted({p.name if p.parent == out_dir else p.parent.name + "/" for p in paths})
-            console.print(f"{name}: {data.period.label} -> {out_dir}: {', '.join(written)}")
-    except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    finally:
-        con.close()
+    with store_session(settings.db_path, read_only=True) as con, _errors():
+        step.reports(StepContext(con, settings), teams=names, on_report=partial(_print_report, out_dir=out_dir), period=period.value, out=out_dir, as_of=as_of.date() if as_of else None,
+                     formats=[f.value for f in formats or [ReportFormat.html, ReportFormat.md]])
+
+
+def _print_report(name: str, data, paths: list[Path], out_dir: Path) -> None:
+    written = sorted({p.name if p.parent == out_dir else p.parent.name + "/" for p in paths})
+    console.print(f"{name}: {data.period.label} -> {out_dir}: {', '.join(written)}")
 
 
 def publish(
@@ -110,20 +96,22 @@ def publish(
 ) -> None:
     """Publish the analysts' read-only copy of the database (tables and views, never the restricted
     raw text or quarantine) and Parquet snapshots of them, replacing the previous copy at once."""
-    from vocmine.store.publish import publish as publish_store
-
     settings = settings_for(config, db)
-    con = open_with_views(settings)
-    try:
-        result = publish_store(con, settings.resolve(settings.publish_dir), parquet=parquet,
-                               public_metadata=settings.public_metadata(),
-                               customer_key=settings.privacy.customer_key_bytes(),
-                               storage_version=settings.publish.storage_version)
-    finally:
-        con.close()
+    with working_store(settings) as con:
+        result = step.publish(StepContext(con, settings), parquet=parquet).detail
     console.print(f"Published {len(result.tables)} tables and {len(result.views)} views to {result.database}"
                   + (f"; Parquet in {result.parquet_dir}" if parquet else ""))
     console.print(f"Analysts: vocmine sql \"SELECT ...\", or any DuckDB from 1.0: duckdb -readonly {result.database}")
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """A view or report the settings or the store cannot make says why and exits 1, without a traceback."""
+    try:
+        yield
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
 
 
 def register(app: typer.Typer) -> None:

@@ -1,5 +1,9 @@
 """What every `vocmine` command shares: consoles, the --config/--db options, settings
-loading with a clear error, progress bars and value formatting."""
+loading with a clear error, progress bars and value formatting.
+
+A command holds the store in a with-block (``vocmine.pipeline.working_store`` to write it,
+``vocmine.store.store_session(..., read_only=True)`` to read it), so a command that fails never
+leaves it open."""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-import duckdb
 import typer
 from pydantic import ValidationError
 from rich.console import Console
@@ -17,7 +20,6 @@ from rich.markup import escape
 
 from vocmine.cli.progress import console_lines, progress_bars
 from vocmine.config import Settings, load_settings
-from vocmine.store import connect
 
 # Help is read as Markdown, not Rich markup: Rich would swallow "[default: ...]" and
 # "[teams.NAME]" as style tags and print "Config file ." instead.
@@ -72,18 +74,6 @@ def config_problems(exc: Exception) -> list[str]:
     return lines
 
 
-def open_with_views(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """The working database, migrated, with the analyst views (re)created: every command that
-    writes the store opens it so. Since migration 013 the migrations make no view, so whichever
-    command first migrates a store (an older one, or a new one made by `vocmine ingest`) leaves
-    it with views that `vocmine report` and `vocmine sql --working` can read."""
-    from vocmine.analytics.views import create_views
-
-    con = connect(settings.db_path)
-    create_views(con)
-    return con
-
-
 @contextmanager
 def progress(description: str, unit: str = "") -> Iterator[Callable[[int, int], None]]:
     """Progress on stderr, yielding the ``on_batch(done, total)`` callback: a transient bar in a
@@ -108,16 +98,12 @@ def show(value: object) -> str:
     return str(value)[:19] if hasattr(value, "isoformat") else str(value)
 
 
-def embedding_choice(con: duckdb.DuckDBPyConnection, settings: Settings, *, decide: bool = False,
-                     record: bool = True):
-    """The store's embedding backend (``auto`` resolved, see vocmine.embed.choice); says in one
-    line when auto has just chosen, or when the languages now call for another model."""
-    from vocmine.embed.choice import resolve_backend
-
-    choice = resolve_backend(con, settings.embedding, decide=decide, record=record)
+def tell_choice(choice) -> None:
+    """Say in one line when ``auto`` has just chosen the embedding model, or when the languages
+    now call for another model (vocmine.embed.choice)."""
+    if choice is None:
+        return
     if choice.decided:
         err.print(f"embedding model: {choice.backend} ({choice.reason})")
     if choice.notice:
         err.print(f"[yellow]{choice.notice}[/yellow]")
-    return choice
-

@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 
 from vocmine.cli.common import ConfigOption, DbOption, console, settings_for
+from vocmine.pipeline import StepContext, working_store
+from vocmine.pipeline.steps import purge_quarantine
 
 quarantine_app = typer.Typer(help="Rows ingest set aside (the restricted table `quarantine`).", no_args_is_help=True)
 
@@ -20,16 +22,10 @@ def purge(
 ) -> None:
     """Empty `quarantine.raw` (the row as read, which may hold personal data) of rows older than the
     retention period; the reason, file and row number stay. Every `vocmine run` does this too."""
-    from vocmine.ingest.retention import purge_quarantine_raw
-    from vocmine.store import connect
-
     settings = settings_for(config, db)
     keep = settings.privacy.quarantine_raw_days if days is None else days
-    con = connect(settings.db_path)
-    try:
-        purged = purge_quarantine_raw(con, keep)
-    finally:
-        con.close()
+    with working_store(settings) as con:
+        purged = purge_quarantine(StepContext(con, settings), keep)
     console.print(f"Emptied the raw text of {purged:,} quarantined row(s) older than {keep} day(s)")
 
 

@@ -4,15 +4,18 @@ embedding model auto chose, and the latest pipeline and step runs."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import duckdb
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from vocmine.cli.common import ConfigOption, DbOption, console, err, settings_for, show
 from vocmine.config import Settings
-from vocmine.store import open_read_only
+from vocmine.store import store_session
 from vocmine.store.migrate import pending_migrations
 from vocmine.store.publish import published_database
 from vocmine.store.status import pipeline_runs, recent_runs, set_aside_last_run, source_counts
@@ -26,7 +29,11 @@ def status(config: ConfigOption = None, db: DbOption = None) -> None:
     """Show feedback, enrichment and quarantine counts per source, the latest pipeline runs (and
     whether the last one failed) and the latest step runs."""
     settings = settings_for(config, db)
-    con = _status_connection(settings)
+    with _status_connection(settings) as con:
+        _print_status(con, settings)
+
+
+def _print_status(con, settings: Settings) -> None:
     if pending_migrations(con):
         err.print(f"[red]{settings.db_path} was made by an older vocmine: run `vocmine init` to upgrade it[/red]")
         raise typer.Exit(1)
@@ -61,21 +68,24 @@ def _print_embedding_choice(con) -> None:
         console.print(f"Embedding model (auto): {chosen[1]}: {chosen[2]}")
 
 
-def _status_connection(settings: Settings):
-    """The working database; while a run holds it, the analysts' published copy."""
-    try:
-        return open_read_only(settings.db_path)
-    except FileNotFoundError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    except Exception as exc:  # duckdb.IOException: locked by a run in progress
-        published = published_database(settings)
-        if not published.exists():
+@contextmanager
+def _status_connection(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The working database, read-only; while a run holds it, the analysts' published copy."""
+    with ExitStack() as stack:
+        try:
+            con = stack.enter_context(store_session(settings.db_path, read_only=True))
+        except FileNotFoundError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
-        err.print(f"[yellow]{settings.db_path} is busy (a run in progress?); showing the published copy "
-                  f"{published}[/yellow]")
-        return open_read_only(published)
+        except Exception as exc:  # duckdb.IOException: locked by a run in progress
+            published = published_database(settings)
+            if not published.exists():
+                err.print(f"[red]{exc}[/red]")
+                raise typer.Exit(1) from exc
+            err.print(f"[yellow]{settings.db_path} is busy (a run in progress?); showing the published copy "
+                      f"{published}[/yellow]")
+            con = stack.enter_context(store_session(published, read_only=True))
+        yield con
 
 
 def _print_set_aside(con) -> None:

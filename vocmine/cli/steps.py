@@ -12,20 +12,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from vocmine.cli.common import (
-    ConfigOption,
-    DbOption,
-    console,
-    embedding_choice,
-    err,
-    open_with_views,
-    progress,
-    settings_for,
-)
-from vocmine.config import TAXONOMY_FILE, Settings, config_path
-from vocmine.ingest import FileSummary, archive_folder, expand_paths, inbox_files, ingest_files
-from vocmine.journey.taxonomy import default_taxonomy_text, load_taxonomy
-from vocmine.store import open_read_only
+from vocmine.cli.common import ConfigOption, DbOption, console, err, progress, settings_for, tell_choice
+from vocmine.config import TAXONOMY_FILE, config_path
+from vocmine.pipeline import StepContext, plan_ingest, working_store
+from vocmine.pipeline import steps as step
+from vocmine.store import store_session
 
 
 def init(config: ConfigOption = None, db: DbOption = None) -> None:
@@ -45,11 +36,13 @@ def init(config: ConfigOption = None, db: DbOption = None) -> None:
     elif taxonomy.exists():
         console.print(f"Taxonomy: kept existing {taxonomy}")
     else:
+        from vocmine.journey.taxonomy import default_taxonomy_text  # the file a new project starts from
+
         taxonomy.write_text(default_taxonomy_text(), encoding="utf-8")
         console.print(f"Taxonomy: wrote {taxonomy} (your journey stages and touchpoints: edit it, then "
                       "`vocmine tag --rebuild`)")
-    open_with_views(settings).close()
-    console.print(f"Database: {settings.db_path} is ready")
+    with working_store(settings):
+        console.print(f"Database: {settings.db_path} is ready")
 
 
 def ingest(
@@ -69,42 +62,26 @@ def ingest(
         err.print("[red]--source is required when files are named[/red]")
         raise typer.Exit(2)
     try:
-        names = [source] if source else sorted(settings.sources)
-        for name in names:
-            settings.source(name)
-        jobs = [(name, expand_paths(files) if files else inbox_files(settings, name)) for name in names]
+        plan = plan_ingest(settings, source=source, files=files)
     except KeyError as exc:
         err.print(f"[red]{exc.args[0]}[/red]")
         raise typer.Exit(2) from exc
     if not settings.sources:
         err.print("[red]no sources configured:[/red] add a [sources.NAME] table to the config (see `vocmine init`)")
         raise typer.Exit(2)
-    if not any(paths for _, paths in jobs):
+    count = sum(len(paths) for _, paths in plan.jobs)
+    if not count:
         err.print("Nothing to ingest: name files, or set `inbox` globs for the sources in the config.")
         raise typer.Exit(1)
-    con = open_with_views(settings)
-    failed = False
-    archive = None if files else archive_folder(settings)  # only inbox files are moved
-    for name, paths in jobs:
-        if not paths:
-            continue
-        summaries = _ingest_with_progress(con, settings, name, paths, archive)
-        _print_summaries(name, summaries)
-        failed |= any(s.error for s in summaries)
-    con.close()
-    raise typer.Exit(1 if failed else 0)
+    with working_store(settings) as con, progress(f"{count} file(s)", "files") as report:
+        outcome = step.ingest(StepContext(con, settings, on_progress=report), plan)
+    for result in outcome.detail:
+        if result.files:
+            _print_summaries(result.source, result.files)
+    raise typer.Exit(1 if outcome["set_aside_files"] else 0)
 
 
-def _ingest_with_progress(con, settings: Settings, name: str, paths: list[Path], archive: Path | None
-                          ) -> list[FileSummary]:
-    with progress(f"{name}: {len(paths)} file(s)", "files") as report:
-        done = iter(range(1, len(paths) + 1))
-        result = ingest_files(con, paths, name, settings.source(name), rules=settings.ingest, archive_to=archive,
-                              on_file=lambda _: report(next(done), len(paths)))
-    return result.files
-
-
-def _print_summaries(source: str, summaries: list[FileSummary]) -> None:
+def _print_summaries(source: str, summaries: list) -> None:
     table = Table(title=f"source {source}", title_justify="left")
     for column in ("file", "rows read", "loaded", "updated", "duplicates", "quarantined"):
         table.add_column(column, justify="left" if column == "file" else "right")
@@ -139,13 +116,9 @@ def enrich(
     Only feedback not enriched yet is processed; running it again does nothing. After a change
     of pipeline (model, settings, vocmine version) use --rebuild to redo older work.
     """
-    from vocmine.nlp.enrich import enrich as run_enrich  # spaCy loads only for this command
-
     settings = settings_for(config, db)
-    con = open_with_views(settings)
-    with progress("enriching feedback", "feedback") as report:
-        result = run_enrich(con, settings.nlp, rebuild=rebuild, on_batch=report)
-    con.close()
+    with working_store(settings) as con, progress("enriching feedback", "feedback") as report:
+        result = step.enrich(StepContext(con, settings, on_progress=report), rebuild=rebuild).detail
     rate = result.feedback / result.seconds if result.seconds else 0
     console.print(f"Enriched {result.feedback:,} feedback into {result.segments:,} segments "
                   f"in {result.seconds:.1f} s ({rate:,.0f} feedback/s); pipeline {result.pipeline_version}")
@@ -160,19 +133,14 @@ def enrich(
 
 def embed(config: ConfigOption = None, db: DbOption = None) -> None:
     """Embed segments not embedded yet with the configured backend (cached per model and text)."""
-    from vocmine.embed import embed_segments, load_backend  # torch loads only for this command
-    from vocmine.pipeline.steps import may_choose_embedding
-
     settings = settings_for(config, db)
-    con = open_with_views(settings)
-    choice = embedding_choice(con, settings, decide=may_choose_embedding(con, settings))
-    backend = load_backend(choice.backend, threads=settings.embedding.threads)
     started = time.perf_counter()
-    with progress(f"embedding with {backend.name}", "texts") as report:
-        new = embed_segments(con, backend, on_batch=report)
+    with working_store(settings) as con, progress("embedding", "texts") as report:
+        outcome = step.embed(StepContext(con, settings, on_progress=report))
     seconds = time.perf_counter() - started
-    con.close()
-    console.print(f"Embedded {new:,} new segment texts with {backend.name} in {seconds:.1f} s"
+    tell_choice(outcome.detail)
+    new = outcome["new_texts"]
+    console.print(f"Embedded {new:,} new segment texts with {outcome['model']} in {seconds:.1f} s"
                   + (f" ({new / seconds:,.0f}/s)" if new and seconds else "; the rest were cached"))
 
 
@@ -184,20 +152,14 @@ def tag(
 ) -> None:
     """Tag new segments with a journey stage and a touchpoint (channel metadata, taxonomy
     patterns, closeness in meaning; `unknown` below the thresholds)."""
-    from vocmine.embed.backends import load_backend
-    from vocmine.journey.store import tag_segments
-    from vocmine.journey.tagging import load_tagger
-
     settings = settings_for(config, db)
-    taxonomy = _taxonomy(settings)
-    con = open_with_views(settings)
-    choice = embedding_choice(con, settings)
-    with err.status("loading the lemmatizer and the embedding model"):
-        backend = load_backend(choice.backend, threads=settings.embedding.threads)
-        tagger = load_tagger(taxonomy, settings.nlp, backend, settings.journey)
-    with progress("tagging", "segments") as advance:
-        result = tag_segments(con, tagger, rebuild=rebuild, on_batch=advance)
-    con.close()
+    with working_store(settings) as con:
+        ctx = StepContext(con, settings)
+        _taxonomy(ctx)
+        with progress("tagging", "segments") as advance:
+            ctx.on_progress = advance
+            result = step.tag(ctx, rebuild=rebuild).detail
+    tell_choice(ctx.models.get("choice"))
     console.print(f"Tagged {result.segments:,} segments with taxonomy {result.taxonomy_version}: stages by "
                   f"{_methods(result.stages)}; touchpoints by {_methods(result.touchpoints)}")
     if result.stale:
@@ -210,8 +172,8 @@ def check(config: ConfigOption = None, db: DbOption = None) -> None:
     from vocmine.store.checks import run_checks
 
     settings = settings_for(config, db)
-    con = open_read_only(settings.db_path)
-    results = run_checks(con, _taxonomy(settings).accepted_values())
+    with store_session(settings.db_path, read_only=True) as con:
+        results = run_checks(con, _taxonomy(StepContext(con, settings)).accepted_values())
     table = Table("table", "column", "test", "result", "examples")
     for r in results:
         table.add_row(r.table, r.column, r.test, "[green]ok[/green]" if r.ok else f"[red]{r.failures:,} failing[/red]",
@@ -221,9 +183,9 @@ def check(config: ConfigOption = None, db: DbOption = None) -> None:
         raise typer.Exit(1)
 
 
-def _taxonomy(settings: Settings):
+def _taxonomy(ctx: StepContext):
     try:
-        return load_taxonomy(settings.taxonomy_path)
+        return step.journey_taxonomy(ctx)
     except ValueError as exc:
         err.print(f"[red]taxonomy error:[/red] {exc}")
         raise typer.Exit(2) from exc

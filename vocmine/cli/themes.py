@@ -10,20 +10,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from vocmine.cli.common import (
-    HELP_MARKUP,
-    ConfigOption,
-    DbOption,
-    console,
-    embedding_choice,
-    err,
-    open_with_views,
-    progress,
-    settings_for,
-    show,
-)
-from vocmine.config import Settings
-from vocmine.store import open_read_only
+from vocmine.cli.common import HELP_MARKUP, ConfigOption, DbOption, console, err, settings_for, show, tell_choice
+from vocmine.pipeline import StepContext, working_store
+from vocmine.pipeline import steps as step
+from vocmine.store import store_session
 
 themes_app = typer.Typer(help="Discover, list and curate themes.", no_args_is_help=True, rich_markup_mode=HELP_MARKUP)
 
@@ -31,43 +21,19 @@ themes_app = typer.Typer(help="Discover, list and curate themes.", no_args_is_he
 @themes_app.command("refit")
 def themes_refit(config: ConfigOption = None, db: DbOption = None) -> None:
     """Discover themes on all embedded segments; known themes keep their IDs, labels and merges."""
-    from vocmine.themes.cases import refresh_feedback_themes
-    from vocmine.themes.emerging import flag_emerging
-    from vocmine.themes.registry import refit_themes
-
-    settings = settings_for(config, db)
-    con = open_with_views(settings)
-    choice = embedding_choice(con, settings, decide=True)  # a refit is when auto may switch models
-    model = choice.model
-    if choice.decided:
-        _embed_for_refit(con, settings, choice.backend)
-    with err.status("fitting themes (the first fit in a new environment compiles UMAP: ~1 min)"), _theme_errors():
-        result = refit_themes(con, model, settings.themes, settings.resolve(settings.themes.fits_dir),
-                              _lazy_encoder(settings, choice.backend))
-        emerging = flag_emerging(con, model, settings.themes, result.run_id)
-        cases = refresh_feedback_themes(con, model, settings.themes, result.run_id, refit=True)
-    con.close()
-    console.print(f"{result.themes} themes in {result.groups} groups: {result.kept} kept, {result.created} new, "
-                  f"{result.retired} retired; {result.outlier_share:.1%} of segments fit no theme; "
-                  f"{len(emerging)} emerging; {_cases(cases)}")
+    result, cases = _theme_step(config, db, "fitting themes (the first fit in a new environment compiles UMAP: ~1 min)",
+                                refit=True)
+    r = result.refit
+    console.print(f"{r.themes} themes in {r.groups} groups: {r.kept} kept, {r.created} new, "
+                  f"{r.retired} retired; {r.outlier_share:.1%} of segments fit no theme; "
+                  f"{len(result.emerging)} emerging; {_cases(cases)}")
 
 
 @themes_app.command("update")
 def themes_update(config: ConfigOption = None, db: DbOption = None) -> None:
     """The nightly step: place new segments in known themes, propose themes for what fits none,
     refit when due (`themes.refit_every_days`), and flag emerging themes."""
-    from vocmine.themes.assign import refresh_themes
-    from vocmine.themes.cases import refresh_feedback_themes
-
-    settings = settings_for(config, db)
-    con = open_with_views(settings)
-    choice = embedding_choice(con, settings)
-    with err.status("updating themes"), _theme_errors():
-        result = refresh_themes(con, choice.model, settings.themes,
-                                settings.resolve(settings.themes.fits_dir), encode=_lazy_encoder(settings, choice.backend))
-        run_id = result.refit.run_id if result.refit else result.assigned.run_id
-        cases = refresh_feedback_themes(con, choice.model, settings.themes, run_id, refit=result.refit is not None)
-    con.close()
+    result, cases = _theme_step(config, db, "updating themes")
     if result.refit:
         r = result.refit
         console.print(f"Refit: {r.themes} themes, {r.kept} kept, {r.created} new, {r.retired} retired; "
@@ -81,6 +47,19 @@ def themes_update(config: ConfigOption = None, db: DbOption = None) -> None:
     console.print(_cases(cases))
 
 
+def _theme_step(config, db, doing: str, *, refit: bool = False):
+    """The pipeline's themes step under a status line that names its phase (and, when auto has
+    just switched models before a refit, how far the re-embedding is)."""
+    settings = settings_for(config, db)
+    with working_store(settings) as con, err.status(doing) as status, _theme_errors():
+        ctx = StepContext(con, settings)
+        ctx.on_phase = lambda done, total, what: status.update(f"{doing}: {what}")
+        ctx.on_progress = lambda done, total: status.update(f"embedding every segment for the refit: {done:,}/{total:,}")
+        outcome = step.themes(ctx, refit=refit)
+    tell_choice(ctx.models.get("choice"))
+    return outcome.detail
+
+
 @themes_app.command("list")
 def themes_list(
     groups: Annotated[bool, typer.Option("--groups", help="Also list theme groups.")] = False,
@@ -92,8 +71,8 @@ def themes_list(
     from vocmine.themes.curation import list_themes
 
     settings = settings_for(config, db)
-    con = open_read_only(settings.db_path)
-    themes = list_themes(con, include_groups=groups)
+    with store_session(settings.db_path, read_only=True) as con:
+        themes = list_themes(con, include_groups=groups)
     if groups:
         for group in [t for t in themes if t["level"] == 1]:
             members = [t for t in themes if t["parent_id"] == group["theme_id"]]
@@ -132,8 +111,7 @@ def themes_show(
     from vocmine.themes.curation import show_theme
 
     settings = settings_for(config, db)
-    con = open_read_only(settings.db_path)
-    with _theme_errors():
+    with store_session(settings.db_path, read_only=True) as con, _theme_errors():
         t = show_theme(con, theme_id)
     if t["level"] == 1:
         _show_group(t)
@@ -189,8 +167,7 @@ def themes_rename(
     from vocmine.themes.curation import rename_theme
 
     settings = settings_for(config, db)
-    con = open_with_views(settings)
-    with _theme_errors():
+    with working_store(settings) as con, _theme_errors():
         rename_theme(con, theme_id, label)
     console.print(f"Theme {theme_id} is now {label!r}")
 
@@ -206,8 +183,7 @@ def themes_merge(
     from vocmine.themes.curation import merge_themes
 
     settings = settings_for(config, db)
-    con = open_with_views(settings)
-    with _theme_errors():
+    with working_store(settings) as con, _theme_errors():
         size = merge_themes(con, into, others, settings.themes)
     console.print(f"Merged {', '.join(map(str, others))} into theme {into} ({size} segments)")
 
@@ -216,29 +192,6 @@ def _cases(result) -> str:
     kinds = "" if result.kinds_of_case is None else f" ({result.kinds_of_case} kinds of case fitted)"
     return (f"themes per feedback rewritten for {result.refreshed} feedback, {result.by_case} placed by their "
             f"kind of case{kinds}")
-
-
-def _lazy_encoder(settings: Settings, backend: str):
-    """The store's backend's ``encode``, loading the model on first use (labels need it only
-    when themes are labelled)."""
-    loaded = []
-
-    def encode(texts: list[str]):
-        if not loaded:
-            from vocmine.embed import load_backend
-
-            loaded.append(load_backend(backend, threads=settings.embedding.threads))
-        return loaded[0].encode(texts)
-
-    return encode
-
-
-def _embed_for_refit(con, settings: Settings, backend: str) -> None:
-    """auto has just chosen another model: every segment is embedded with it before the refit."""
-    from vocmine.embed import embed_segments, load_backend
-
-    with progress(f"embedding every segment with {backend} for the refit") as report:
-        embed_segments(con, load_backend(backend, threads=settings.embedding.threads), on_batch=report)
 
 
 @contextmanager

@@ -33,8 +33,8 @@ import duckdb
 
 from vocmine.analytics.views import create_views
 from vocmine.config import Settings
-from vocmine.pipeline.notify import notify
 from vocmine.parallel import IN_PROCESS, BatchRunner
+from vocmine.pipeline.notify import notify
 from vocmine.pipeline.steps import STEPS, StepContext, StepFailed
 from vocmine.store import DatabaseBusy, store_session
 from vocmine.store.runs import finish_run, start_run

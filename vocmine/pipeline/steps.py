@@ -233,10 +233,12 @@ def publish(ctx: StepContext, *, parquet: bool = True) -> Outcome:
 
 
 def reports(ctx: StepContext, *, teams: list[str] | None = None, period: str | None = None,
-            formats: list[str] | None = None, out: Path | None = None, as_of: date | None = None) -> Outcome:
+            formats: list[str] | None = None, out: Path | None = None, as_of: date | None = None,
+            on_report: Callable[[str, Any, list[Path]], None] | None = None) -> Outcome:
     """Team reports into ``out`` (default: the config's reports_dir). Without ``teams``, what the
     run writes: every configured team when ``[pipeline] reports`` is on, in the configured
-    period and formats. ``detail``: (team, TeamReport, files written) per team."""
+    period and formats. ``on_report(team, report, files)`` hears of each team as it is written.
+    ``detail``: (team, TeamReport, files written) per team."""
     from vocmine.report.data import team_report
     from vocmine.report.write import write_report
 
@@ -250,6 +252,8 @@ def reports(ctx: StepContext, *, teams: list[str] | None = None, period: str | N
     for name in teams:
         report = team_report(ctx.con, name, s.teams[name], period=period or s.pipeline.report_period, as_of=as_of)
         written.append((name, report, write_report(report, folder, formats or s.pipeline.report_formats)))
+        if on_report is not None:
+            on_report(*written[-1])
     return Outcome({"reports": len(teams), "files": sum(len(paths) for _, _, paths in written), "folder": str(folder)},
                    written)
 
