@@ -2,8 +2,10 @@
 
     python flows/ingest_inbox.py [--config vocmine.toml]
 
-Sources run one after another: DuckDB has a single writer, and each file is its own
-transaction, so a retried task simply skips what an earlier attempt already loaded.
+Each task runs the pipeline's ingest step (vocmine.pipeline.steps.ingest) for one source, as
+``vocmine ingest --source NAME`` would. Sources run one after another: DuckDB has a single
+writer, and each file is its own transaction, so a retried task simply skips what an earlier
+attempt already loaded.
 """
 
 from __future__ import annotations
@@ -14,20 +16,16 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 
 from vocmine.config import load_settings
-from vocmine.ingest import archive_folder, inbox_files, ingest_files
-from vocmine.store import connect
+from vocmine.pipeline import StepContext, open_store, plan_ingest
+from vocmine.pipeline.steps import ingest
 
 
 @task(retries=2, retry_delay_seconds=[10, 60])
 def ingest_source(config: Path | None, name: str) -> dict[str, int]:
+    """The pipeline's ingest step for one source's inbox."""
     settings = load_settings(config)
-    paths = inbox_files(settings, name)
-    con = connect(settings.db_path)
-    try:
-        result = ingest_files(con, paths, name, settings.source(name), rules=settings.ingest,
-                              archive_to=archive_folder(settings))
-    finally:
-        con.close()
+    with open_store(settings) as con:
+        [result] = ingest(StepContext(con, settings), plan_ingest(settings, source=name)).detail
     logger = get_run_logger()
     for summary in result.files:
         if summary.error:  # set aside in quarantine; the other files and sources go on

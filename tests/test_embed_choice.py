@@ -133,12 +133,13 @@ def test_embed_choice_chinese_corpus_gets_the_multilingual_model(tmp_path):
         'db = "store.duckdb"\n[sources.reviews]\nkind = "review"\ninbox = ["inbox/*.csv"]\n'
         '[sources.reviews.columns]\nid = "id"\ntext = "text"\nreceived_at = "date"\n', encoding="utf-8")
     settings = load_settings(tmp_path / "vocmine.toml")
-    ctx = StepContext(open_store(settings), settings)
-    ingest(ctx)
-    enrich(ctx)
-    counts = embed(ctx)
-    assert counts["model"] == backend_key("e5") and "not English" in counts["model_chosen"]
-    assert recorded_choice(ctx.con)[0] == "e5"
-    ids, vectors = segment_embeddings(ctx.con, backend_key("e5"))
-    assert len(ids) == ctx.con.execute("SELECT count(*) FROM segments").fetchall()[0][0] > 50
-    assert vectors.shape[1] == 384
+    with open_store(settings) as con:
+        ctx = StepContext(con, settings)
+        ingest(ctx)
+        enrich(ctx)
+        counts = embed(ctx)
+        assert counts["model"] == backend_key("e5") and "not English" in counts["model_chosen"]
+        assert recorded_choice(ctx.con)[0] == "e5"
+        ids, vectors = segment_embeddings(ctx.con, backend_key("e5"))
+        assert len(ids) == ctx.con.execute("SELECT count(*) FROM segments").fetchall()[0][0] > 50
+        assert vectors.shape[1] == 384
