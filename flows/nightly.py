@@ -44,9 +44,8 @@ from vocmine.pipeline import (
     STEPS,
     PipelineBusy,
     PipelineResult,
+    RunRefused,
     StepResult,
-    check_run_settings,
-    refuse_run,
     run_pipeline,
 )
 from vocmine.pipeline.progress import ProgressLines, log_events
@@ -169,17 +168,16 @@ def _step_log(step: str, event: str, detail: Any) -> None:
 def nightly(config: str | None = None) -> dict[str, Any]:
     """Run every pipeline step on the project configured in ``config`` (a vocmine.toml path)."""
     settings = _settings(config)
-    problems = check_run_settings(settings)
-    if problems:  # before any work, and told like any failed run
-        for problem in refuse_run(settings, problems):
-            get_run_logger().warning("notification failed: %s", problem)
-        raise ValueError("config error: " + "; ".join(problems))
     try:
         with scaled(settings.scale) as runner:  # the configured cluster, connected (or started) once
             if runner.remote:
                 get_run_logger().info("enrich, embed and theme assignment run on Dask (%s)",
                                       settings.scale.address or f"a local cluster of {settings.scale.workers} workers")
-            result = run_pipeline(settings, on_event=_step_log, runner=runner, wrap=_as_task)
+            result = run_pipeline(settings, on_event=_step_log, runner=runner, wrap=_as_task, preflight=True)
+    except RunRefused as exc:  # before any work, and told like any failed run
+        for problem in exc.notify_errors:
+            get_run_logger().warning("notification failed: %s", problem)
+        raise
     except PipelineBusy as exc:
         get_run_logger().error("another run is writing the database; this run stops rather than wait: %s", exc)
         raise

@@ -61,16 +61,9 @@ def run(
     """Run the whole pipeline: ingest the inboxes, enrich, embed, themes, tag, refresh the views,
     publish the analysts' copy and write the team reports. An unfinished last run is resumed at
     the step it stopped in. Exits 1 if a step fails (the published copy stays as it was)."""
-    from vocmine.pipeline import PipelineBusy, check_run_settings, refuse_run, run_pipeline
+    from vocmine.pipeline import PipelineBusy, RunRefused, run_pipeline
 
     settings = settings_for(config, db)
-    problems = check_run_settings(settings)
-    if problems:
-        for problem in problems:
-            err.print(f"[red]config error:[/red] {escape(problem)}")
-        for problem in refuse_run(settings, problems):
-            err.print(f"[yellow]notification not delivered: {escape(problem)}[/yellow]")
-        raise typer.Exit(2)
     if settings.scale.engine != "local":
         console.print(f"[dim]\\[scale] engine = {settings.scale.engine!r} is for the nightly flow "
                       "(python flows/nightly.py run); vocmine run computes in this process[/dim]")
@@ -79,14 +72,16 @@ def run(
 
     try:
         with shown:
-            result = run_pipeline(settings, on_event=on_event, resume=not fresh)
+            result = run_pipeline(settings, on_event=on_event, resume=not fresh, preflight=True)
+    except RunRefused as exc:  # before any work; told to [notify]
+        for problem in exc.problems:
+            err.print(f"[red]config error:[/red] {escape(problem)}")
+        for problem in exc.notify_errors:
+            err.print(f"[yellow]notification not delivered: {escape(problem)}[/yellow]")
+        raise typer.Exit(2) from exc
     except PipelineBusy as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(75) from exc  # EX_TEMPFAIL: try again later
-    except Exception as exc:  # the store could not be opened or the run log written: told like any failure
-        if not getattr(exc, "vocmine_told", False):
-            refuse_run(settings, [f"{type(exc).__name__}: {exc}"])
-        raise
     console.print(f"Run {result.run_id}" + (" (resumed)" if result.resumed else ""))
     table = Table("step", "status", "took")
     for step in result.steps:

@@ -6,6 +6,7 @@ from vocmine.pipeline.preflight import check_run_settings, refuse_run
 from vocmine.pipeline.run import (
     PipelineBusy,
     PipelineResult,
+    RunRefused,
     StepResult,
     begin_run,
     end_run,
@@ -16,6 +17,6 @@ from vocmine.pipeline.run import (
 )
 from vocmine.pipeline.steps import STEPS, IngestPlan, Outcome, StepContext, StepFailed, plan_ingest
 
-__all__ = ["STEPS", "IngestPlan", "Outcome", "PipelineBusy", "PipelineResult", "StepContext", "StepFailed",
+__all__ = ["STEPS", "IngestPlan", "Outcome", "PipelineBusy", "PipelineResult", "RunRefused", "StepContext", "StepFailed",
            "StepResult", "begin_run", "check_run_settings", "end_run", "open_store", "plan_ingest", "refuse_run",
            "run_pipeline", "run_step", "working_store"]

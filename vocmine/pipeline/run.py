@@ -35,6 +35,7 @@ from vocmine.analytics.views import create_views
 from vocmine.config import Settings
 from vocmine.parallel import IN_PROCESS, BatchRunner
 from vocmine.pipeline.notify import notify
+from vocmine.pipeline.preflight import check_run_settings, refuse_run
 from vocmine.pipeline.steps import STEPS, StepContext, StepFailed
 from vocmine.store import DatabaseBusy, store_session
 from vocmine.store.runs import finish_run, start_run
@@ -76,17 +77,43 @@ class PipelineBusy(DatabaseBusy):
     """Another process holds the working database (a run in progress)."""
 
 
+class RunRefused(ValueError):
+    """The settings cannot run (``problems``, one line each naming its config key); nothing was
+    done, and ``[notify]`` was told (``notify_errors``: what could not be delivered)."""
+
+    def __init__(self, problems: list[str], notify_errors: list[str]) -> None:
+        super().__init__("config error: " + "; ".join(problems))
+        self.problems, self.notify_errors = problems, notify_errors
+
+
 def run_pipeline(settings: Settings, *, on_event: Event | None = None, resume: bool = True,
                  steps: list[str] | None = None, runner: BatchRunner = IN_PROCESS,
-                 wrap: Wrap | None = None) -> PipelineResult:
+                 wrap: Wrap | None = None, preflight: bool = False) -> PipelineResult:
     """Run ``steps`` (default: all, in order) on the configured database: begin (or resume) the
     run, each step until one fails, then end it (log, notify), whatever happened in between.
 
     ``wrap(name, call)`` runs each part (``"begin"``, every step, ``"end"``) and returns what
     ``call()`` returns: the nightly flow makes each one a Prefect task (retried, timed out,
-    logged); by default it is simply called. ``runner``: where steps compute their batches."""
-    emit = on_event or (lambda step, event, detail: None)
-    wrap = wrap or _call
+    logged); by default it is simply called. ``runner``: where steps compute their batches.
+    ``preflight``: check the settings first (RunRefused, told, before any work). Any failure is
+    told to ``[notify]`` once, except PipelineBusy (the run that holds the store is not over)."""
+    if preflight:
+        problems = check_run_settings(settings)
+        if problems:
+            raise RunRefused(problems, refuse_run(settings, problems))
+    try:
+        return _run(settings, on_event or (lambda step, event, detail: None), resume, steps, runner, wrap or _call)
+    except PipelineBusy:
+        raise
+    except Exception as exc:  # the store could not be opened or the run log written: told like any failure
+        if not getattr(exc, "vocmine_told", False):
+            refuse_run(settings, [f"{type(exc).__name__}: {exc}"])
+            exc.vocmine_told = True
+        raise
+
+
+def _run(settings: Settings, emit: Event, resume: bool, steps: list[str] | None, runner: BatchRunner,
+         wrap: Wrap) -> PipelineResult:
     with open_store(settings) as con:
         ctx = StepContext(con, settings, runner=runner)
         result = wrap("begin", partial(begin_run, con, resume=resume))
