@@ -100,6 +100,25 @@ def test_flows_nightly_runs_every_step_and_closes_the_run_log(tmp_path, nightly_
 
 
 @pytest.mark.slow
+def test_flows_nightly_failed_step_closes_the_run_and_the_next_run_resumes_there(tmp_path, nightly_module, monkeypatch):
+    config = write_project(tmp_path, per_theme=3)
+
+    def broken(ctx):
+        raise OSError("views disk full")
+
+    good = STEPS["views"]
+    monkeypatch.setitem(STEPS, "views", broken)
+    state = nightly_module.nightly(str(config), return_state=True)
+    assert state.is_failed() and "views disk full" in str(state.result(raise_on_failure=False))
+    runs, steps, _ = pipeline_log(tmp_path / "work" / "vocmine.duckdb")
+    assert [status for _, status in runs] == ["failed"] and steps["views"] == "failed" and "publish" not in steps
+    monkeypatch.setitem(STEPS, "views", good)
+    again = nightly_module.nightly(str(config))  # the pipeline's own resume: the steps before views are skipped
+    assert again["resumed"] and again["run_id"] == runs[0][0]
+    assert list(again["steps"].values()) == ["skipped"] * 5 + ["succeeded"] * 3
+
+
+@pytest.mark.slow
 def test_flows_nightly_stops_at_once_when_another_process_writes_the_database(tmp_path, nightly_module):
     config = write_project(tmp_path)
     db = tmp_path / "work" / "vocmine.duckdb"
