@@ -103,14 +103,16 @@ def table_writers() -> dict[str, set[str]]:
 
 
 def documented_owners() -> dict[str, tuple[str, str]]:
-    """docs/architecture.md's owner table: table -> (owner module, readers)."""
+    """docs/architecture.md's owner table: table -> (owner module, readers). The owner is the
+    first name in backticks of the owner cell; what follows it says which step calls it for what."""
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     section = text.split(_OWNERS_HEADING, 1)[1].split("\n## ", 1)[0]
     owners = {}
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[0].startswith("`"):
-            owners[cells[0].strip("`")] = (cells[1].strip("`"), cells[2])
+        owner = re.match(r"`([\w.]+)`", cells[1]) if len(cells) == 3 else None
+        if owner and cells[0].startswith("`"):
+            owners[cells[0].strip("`")] = (owner.group(1), cells[2])
     return owners
 
 

@@ -194,7 +194,7 @@ def _record_file(con: duckdb.DuckDBPyConnection, run_id: str, source: str, s: Fi
 def _set_aside_file(con: duckdb.DuckDBPyConnection, run_id: str, source: str, s: FileSummary) -> None:
     """The whole file in quarantine (no row number), once per file and reason."""
     known = con.execute("SELECT count(*) FROM quarantine WHERE source = ? AND file = ? AND row_number IS NULL "
-                        "AND reason = ?", [source, s.file, s.error]).fetchone()[0]
+                        "AND reason = ?", [source, s.file, s.error]).fetchall()[0][0]
     if not known:
         set_aside(con, "ingest", run_id, pa.table({
             "source": [source], "file": [s.file], "row_number": pa.array([None], pa.int64()), "reason": [s.error],

@@ -42,7 +42,7 @@ def empty_raw(con: duckdb.DuckDBPyConnection, set_aside_until: datetime) -> int:
     """Empty ``raw`` of the rows set aside at or before ``set_aside_until``; returns how many were
     emptied. The row itself (where, why, when) stays."""
     count = con.execute("SELECT count(*) FROM quarantine WHERE raw IS NOT NULL AND quarantined_at <= ?",
-                        [set_aside_until]).fetchone()[0]
+                        [set_aside_until]).fetchall()[0][0]
     con.execute("UPDATE quarantine SET raw = NULL WHERE raw IS NOT NULL AND quarantined_at <= ?", [set_aside_until])
     return count
 

@@ -28,7 +28,7 @@ def forget_changed_segments(con: duckdb.DuckDBPyConnection) -> int:
             JOIN segment_themes st USING (segment_id)
             LEFT JOIN runs r ON r.run_id = st.run_id
             WHERE r.started_at IS NULL OR c.changed_at >= r.started_at)
-    """).fetchone()[0]
+    """).fetchall()[0][0]
 
 
 def store_refit(con: duckdb.DuckDBPyConnection, run_id: str, model: str) -> None:
@@ -41,7 +41,7 @@ def store_refit(con: duckdb.DuckDBPyConnection, run_id: str, model: str) -> None
 def withdraw_boilerplate(con: duckdb.DuckDBPyConnection) -> int:
     """A segment enrichment has since found to be boilerplate leaves its theme; returns how many."""
     return con.execute("DELETE FROM segment_themes WHERE segment_id IN "
-                       "(SELECT segment_id FROM segment_boilerplate)").fetchone()[0]
+                       "(SELECT segment_id FROM segment_boilerplate)").fetchall()[0][0]
 
 
 def place_segments(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
