@@ -276,6 +276,7 @@ BOOKKEEPING_COLUMNS = {
     "started_at": "clock time a run or step started",
     "finished_at": "clock time a run or step finished",
     "updated_at": "clock time the analysis settings were rewritten",
+    "changed_at": "clock time enrichment changed a segment (changed_segments)",
 }
 # Columns holding paths under the project folder: compared relative to it.
 PATH_COLUMNS = {"file", "path"}

@@ -193,14 +193,13 @@ def test_ingest_a_directory_is_read_as_its_files(fresh_db, tmp_path, review_sour
 def test_ingest_a_load_that_loses_a_row_does_not_reconcile(fresh_db, tmp_path, review_source, monkeypatch):
     import vocmine.ingest.load as load
 
-    real = load.run_sql
+    real = load.add_loaded
 
-    def lossy(con, package, name, params=None):
-        real(con, package, name, params)
-        if name == "load.sql":  # a bug that drops a good row after loading it
-            con.execute("DELETE FROM feedback WHERE external_id = 'G2'")
+    def lossy(con, params):
+        real(con, params)  # a bug that drops a good row after loading it
+        con.execute("DELETE FROM feedback WHERE external_id = 'G2'")
 
-    monkeypatch.setattr(load, "run_sql", lossy)
+    monkeypatch.setattr(load, "add_loaded", lossy)
     path = write_bytes(tmp_path, "r.csv", HEADER + GOOD)
     summary = ingest_files(fresh_db, [path], "reviews", review_source).files[0]
     assert summary.error and "rows do not reconcile (read 2; loaded 1" in summary.error

@@ -173,6 +173,19 @@ def test_tag_step_is_incremental_and_rebuilds_for_a_new_taxonomy(fresh_db, tagge
     assert counts == [(edited.taxonomy.version,)]
 
 
+def test_tag_step_tags_a_segment_again_once_enrichment_changed_its_text(fresh_db, tagger):
+    _segments(fresh_db, [("I was charged twice", "phone", None), ("The courier was late", "phone", None)])
+    tag_segments(fresh_db, tagger)
+    # re-enrichment rewrote the first segment and recorded it (enrich_store.sql)
+    fresh_db.execute("UPDATE segments SET text = 'The courier never came' WHERE segment_id = 'f0-0'")
+    fresh_db.execute("INSERT INTO changed_segments VALUES ('f0-0', 'f0', 'enrich-r', now()::TIMESTAMP)")
+    again = tag_segments(fresh_db, tagger)
+    assert (again.changed, again.segments) == (1, 1)
+    stages = dict(fresh_db.execute("SELECT segment_id, journey_stage FROM segment_journey").fetchall())
+    assert stages == {"f0-0": "delivery", "f1-0": "delivery"}
+    assert tag_segments(fresh_db, tagger).changed == 0  # tagged after the change: kept
+
+
 def test_tag_checks_accept_only_taxonomy_values(fresh_db, tagger):
     _segments(fresh_db, [("I was charged twice", "phone", None)])
     tag_segments(fresh_db, tagger)

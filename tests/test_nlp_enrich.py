@@ -11,8 +11,11 @@ import pytest
 from conftest import ROOT, write_bytes
 from vocmine.config import NlpConfig, SourceConfig, load_settings
 from vocmine.ingest import inbox_files, ingest_files
+from vocmine.journey.store import untag_changed
 from vocmine.nlp.enrich import Pipelines, enrich
 from vocmine.store import connect
+from vocmine.store.runs import start_run
+from vocmine.themes.store import forget_changed_segments
 
 CONFIG = NlpConfig(brand_handles=["BrightlineHelp"])
 NOTES = (
@@ -78,7 +81,7 @@ def test_enrich_new_version_waits_for_rebuild(store, pipelines):
     assert store.execute("SELECT count(DISTINCT segment_id) = count(*) FROM segments").fetchone() == (True,)
 
 
-def test_enrich_rebuild_drops_themes_and_tags_of_segments_whose_text_changed(store, pipelines):
+def test_enrich_rebuild_records_changed_segments_and_later_steps_drop_their_rows(store, pipelines):
     enrich(store, CONFIG, pipelines=pipelines)
     segments = store.execute("SELECT segment_id, text FROM segments ORDER BY segment_id").fetchall()
     for segment_id, _ in segments:
@@ -91,9 +94,20 @@ def test_enrich_rebuild_drops_themes_and_tags_of_segments_whose_text_changed(sto
     after = dict(store.execute("SELECT segment_id, text FROM segments").fetchall())
     changed_ids = {sid for sid, text in segments if after.get(sid) != text}
     assert changed_ids
+    assert {r[0] for r in store.execute("SELECT segment_id FROM changed_segments").fetchall()} == changed_ids
+    # enrichment leaves the theme and journey tables alone; each step drops its own rows
+    assert store.execute("SELECT count(*) FROM segment_themes").fetchone() == (len(segments),)
+    assert forget_changed_segments(store) == len(changed_ids)
+    assert untag_changed(store) == len(changed_ids)
     for table in ("segment_themes", "segment_journey"):
         kept = {r[0] for r in store.execute(f"SELECT segment_id FROM {table}").fetchall()}
         assert kept == {sid for sid, _ in segments} - changed_ids
+    # placed again after the change: kept, however often the steps look
+    run_id = start_run(store, "theme-assign")
+    for segment_id in changed_ids & set(after):
+        store.execute("INSERT INTO segment_themes VALUES (?, 1, 0.9, ?)", [segment_id, run_id])
+    assert forget_changed_segments(store) == 0
+    assert untag_changed(store) == 0
 
 
 def test_enrich_keeps_raw_text_only_when_asked(store, pipelines):

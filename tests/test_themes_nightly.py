@@ -90,6 +90,23 @@ def test_nightly_gives_an_identical_text_the_theme_it_already_has(store):
     assert _theme_of(store.con, new) == 2
 
 
+def test_nightly_places_a_segment_again_once_enrichment_changed_its_text(store):
+    sid = store.segment("courier never came", COURIER, START)
+    kept = store.segment("still no refund", REFUND, START)
+    assign_new_segments(store.con, MODEL, ThemesConfig(propose_after=100))
+    assert _theme_of(store.con, sid) == 1
+    # re-enrichment rewrote the segment (as enrich_store.sql does): now it is about a refund
+    store.con.execute("UPDATE segments SET text = 'refund never came' WHERE segment_id = ?", [sid])
+    store.con.execute("INSERT INTO embeddings VALUES (?, md5('refund never came'), ?, 'r')", [MODEL, REFUND.tolist()])
+    store.con.execute("INSERT INTO changed_segments VALUES (?, 'f00001', 'enrich-r', now()::TIMESTAMP)", [sid])
+    result = assign_new_segments(store.con, MODEL, ThemesConfig(propose_after=100))
+    assert (result.changed, result.new_segments) == (1, 1)
+    assert _theme_of(store.con, sid) == 2 and _theme_of(store.con, kept) == 2
+    assert store.con.execute("SELECT size FROM themes WHERE theme_id IN (1, 2) ORDER BY theme_id").fetchall() == [
+        (0,), (2,)]
+    assert assign_new_segments(store.con, MODEL, ThemesConfig(propose_after=100)).changed == 0  # placed after it
+
+
 def test_nightly_proposes_a_theme_from_a_tight_cluster_of_unassigned_segments(store):
     for i in range(3):
         store.assign(store.segment(f"courier late {i}", COURIER, START), 1)

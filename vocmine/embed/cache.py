@@ -21,8 +21,9 @@ import pyarrow as pa
 from vocmine.config import EmbeddingConfig
 from vocmine.embed.backends import EmbeddingBackend, load_backend
 from vocmine.parallel import IN_PROCESS, BatchRunner, ModelUnavailable, isolate_failures, worker_model
+from vocmine.store import quarantine
 from vocmine.store.runs import finish_run, start_run
-from vocmine.store.sqlfiles import run_sql
+from vocmine.store.sqlfiles import fetch_arrow
 from vocmine.store.tx import registered, transaction
 
 BATCH = 2048
@@ -104,7 +105,8 @@ def _embed_missing(con, backend: EmbeddingBackend | str, missing: list[tuple[str
     try:
         if not whole_text:  # new segments with a text that failed before: set aside without trying
             with transaction(con):
-                run_sql(con, "vocmine.embed", "set_aside_again.sql", {"run_id": run_id, "model": model})
+                again = fetch_arrow(con, "vocmine.embed", "set_aside_again.sql", {"model": model})
+                quarantine.set_aside(con, "embed", run_id, again)
         for isolated in runner.map(partial(isolate_failures, partial(encode_rows, encode)), batches):
             for rows, vectors in isolated.done:
                 _store(con, model, run_id, rows, vectors)
@@ -143,7 +145,8 @@ def _store(con, model: str, run_id: str, rows: list[tuple[str, str]], vectors: n
 def _set_aside(con, model: str, run_id: str, failed: list[tuple[tuple[str, str], str]], whole_text: bool) -> None:
     batch_failed = pa.table({"text_hash": [row[0] for row, _ in failed], "reason": [reason for _, reason in failed]})
     with registered(con, batch_failed=batch_failed), transaction(con):
-        run_sql(con, "vocmine.embed", "set_aside.sql", {"run_id": run_id, "model": model, "whole_text": whole_text})
+        failing = fetch_arrow(con, "vocmine.embed", "set_aside.sql", {"model": model, "whole_text": whole_text})
+        quarantine.set_aside(con, "embed", run_id, failing)
 
 
 def encode_batch(config: EmbeddingConfig, texts: list[str]) -> np.ndarray:

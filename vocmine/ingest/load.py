@@ -24,12 +24,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from vocmine.config import IngestConfig, Settings, SourceConfig
 from vocmine.ingest.readers import IngestError, drop_staging, stage_file
 from vocmine.ingest.readers.staging import first_line
+from vocmine.store.feedback import add_loaded
+from vocmine.store.quarantine import set_aside
 from vocmine.store.runs import finish_run, start_run
-from vocmine.store.sqlfiles import run_sql
+from vocmine.store.sqlfiles import fetch_arrow, run_sql
 from vocmine.store.tx import transaction
 
 # Tried in order when no received_at_format is given (ISO-8601 is tried first, natively).
@@ -152,9 +155,10 @@ def _check_and_load(
              "max_chars": rules.max_text_chars, "earliest": rules.earliest_date,
              "latest": today + timedelta(days=rules.latest_days_ahead + 1)})
     run_sql(con, "vocmine.ingest", "versions.sql", {"source": params["source"]})
-    run_sql(con, "vocmine.ingest", "quarantine.sql", params)
+    set_aside(con, "ingest", params["run_id"], fetch_arrow(con, "vocmine.ingest", "quarantine.sql", params))
     feedback_before, versions_before = _table_counts(con)
     run_sql(con, "vocmine.ingest", "load.sql", params)
+    add_loaded(con, params)
     feedback_after, versions_after = _table_counts(con)
     staged, invalid, rejected, duplicates, refused_updates = con.execute("""
         SELECT (SELECT count(*) FROM _checked), (SELECT count(*) FROM _checked WHERE reason <> ''),
@@ -189,12 +193,12 @@ def _record_file(con: duckdb.DuckDBPyConnection, run_id: str, source: str, s: Fi
 
 def _set_aside_file(con: duckdb.DuckDBPyConnection, run_id: str, source: str, s: FileSummary) -> None:
     """The whole file in quarantine (no row number), once per file and reason."""
-    con.execute("""
-        INSERT INTO quarantine (run_id, source, file, row_number, reason, raw, quarantined_at, step)
-        SELECT ?, ?, ?, NULL, ?, NULL, now()::TIMESTAMP, 'ingest'
-        WHERE NOT EXISTS (SELECT 1 FROM quarantine WHERE source = ? AND file = ? AND row_number IS NULL
-                          AND reason = ?)
-    """, [run_id, source, s.file, s.error, source, s.file, s.error])
+    known = con.execute("SELECT count(*) FROM quarantine WHERE source = ? AND file = ? AND row_number IS NULL "
+                        "AND reason = ?", [source, s.file, s.error]).fetchall()[0][0]
+    if not known:
+        set_aside(con, "ingest", run_id, pa.table({
+            "source": [source], "file": [s.file], "row_number": pa.array([None], pa.int64()), "reason": [s.error],
+            "raw": pa.array([None], pa.string()), "feedback_id": pa.array([None], pa.string())}))
 
 
 def _fingerprint(path: Path) -> tuple[int, str]:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 
+from vocmine.store.quarantine import empty_raw
 from vocmine.store.tx import transaction
 
 __all__ = ["purge_quarantine_raw"]
@@ -24,7 +25,4 @@ def purge_quarantine_raw(con: duckdb.DuckDBPyConnection, keep_days: int, now: da
     now = now or datetime.now(UTC).replace(tzinfo=None)
     cutoff = now - timedelta(days=keep_days)
     with transaction(con):
-        count = con.execute("SELECT count(*) FROM quarantine WHERE raw IS NOT NULL AND quarantined_at <= ?",
-                            [cutoff]).fetchone()[0]
-        con.execute("UPDATE quarantine SET raw = NULL WHERE raw IS NOT NULL AND quarantined_at <= ?", [cutoff])
-    return count
+        return empty_raw(con, cutoff)

@@ -2,8 +2,12 @@
 batch, each batch committed on its own.
 
 A segment the tagger fails on is found by halving its batch (``vocmine.parallel``) and set aside
-in ``quarantine`` (step ``tag``, ``sql/set_aside.sql``); so is, without trying, a segment the
-embed step set aside (its text fails the same model). The rest of the night is tagged."""
+in ``quarantine`` (step ``tag``, ``sql/set_aside.sql``, stored by ``vocmine.store.quarantine``); so is, without trying, a segment the
+embed step set aside (its text fails the same model). The rest of the night is tagged.
+
+A segment whose text enrichment changed since it was tagged (``changed_segments``) loses its
+tags first (``untag_changed``) and is tagged again like a new one: this step owns its tables,
+enrichment only says what changed."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import pyarrow as pa
 from vocmine.embed.cache import segment_embeddings
 from vocmine.journey.tagging import JourneyTagger, Tag, decide_stage, stages_in_theme
 from vocmine.parallel import isolate_failures
+from vocmine.store.quarantine import set_aside
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.sqlfiles import fetch_arrow, run_sql
 from vocmine.store.tx import registered, transaction
@@ -42,6 +47,7 @@ class TagResult:
     stages: dict[str, int] = field(default_factory=dict)  # method -> segments
     touchpoints: dict[str, int] = field(default_factory=dict)
     stale: int = 0  # segments left with tags from another taxonomy version (without rebuild)
+    changed: int = 0  # segments untagged first: enrichment changed their text since they were tagged
 
 
 def tag_segments(
@@ -57,6 +63,7 @@ def tag_segments(
     result = TagResult(run_id=start_run(con, "tag"), taxonomy_version=version)
     try:
         _store_taxonomy(con, tagger)
+        result.changed = untag_changed(con)
         pending = [r[0] for r in con.execute(_PENDING, {"rebuild": rebuild}).fetchall()]
         batch_size = tagger.config.batch_size
         if on_batch and pending:
@@ -76,6 +83,16 @@ def tag_segments(
     return result
 
 
+def untag_changed(con: duckdb.DuckDBPyConnection) -> int:
+    """Drop the tags of segments enrichment changed after they were tagged (``changed_segments``);
+    returns how many. They are then pending like new segments."""
+    with transaction(con):
+        changed = fetch_arrow(con, "vocmine.journey", "changed_tags.sql")
+        with registered(con, untagged=changed):
+            run_sql(con, "vocmine.journey", "untag.sql")
+    return changed.num_rows
+
+
 def _tag_batch(con, tagger: JourneyTagger, ids: list[str], result: TagResult) -> None:
     rows = con.execute(
         "SELECT s.segment_id, s.text, f.channel, t.lemmas, t.words, s.language FROM segments s "
@@ -87,8 +104,9 @@ def _tag_batch(con, tagger: JourneyTagger, ids: list[str], result: TagResult) ->
     if isolated.failed:
         failed = [(row[0], reason) for row, reason in isolated.failed]
         batch_failed = pa.table({"segment_id": [f[0] for f in failed], "reason": [f[1] for f in failed]})
-        with registered(con, batch_failed=batch_failed), transaction(con):
-            run_sql(con, "vocmine.journey", "set_aside.sql", {"run_id": result.run_id})
+        with registered(con, batch_failed=batch_failed, untagged=batch_failed), transaction(con):
+            set_aside(con, "tag", result.run_id, fetch_arrow(con, "vocmine.journey", "set_aside.sql"))
+            run_sql(con, "vocmine.journey", "untag.sql")
         result.set_aside += failed
 
 
@@ -205,7 +223,8 @@ def _store_taxonomy(con, tagger: JourneyTagger) -> None:
 def _counts(result: TagResult) -> dict[str, object]:
     return {"taxonomy_version": result.taxonomy_version, "segments": result.segments,
             "set_aside": len(result.set_aside),
-            "stage_methods": result.stages, "touchpoint_methods": result.touchpoints, "stale": result.stale}
+            "stage_methods": result.stages, "touchpoint_methods": result.touchpoints, "stale": result.stale,
+            "changed_segments": result.changed}
 
 
-__all__ = ["TagResult", "tag_segments"]
+__all__ = ["TagResult", "tag_segments", "untag_changed"]

@@ -152,6 +152,14 @@ class BoilerplateResult:
                 "boilerplate_released": self.released}
 
 
+def unflag_changed(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Drop the flags of the segments enrichment run ``run_id`` changed (``changed_segments``):
+    a flag belongs to the text it was found in; ``mark_boilerplate`` at the end of the run
+    evaluates the new text."""
+    con.execute("DELETE FROM segment_boilerplate WHERE segment_id IN "
+                "(SELECT segment_id FROM changed_segments WHERE run_id = ?)", [run_id])
+
+
 def mark_boilerplate(con: duckdb.DuckDBPyConnection, config: BoilerplateConfig, run_id: str) -> BoilerplateResult:
     """Re-evaluate every segment and store the boilerplate ones in ``segment_boilerplate``."""
     statements = read_sql("vocmine.nlp", "boilerplate_lines.sql")
@@ -185,5 +193,14 @@ def mark_boilerplate(con: duckdb.DuckDBPyConnection, config: BoilerplateConfig, 
     return result
 
 
-__all__ = ["BoilerplateResult", "LineRules", "LineStats", "formula_sets", "line_rules", "mark_boilerplate",
-           "shipped_formulas", "split_patterns"]
+__all__ = [
+    "BoilerplateResult",
+    "LineRules",
+    "LineStats",
+    "formula_sets",
+    "line_rules",
+    "mark_boilerplate",
+    "shipped_formulas",
+    "split_patterns",
+    "unflag_changed",
+]

@@ -20,14 +20,16 @@ import pyarrow as pa
 from spacy.language import Language
 
 from vocmine.config import NlpConfig
-from vocmine.nlp.boilerplate import BoilerplateResult, mark_boilerplate
+from vocmine.nlp.boilerplate import BoilerplateResult, mark_boilerplate, unflag_changed
 from vocmine.nlp.language import identify_languages
 from vocmine.nlp.pipeline import build_pipeline, pipeline_version
 from vocmine.nlp.segments import EnrichedFeedback, enrich_doc
 from vocmine.nlp.sentiment import method_for, score_segments
 from vocmine.parallel import IN_PROCESS, BatchRunner, Isolated, ModelUnavailable, isolate_failures, worker_model
+from vocmine.store.feedback import store_redacted, withdraw_feedback
+from vocmine.store.quarantine import set_aside
 from vocmine.store.runs import finish_run, start_run
-from vocmine.store.sqlfiles import run_sql
+from vocmine.store.sqlfiles import fetch_arrow, run_sql
 from vocmine.store.tx import registered, transaction
 
 SPACY_BATCH = 256
@@ -140,7 +142,8 @@ def _outcome(isolated: Isolated[tuple, list[EnrichedFeedback]]
 def _set_aside(con: duckdb.DuckDBPyConnection, failed: list[tuple[str, str]], run_id: str) -> None:
     batch_failed = pa.table({"feedback_id": [f[0] for f in failed], "reason": [f[1] for f in failed]})
     with registered(con, batch_failed=batch_failed), transaction(con):
-        run_sql(con, "vocmine.nlp", "set_aside.sql", {"run_id": run_id})
+        set_aside(con, "enrich", run_id, fetch_arrow(con, "vocmine.nlp", "set_aside.sql"))
+        withdraw_feedback(con, batch_failed["feedback_id"].to_pylist())
 
 
 def enrich_batch(config: NlpConfig, rows: list[tuple]) -> list[EnrichedFeedback]:
@@ -226,4 +229,6 @@ def _store(con: duckdb.DuckDBPyConnection, enriched: list[EnrichedFeedback], row
         "rule_words": pa.array([list(s.rule_words) for _, s, _ in segs], pa.list_(pa.string())),
     })
     with registered(con, batch_feedback=batch_feedback, batch_segments=batch_segments), transaction(con):
-        run_sql(con, "vocmine.nlp", "enrich_store.sql", {"version": version, "run_id": run_id, "keep_raw": keep_raw})
+        run_sql(con, "vocmine.nlp", "enrich_store.sql", {"version": version, "run_id": run_id})
+        unflag_changed(con, run_id)
+        store_redacted(con, keep_raw)

@@ -38,7 +38,7 @@ from vocmine.pipeline.notify import notify
 from vocmine.pipeline.preflight import check_run_settings, refuse_run
 from vocmine.pipeline.steps import STEPS, StepContext, StepFailed
 from vocmine.store import DatabaseBusy, store_session
-from vocmine.store.runs import finish_run, start_run
+from vocmine.store.runs import fail_interrupted_steps, finish_run, reopen_run, start_run
 
 # (step, event, detail): event is start, skip, progress (detail: (done, total), or (done, total,
 # what) for a step counted in phases, such as themes), done or failed
@@ -165,12 +165,11 @@ def begin_run(con: duckdb.DuckDBPyConnection, *, resume: bool = True) -> Pipelin
     # one process writes the database: whatever says it is running now was killed
     con.execute("UPDATE pipeline_steps SET status = 'failed', finished_at = now()::TIMESTAMP, error = 'interrupted' "
                 "WHERE status = 'running'")
-    con.execute("UPDATE runs SET status = 'failed', finished_at = now()::TIMESTAMP, error = 'interrupted' "
-                "WHERE status = 'running' AND kind <> 'pipeline'")
+    fail_interrupted_steps(con)
     last = con.execute("SELECT run_id, status FROM runs WHERE kind = 'pipeline' "
                        "ORDER BY started_at DESC LIMIT 1").fetchone()
     if resume and last and last[1] in ("running", "failed"):
-        con.execute("UPDATE runs SET status = 'running', finished_at = NULL, error = NULL WHERE run_id = ?", [last[0]])
+        reopen_run(con, last[0])
         done = {r[0] for r in con.execute("SELECT step FROM pipeline_steps WHERE run_id = ? AND status = 'succeeded'",
                                           [last[0]]).fetchall()}
         return PipelineResult(last[0], resumed=True, done_before=done)

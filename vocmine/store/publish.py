@@ -37,7 +37,8 @@ import pyarrow as pa
 from vocmine.store.sqlfiles import run_sql
 
 RESTRICTED = ("feedback_raw", "quarantine", "customer_key")
-NOT_PUBLISHED = (*RESTRICTED, "embeddings", "segment_tokens", "segment_stage_similarity", "case_centroids")
+NOT_PUBLISHED = (*RESTRICTED, "embeddings", "segment_tokens", "segment_stage_similarity", "case_centroids",
+                 "changed_segments")
 DATABASE = "vocmine.duckdb"
 PREVIOUS = "vocmine.previous.duckdb"
 PARQUET = "parquet"

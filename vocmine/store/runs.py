@@ -35,3 +35,16 @@ def finish_run(
         "WHERE run_id = ?",
         ["failed" if error else "succeeded", json.dumps(counts), error, run_id],
     )
+
+
+def fail_interrupted_steps(con: duckdb.DuckDBPyConnection) -> None:
+    """Mark every step run still 'running' as failed ('interrupted'): one process writes the
+    store, so whatever says it runs while a new run begins was killed. Pipeline runs are left
+    as they are: the pipeline decides whether to resume one (``reopen_run``)."""
+    con.execute("UPDATE runs SET status = 'failed', finished_at = now()::TIMESTAMP, error = 'interrupted' "
+                "WHERE status = 'running' AND kind <> 'pipeline'")
+
+
+def reopen_run(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """An unfinished run resumes: running again, its end and error cleared."""
+    con.execute("UPDATE runs SET status = 'running', finished_at = NULL, error = NULL WHERE run_id = ?", [run_id])

@@ -28,7 +28,6 @@ from vocmine.embed.backends import normalise_rows
 from vocmine.embed.cache import segment_embeddings
 from vocmine.parallel import IN_PROCESS, BatchRunner
 from vocmine.store.runs import finish_run, start_run
-from vocmine.store.sqlfiles import run_sql
 from vocmine.store.tx import registered, transaction
 from vocmine.themes.discover import describe_themes
 from vocmine.themes.emerging import flag_emerging
@@ -45,6 +44,13 @@ from vocmine.themes.registry import (
     theme_documents,
     themed_embeddings,
 )
+from vocmine.themes.store import (
+    forget_changed_segments,
+    place_segments,
+    store_proposals,
+    update_sizes,
+    withdraw_boilerplate,
+)
 
 POOL_LIMIT = 5_000  # newest unassigned segments clustered for proposals (average link is O(n^2))
 BACKGROUND = 5_000
@@ -59,6 +65,7 @@ class AssignResult:
     unassigned: int = 0  # of the new segments
     pool: int = 0  # all unassigned segments after this run
     withdrawn: int = 0  # segments taken out of their theme: enrichment found them to be boilerplate
+    changed: int = 0  # segments taken out of their theme: enrichment changed their text (placed again)
     proposed: list[int] = field(default_factory=list)
 
 
@@ -117,6 +124,8 @@ def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: Them
     if not anchor_rows:
         raise ValueError(f"no themes for {model} yet: run `vocmine themes refit` first")
     result = AssignResult(run_id=start_run(con, "theme-assign"))
+    with transaction(con):  # segments whose text enrichment changed are placed again, as new ones
+        result.changed = forget_changed_segments(con)
     # boilerplate never gets a theme row, so it is left out here, not reloaded and dropped every night
     new = [r[0] for r in con.execute(
         "SELECT segment_id FROM segments WHERE segment_id NOT IN (SELECT segment_id FROM segment_themes) "
@@ -132,14 +141,11 @@ def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: Them
             "theme_id": pa.array([t for t, _ in placed], pa.int32()),
             "similarity": pa.array([s for _, s in placed], pa.float64()),
         })), transaction(con):
-            # a segment enrichment has since found to be boilerplate leaves its theme
-            result.withdrawn = con.execute("DELETE FROM segment_themes WHERE segment_id IN "
-                                           "(SELECT segment_id FROM segment_boilerplate)").fetchone()[0]
-            con.execute("INSERT INTO segment_themes SELECT segment_id, theme_id, similarity, ? "
-                        "FROM new_segment_themes", [result.run_id])
+            result.withdrawn = withdraw_boilerplate(con)
+            place_segments(con, result.run_id)
             if result.unassigned:
                 result.proposed = _propose(con, model, config, result.run_id, encode)
-            run_sql(con, "vocmine.themes", "theme_stats.sql", {"model": model})
+            update_sizes(con, model)
         result.pool = con.execute("SELECT count(*) FROM segment_themes WHERE theme_id IS NULL").fetchall()[0][0]
     except BaseException as exc:
         finish_run(con, result.run_id, counts={"model": model}, error=repr(exc))
@@ -147,7 +153,8 @@ def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: Them
     finish_run(con, result.run_id, counts={"model": model, "new_segments": result.new_segments,
                                            "assigned": result.assigned, "unassigned": result.unassigned,
                                            "pool": result.pool, "proposed": result.proposed,
-                                           "withdrawn_boilerplate": result.withdrawn})
+                                           "withdrawn_boilerplate": result.withdrawn,
+                                           "changed_segments": result.changed})
     return result
 
 
@@ -254,7 +261,7 @@ def _store_proposals(con, model: str, config: ThemesConfig, run_id: str, ids: li
                        "theme_id": pa.array([r[1] for r in segment_rows], pa.int32()),
                        "similarity": [r[2] for r in segment_rows]})
     with registered(con, proposed_themes=proposals, proposed_segments=placed):
-        run_sql(con, "vocmine.themes", "themes_propose.sql", {"run_id": run_id, "model": model})
+        store_proposals(con, run_id, model)
     return new_ids
 
 

@@ -11,9 +11,9 @@ import duckdb
 
 from vocmine.config import ThemesConfig
 from vocmine.store.runs import finish_run, start_run
-from vocmine.store.sqlfiles import run_sql
 from vocmine.store.tx import as_dicts, transaction
 from vocmine.themes.emerging import flag_emerging
+from vocmine.themes.store import merge, rename
 
 
 def rename_theme(con: duckdb.DuckDBPyConnection, theme_id: int, label: str) -> None:
@@ -23,9 +23,7 @@ def rename_theme(con: duckdb.DuckDBPyConnection, theme_id: int, label: str) -> N
     _theme(con, theme_id, groups=True)
     run_id = start_run(con, "curation")
     with transaction(con):
-        con.execute("UPDATE themes SET label = ?, custom_label = true WHERE theme_id = ?", [label.strip(), theme_id])
-        con.execute("INSERT INTO theme_events VALUES (?, now()::TIMESTAMP, 'renamed', ?, NULL, ?)",
-                    [run_id, theme_id, label.strip()])
+        rename(con, run_id, theme_id, label.strip())
     finish_run(con, run_id, counts={"renamed": theme_id})
 
 
@@ -47,8 +45,7 @@ def merge_themes(con: duckdb.DuckDBPyConnection, into: int, others: list[int], c
             raise ValueError(f"themes {other} and {into} come from different embedding models")
     run_id = start_run(con, "curation")
     with transaction(con):
-        run_sql(con, "vocmine.themes", "themes_merge.sql", {"into": into, "others": others, "run_id": run_id})
-        run_sql(con, "vocmine.themes", "theme_stats.sql", {"model": target["model"]})
+        merge(con, run_id, into, others, target["model"])
     try:
         flag_emerging(con, target["model"], config, run_id)
     except BaseException as exc:

@@ -31,12 +31,12 @@ from vocmine.config import ThemesConfig
 from vocmine.embed.backends import normalise_rows
 from vocmine.embed.cache import segment_embeddings
 from vocmine.store.runs import finish_run, start_run
-from vocmine.store.sqlfiles import run_sql
 from vocmine.store.tx import registered, transaction
 from vocmine.themes.discover import OUTLIER, fit_on_sample
 from vocmine.themes.labels import Encoder, label_themes
 from vocmine.themes.matching import match_themes
 from vocmine.themes.persist import save_fit
+from vocmine.themes.store import store_refit
 
 LINEAGE_SHARE = 0.5  # share of a theme's segments that makes a split or an absorption
 
@@ -143,8 +143,7 @@ def _store_refit(con, model: str, config: ThemesConfig, folder: Path | None, ids
         save_fit(fit, folder, model)
     with registered(con, refit_themes=pa.table(rows), refit_events=events, refit_segments=segments,
                     refit_retired=retired), transaction(con):
-        run_sql(con, "vocmine.themes", "themes_store.sql", {"run_id": result.run_id, "model": model})
-        run_sql(con, "vocmine.themes", "theme_stats.sql", {"model": model})
+        store_refit(con, result.run_id, model)
         con.execute("INSERT INTO theme_fits VALUES (?, ?, ?, now()::TIMESTAMP, ?, ?, false)",
                     [result.run_id, model, str(folder) if folder else None, len(ids), len(themes.rows)])
     result.themes, result.groups = len(set(themes.themes)), len(groups.rows)

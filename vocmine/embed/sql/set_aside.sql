@@ -5,19 +5,19 @@
 -- so theme discovery and placement leave it out, and journey tagging skips it.
 -- The reason starts 'embedding by <model> failed': the embed step skips, for that model, every
 -- text set aside so while quarantine keeps it (once retention empties raw, it is tried again).
--- Input: batch_failed(text_hash, reason) (Arrow). Parameters: $run_id, $model, $whole_text.
-INSERT INTO quarantine (run_id, source, file, row_number, reason, raw, quarantined_at, step, feedback_id)
-SELECT $run_id, f.source, coalesce(f.file, ''), f.row_number,
-       'embedding by ' || $model || ' failed on segment ' || s.segment_id || ': ' || b.reason,
-       s.text, now()::TIMESTAMP, 'embed', f.feedback_id
+-- This file is what goes to quarantine (vocmine.store.quarantine.set_aside).
+-- Input: batch_failed(text_hash, reason) (Arrow). Parameters: $model, $whole_text.
+SELECT f.source, coalesce(f.file, '') AS file, f.row_number,
+       'embedding by ' || $model || ' failed on segment ' || s.segment_id || ': ' || b.reason AS reason,
+       s.text AS raw, f.feedback_id
 FROM batch_failed b
 JOIN segments s ON md5(s.text) = b.text_hash
 JOIN feedback f USING (feedback_id)
 WHERE NOT $whole_text
 UNION ALL
-SELECT $run_id, f.source, coalesce(f.file, ''), f.row_number,
+SELECT f.source, coalesce(f.file, ''), f.row_number,
        'embedding by ' || $model || ' failed on the whole text of feedback ' || f.feedback_id || ': ' || b.reason,
-       f.text, now()::TIMESTAMP, 'embed', f.feedback_id
+       f.text, f.feedback_id
 FROM batch_failed b
 JOIN feedback f ON md5(f.text) = b.text_hash
-WHERE $whole_text;
+WHERE $whole_text

@@ -1,8 +1,8 @@
 -- Load the rows `versions.sql` found new or changed. Per feedback the last such row of the
 -- file is its current version; the version it replaces (the store's, or an earlier row of
--- this file) is kept in feedback_versions. The feedback row is replaced whole, its text NULL
--- and its raw text in feedback_raw until enrichment redacts it again (a changed content hash
--- is what enrichment redoes).
+-- this file) is kept in feedback_versions. The feedback row is then replaced whole by
+-- vocmine.store.feedback.add_loaded, its text NULL and its raw text in feedback_raw until
+-- enrichment redacts it again (a changed content hash is what enrichment redoes).
 -- Parameters: $source, $kind, $file, $run_id, $updates (ingest.updates).
 CREATE OR REPLACE TEMP TABLE _changed AS
 SELECT * FROM _versions
@@ -40,16 +40,4 @@ SELECT v.feedback_id,
 FROM superseded v
 JOIN _checked c ON c._row = v._row;
 
-DELETE FROM feedback WHERE feedback_id IN (SELECT feedback_id FROM _replaced);
-DELETE FROM feedback_raw WHERE feedback_id IN (SELECT feedback_id FROM _replaced);
-
-INSERT INTO feedback (
-    feedback_id, source, kind, external_id, received_at, channel, rating, customer_id,
-    language, text, metadata, content_hash, dedup_key, file, row_number, run_id, ingested_at
-)
-SELECT
-    feedback_id, $source, $kind, external_id, received_at, channel, rating, customer_id,
-    language, NULL, metadata, content_hash, dedup_key, $file, _row, $run_id, now()::TIMESTAMP
-FROM _new;
-
-INSERT INTO feedback_raw SELECT feedback_id, text FROM _new;
+-- the feedback rows themselves: vocmine.store.feedback.add_loaded (store/sql/feedback_add.sql)

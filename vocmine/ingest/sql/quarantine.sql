@@ -1,8 +1,7 @@
 -- Every row that cannot be loaded is kept with the reason, never silently dropped.
 -- A row already quarantined from the same file with the same content is not logged twice,
 -- so re-running an inbox does not bury new problems under old ones.
--- Parameters: $source, $file, $run_id, $updates (ingest.updates).
-INSERT INTO quarantine (run_id, source, file, row_number, reason, raw, quarantined_at, step)
+-- The rows go to vocmine.store.quarantine.set_aside. Parameters: $source, $file, $updates (ingest.updates).
 WITH rejected AS (
     SELECT row_number, reason, raw FROM _rejected
     UNION ALL
@@ -18,7 +17,7 @@ WITH rejected AS (
     JOIN _staged s ON s._row = v._row
     WHERE v.change = 'update' AND $updates = 'quarantine'
 )
-SELECT $run_id, $source, $file, r.row_number, r.reason, r.raw, now()::TIMESTAMP, 'ingest'
+SELECT $source AS source, $file AS file, r.row_number, r.reason, r.raw, NULL::VARCHAR AS feedback_id
 FROM rejected r
 WHERE NOT EXISTS (
     SELECT 1 FROM quarantine q
