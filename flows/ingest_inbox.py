@@ -21,11 +21,11 @@ from vocmine.store import connect
 @task(retries=2, retry_delay_seconds=[10, 60])
 def ingest_source(config: Path | None, name: str) -> dict[str, int]:
     settings = load_settings(config)
-    paths = inbox_files(settings, name)
+    paths = inbox_files(settings.source(name), settings.project_dir)
     con = connect(settings.db_path)
     try:
         result = ingest_files(con, paths, name, settings.source(name), rules=settings.ingest,
-                              archive_to=archive_folder(settings))
+                              archive_to=archive_folder(settings.ingest, settings.project_dir))
     finally:
         con.close()
     logger = get_run_logger()

@@ -72,7 +72,7 @@ def ingest(
         names = [source] if source else sorted(settings.sources)
         for name in names:
             settings.source(name)
-        jobs = [(name, expand_paths(files) if files else inbox_files(settings, name)) for name in names]
+        jobs = [(name, expand_paths(files) if files else inbox_files(settings.source(name), settings.project_dir)) for name in names]
     except KeyError as exc:
         err.print(f"[red]{exc.args[0]}[/red]")
         raise typer.Exit(2) from exc
@@ -84,7 +84,7 @@ def ingest(
         raise typer.Exit(1)
     con = open_with_views(settings)
     failed = False
-    archive = None if files else archive_folder(settings)  # only inbox files are moved
+    archive = None if files else archive_folder(settings.ingest, settings.project_dir)  # only inbox files are moved
     for name, paths in jobs:
         if not paths:
             continue

@@ -69,7 +69,7 @@ def ingest(ctx: StepContext) -> dict[str, Any]:
 
     totals: dict[str, int] = {"files": 0, "skipped_files": 0, "set_aside_files": 0, "rows_read": 0, "loaded": 0,
                               "updated": 0, "duplicates": 0, "quarantined": 0}
-    jobs = [(name, inbox_files(ctx.settings, name)) for name in sorted(ctx.settings.sources)]
+    jobs = [(name, inbox_files(ctx.settings.source(name), ctx.settings.project_dir)) for name in sorted(ctx.settings.sources)]
     total = sum(len(paths) for _, paths in jobs)
     done = 0
     for name, paths in jobs:
@@ -80,7 +80,7 @@ def ingest(ctx: StepContext) -> dict[str, Any]:
             ctx.on_progress(done, total)
 
         result = ingest_files(ctx.con, paths, name, ctx.settings.source(name), rules=ctx.settings.ingest,
-                              archive_to=archive_folder(ctx.settings), on_file=file_done)
+                              archive_to=archive_folder(ctx.settings.ingest, ctx.settings.project_dir), on_file=file_done)
         for key, value in result.totals().items():
             totals[key] += value
         totals["files"] += len(result.files) - len(result.skipped)
