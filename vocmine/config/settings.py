@@ -125,6 +125,21 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _models_beside_the_config(self) -> Settings:
+        """A model given by a relative path (``models/my-pipeline``, ``./e5-copy``) is read from the
+        config file's folder, like every path in it, so a project finds its models from any
+        working folder; a package, built-in or hub name (``org/model`` with no such folder) stays a name."""
+        if self.config_file is None:
+            return self
+        for part, key in ((self.nlp, "model"), (self.embedding, "backend"), (self.embedding, "auto_multilingual")):
+            value = getattr(part, key)
+            path = Path(value).expanduser()
+            looks_like_path = value.startswith((".", "~")) or "/" in value or "\\" in value
+            if looks_like_path and not path.is_absolute() and (self.project_dir / path).exists():
+                setattr(part, key, str(self.project_dir / path))
+        return self
+
+    @model_validator(mode="after")
     def _known_outcomes(self) -> Settings:
         impact = self.priorities.impact_outcome
         if impact is not None and impact not in self.outcomes:
