@@ -42,7 +42,8 @@ from label_quality import module_at
 from vocmine.config import NlpConfig, ThemesConfig
 from vocmine.embed import load_backend
 from vocmine.nlp.pipeline import _polish_lemmas, build_pipeline
-from vocmine.nlp.segments import _is_content, _lemma, enrich_doc
+from vocmine.nlp.segments import _is_content, enrich_doc
+from vocmine.text.tokens import lemma
 from vocmine.text.words import words as language_words
 from vocmine.themes.discover import discover_themes
 from vocmine.themes.labels import label_themes
@@ -75,7 +76,7 @@ def segments(language: str, size: int) -> tuple[list[str], list[str], list[str]]
     rows = np.sort(np.random.default_rng(0).choice(len(texts), min(size, len(texts)), replace=False))
     nlp, old = build_pipeline(language, NlpConfig()), spacy.blank(language)
     found = [s for i in rows for s in enrich_doc(nlp(texts[i]), str(i), language).segments]
-    previous = [" ".join(_lemma(t) for t in old(s.text) if _is_content(t)) for s in found]
+    previous = [" ".join(lemma(t) for t in old(s.text) if _is_content(t)) for s in found]
     return [s.text for s in found], [s.lemmas for s in found], previous
 
 

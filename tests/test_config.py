@@ -128,3 +128,20 @@ def test_config_metadata_columns_are_restricted_unless_public(tmp_path):
         '[sources.x.metadata]\npublic = ["plan"]\nrestricted = ["plan"]\n')
     with pytest.raises(ValidationError, match="both public and restricted"):
         load_settings(tmp_path / "w.toml")
+
+
+def test_config_models_given_by_relative_path_are_read_beside_the_config(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    (project / "models" / "my-pipeline").mkdir(parents=True)
+    (project / "models" / "my-encoder").mkdir()
+    (project / "vocmine.toml").write_text('[nlp]\nmodel = "models/my-pipeline"\n'
+                                          '[embedding]\nbackend = "./models/my-encoder"\n'
+                                          'auto_multilingual = "intfloat/multilingual-e5-small"\n')
+    monkeypatch.chdir(tmp_path)  # another working folder: the models are still found
+    settings = load_settings(project / "vocmine.toml")
+    assert settings.nlp.model == str(project / "models" / "my-pipeline")
+    assert Path(settings.embedding.backend) == project / "models" / "my-encoder"
+    assert settings.embedding.auto_multilingual == "intfloat/multilingual-e5-small"  # a hub name, no such folder
+    (project / "static").mkdir()
+    (project / "vocmine.toml").write_text('[embedding]\nbackend = "static"\n')
+    assert load_settings(project / "vocmine.toml").embedding.backend == "static"  # a built-in name stays one

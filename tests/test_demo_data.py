@@ -31,7 +31,7 @@ def test_demo_ingest_quarantines_exactly_the_planted_rows(tmp_path):
     manifest = json.loads((DEMO / "manifest.json").read_text())
     con = connect(settings.db_path)
     for name in sorted(settings.sources):
-        (path,) = inbox_files(settings, name)
+        (path,) = inbox_files(settings.source(name), settings.project_dir)
         planted = manifest["files"][path.name]
         summary = ingest_files(con, [path], name, settings.source(name)).files[0]
         assert summary.error is None and summary.reconciles

@@ -143,3 +143,26 @@ def test_embed_a_model_failing_on_every_text_fails_the_step(fresh_db):
         embed_segments(fresh_db, FailsOn(everything=True))
     assert fresh_db.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
     assert fresh_db.execute("SELECT status FROM runs WHERE kind = 'embed'").fetchone() == ("failed",)
+
+
+def test_embed_static_model_is_found_without_the_checkout(tmp_path):
+    """The static model is package data: a copy of the package with no ``models/`` folder beside
+    it (what a pip install leaves) finds and loads it, with the same cache key as the checkout."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import vocmine
+    from vocmine.embed.backends import backend_key
+
+    site = tmp_path / "site-packages"
+    shutil.copytree(Path(vocmine.__file__).parent, site / "vocmine", ignore=shutil.ignore_patterns("__pycache__"))
+    script = ("import vocmine, vocmine.embed.backends as b; print(vocmine.__file__); print(b.backend_key('static')); "
+              "print(b.load_backend('static').encode(['the courier was late']).shape)")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False,
+                          env={**__import__("os").environ, "PYTHONPATH": str(site)})
+    assert done.returncode == 0, done.stderr
+    where, key, shape = done.stdout.split("\n")[:3]
+    assert Path(where).is_relative_to(site) and not (tmp_path / "models").exists()
+    assert key == backend_key("static") and shape == "(1, 256)"

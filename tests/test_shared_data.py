@@ -29,11 +29,11 @@ def shared_settings(tmp_path_factory):
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_shared_data_ingests_and_reconciles(shared_settings, name):
     con = connect(":memory:")
-    result = ingest_files(con, inbox_files(shared_settings, name), name, shared_settings.source(name))
+    result = ingest_files(con, inbox_files(shared_settings.source(name), shared_settings.project_dir), name, shared_settings.source(name))
     (summary,) = result.files
     assert summary.error is None and summary.reconciles
     assert (summary.rows_read, summary.quarantined) == EXPECTED[name]
-    again = ingest_files(con, inbox_files(shared_settings, name), name, shared_settings.source(name))
+    again = ingest_files(con, inbox_files(shared_settings.source(name), shared_settings.project_dir), name, shared_settings.source(name))
     assert again.totals()["loaded"] == 0
 
 
@@ -52,7 +52,7 @@ def test_shared_data_clinc150_through_jsonl_conversion(shared_settings, tmp_path
 
 def test_shared_data_twcs_dates_parse(shared_settings):
     con = connect(":memory:")
-    ingest_files(con, inbox_files(shared_settings, "twcs"), "twcs", shared_settings.source("twcs"))
+    ingest_files(con, inbox_files(shared_settings.source("twcs"), shared_settings.project_dir), "twcs", shared_settings.source("twcs"))
     first, last, missing = con.execute(
         "SELECT min(received_at)::VARCHAR, max(received_at)::VARCHAR, count(*) FILTER (received_at IS NULL) "
         "FROM feedback").fetchone()

@@ -68,12 +68,12 @@ def nights(tmp_path_factory):
         enrich(con, settings.nlp)
         embed_segments(con, model_backend)
 
-    night(lambda name: [folder / "before" / p.name for p in inbox_files(settings, name)])
+    night(lambda name: [folder / "before" / p.name for p in inbox_files(settings.source(name), settings.project_dir)])
     fit = refit_themes(con, model_backend.name, settings.themes, folder / "fits", model_backend.encode)
     flag_emerging(con, model_backend.name, settings.themes, fit.run_id)
     flagged_before = [r[0] for r in con.execute("SELECT theme_id FROM emerging_themes").fetchall()]
     before = dict(con.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall())
-    night(lambda name: inbox_files(settings, name))
+    night(lambda name: inbox_files(settings.source(name), settings.project_dir))
     result = refresh_themes(con, model_backend.name, settings.themes, folder / "fits",
                             encode=model_backend.encode)
     return con, before, flagged_before, result

@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from vocmine.config import AssumptionsConfig
+from vocmine.config.analyst import AssumptionsConfig
 from vocmine.embed.backends import EmbeddingBackend, normalise_rows
 from vocmine.store.sqlfiles import fetch_arrow
 

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from vocmine.analytics.assumptions import match_assumptions
-from vocmine.config import AssumptionsConfig, LostCustomersConfig, Outcome, PrioritiesConfig, TeamConfig
+from vocmine.config.analyst import AssumptionsConfig, LostCustomersConfig, Outcome, PrioritiesConfig, TeamConfig
 from vocmine.embed.backends import EmbeddingBackend
 from vocmine.store.sqlfiles import run_sql
 from vocmine.store.tx import registered, transaction

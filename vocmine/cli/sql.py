@@ -36,7 +36,7 @@ def sql(
     """Run a read-only SQL query on the analysts' published copy (the working database when
     nothing is published yet, or with --working / --db) and print a table, CSV or JSON."""
     settings = settings_for(config, db)
-    published = published_database(settings)
+    published = published_database(settings.resolve(settings.publish_dir))
     path = published if published.exists() and not working and db is None else settings.db_path
     con = None
     try:

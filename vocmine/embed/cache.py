@@ -18,7 +18,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from vocmine.config import EmbeddingConfig
+from vocmine.config.embedding import EmbeddingConfig
 from vocmine.embed.backends import EmbeddingBackend, load_backend
 from vocmine.parallel import IN_PROCESS, BatchRunner, ModelUnavailable, isolate_failures, worker_model
 from vocmine.store import quarantine

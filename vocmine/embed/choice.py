@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from vocmine.config import EmbeddingConfig
+from vocmine.config.embedding import EmbeddingConfig
 from vocmine.embed.backends import backend_key
 
 ENGLISH = "en"

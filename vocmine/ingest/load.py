@@ -26,7 +26,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from vocmine.config import IngestConfig, Settings, SourceConfig
+from vocmine.config.ingest import IngestConfig
+from vocmine.config.sources import SourceConfig
 from vocmine.ingest.readers import IngestError, drop_staging, stage_file
 from vocmine.ingest.readers.staging import first_line
 from vocmine.store.feedback import add_loaded
@@ -264,14 +265,21 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def inbox_files(settings: Settings, source_name: str) -> list[Path]:
-    """The files a source's ``inbox`` globs match now (a matched directory: its files), in a stable order."""
+def inbox_files(source: SourceConfig, project_dir: Path) -> list[Path]:
+    """The files a source's ``inbox`` globs match now (a matched directory: its files), in a stable order.
+
+    A relative glob is read from ``project_dir``, the config file's folder (``Settings.project_dir``)."""
     found: set[Path] = set()
-    for pattern in settings.source(source_name).inbox:
-        found.update(Path(p) for p in glob.glob(str(settings.resolve(pattern)), recursive=True))
+    for pattern in source.inbox:
+        found.update(Path(p) for p in glob.glob(str(_resolve(pattern, project_dir)), recursive=True))
     return sorted(p for p in expand_paths(found) if p.is_file())
 
 
-def archive_folder(settings: Settings) -> Path | None:
-    """Where inbox files go once loaded (``ingest.archive_dir``), resolved; None: they stay."""
-    return settings.resolve(settings.ingest.archive_dir) if settings.ingest.archive_dir else None
+def archive_folder(rules: IngestConfig, project_dir: Path) -> Path | None:
+    """Where inbox files go once loaded (``ingest.archive_dir``, relative to ``project_dir``); None: they stay."""
+    return _resolve(rules.archive_dir, project_dir) if rules.archive_dir else None
+
+
+def _resolve(path: Path | str, project_dir: Path) -> Path:
+    path = Path(path).expanduser()
+    return path if path.is_absolute() else project_dir / path

@@ -21,10 +21,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from vocmine.config import NlpConfig
+from vocmine.config.nlp import NlpConfig
 from vocmine.journey.taxonomy import Taxonomy
-from vocmine.nlp.pipeline import keep_placeholders, load_trained
-from vocmine.nlp.segments import match_tokens
+from vocmine.text.tokens import keep_placeholders, load_trained, match_tokens
 
 RuleScores = dict[str, float]
 Tokens = tuple[Sequence[str], Sequence[str]]  # (lemmas, words) as match_tokens makes them
@@ -33,7 +32,7 @@ Tokens = tuple[Sequence[str], Sequence[str]]  # (lemmas, words) as match_tokens 
 def lemma_pipeline(config: NlpConfig) -> Language:
     """Tokenizer, tagger and lemmatizer of the English model; nothing else is needed here."""
     nlp = load_trained(config.model, ("parser", "ner", "senter"))
-    keep_placeholders(nlp, config)
+    keep_placeholders(nlp, config.pii_patterns)
     return nlp
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from vocmine.config import JourneyConfig, NlpConfig
+from vocmine.config.journey import JourneyConfig
+from vocmine.config.nlp import NlpConfig
 from vocmine.embed.backends import EmbeddingBackend
 from vocmine.journey.patterns import LanguagePatterns, language_patterns
 from vocmine.journey.rules import RuleMatcher, RuleScores, Tokens, lemma_pipeline

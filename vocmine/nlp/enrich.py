@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 from spacy.language import Language
 
-from vocmine.config import NlpConfig
+from vocmine.config.nlp import NlpConfig
 from vocmine.nlp.boilerplate import BoilerplateResult, mark_boilerplate, unflag_changed
 from vocmine.nlp.language import identify_languages
 from vocmine.nlp.pipeline import build_pipeline, pipeline_version

@@ -29,17 +29,18 @@ import json
 import logging
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import spacy
 import srsly
 from spacy.language import Language
 from spacy.lookups import Lookups, Table
-from spacy.symbols import ORTH
 
 import vocmine.nlp.components  # noqa: F401  (registers vocmine_* factories)
-from vocmine.config import NlpConfig
+from vocmine.config.nlp import NlpConfig
+from vocmine.embed.backends import weights_fingerprint
 from vocmine.nlp.boilerplate import split_patterns
-from vocmine.nlp.redact import placeholder
+from vocmine.text.tokens import keep_placeholders, load_trained
 
 # Bump when code changes what enrichment produces, so `vocmine enrich --rebuild` redoes it.
 CODE_VERSION = 7  # 2: segment_tokens for the journey rules; 3: greetings and sign-offs cut off;
@@ -47,7 +48,6 @@ CODE_VERSION = 7  # 2: segment_tokens for the journey rules; 3: greetings and si
 # 6: Chinese words (jieba), Ukrainian and Polish lemmas (issue 19); 7: Chinese clauses, decimals,
 # list items (issue 19)
 _NOT_NEEDED = ("parser",)
-STANDARD_KINDS = ("EMAIL", "PHONE", "CARD", "IBAN", "SSN", "URL", "HANDLE", "PERSON", "ACCOUNT", "ADDRESS")
 
 
 def build_pipeline(language: str, config: NlpConfig) -> Language:
@@ -56,29 +56,12 @@ def build_pipeline(language: str, config: NlpConfig) -> Language:
         nlp = _trained(config.model)
     else:
         nlp = _blank(language)
-    keep_placeholders(nlp, config)
+    keep_placeholders(nlp, config.pii_patterns)
     nlp.add_pipe("vocmine_pii", config={"extra_patterns": config.pii_patterns, "brand_handles": config.brand_handles})
     nlp.add_pipe("vocmine_formulas", config=split_patterns(language, config.boilerplate))
     nlp.add_pipe("vocmine_clauses")
     nlp.add_pipe("vocmine_key_phrases")
     return nlp
-
-
-def keep_placeholders(nlp: Language, config: NlpConfig) -> None:
-    """Make each PII placeholder one token: redacted text is processed again (enrich --rebuild,
-    tagging), and '[PHONE]' must not read as the word 'phone'."""
-    if hasattr(nlp.tokenizer, "add_special_case"):  # the Chinese character tokenizer has none
-        for kind in (*STANDARD_KINDS, *config.pii_patterns):
-            nlp.tokenizer.add_special_case(placeholder(kind), [{ORTH: placeholder(kind)}])
-
-
-def load_trained(model: str, exclude: tuple[str, ...] = ()) -> Language:
-    """A trained spaCy pipeline by package name or path, or an error that says what to do."""
-    try:
-        return spacy.load(model, exclude=list(exclude))
-    except (OSError, SystemExit) as exc:  # some spaCy paths exit the process instead of raising
-        raise RuntimeError(f"nlp.model: spaCy pipeline {model!r} is not installed (pip install it, or set "
-                           "nlp.model)") from exc
 
 
 def _trained(model: str) -> Language:
@@ -213,9 +196,20 @@ def pipeline_version(config: NlpConfig) -> str:
     return hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:12]
 
 
-@cache
 def _model_version(model: str) -> str:
+    """An installed pipeline's package version; for a pipeline given by path, its own version and
+    a fingerprint of its files: retraining a pipeline saved at the same path changes the
+    enrichment version, so ``vocmine enrich --rebuild`` redoes what the old one produced."""
+    path = Path(model).expanduser()
+    if not spacy.util.is_package(model) and path.is_dir():  # spacy.load prefers the package too
+        meta = srsly.read_json(path / "meta.json") if (path / "meta.json").is_file() else {}
+        return f"{meta.get('version', 'unversioned')}+{weights_fingerprint(path, ('*',))}"
+    return _package_version(model)
+
+
+@cache
+def _package_version(model: str) -> str:
     try:
-        return spacy.info(model).get("version", "?")
-    except (Exception, SystemExit):  # noqa: BLE001 - a path, or a model not installed (spaCy exits): the name must do
-        return "?"
+        return spacy.info(model).get("version", "unversioned")
+    except (Exception, SystemExit):  # noqa: BLE001 - a model not installed (spaCy exits): loading it will say so
+        return "unversioned"

@@ -17,13 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from vocmine.nlp.pii import PiiSpan
+from vocmine.text.tokens import placeholder
 
 __all__ = ["Redaction", "placeholder", "redact"]
-
-
-def placeholder(kind: str) -> str:
-    """``[KIND]``: no digits, '@' or '/', so no detector ever matches a placeholder (redaction is idempotent)."""
-    return f"[{kind}]"
 
 
 @dataclass(frozen=True)

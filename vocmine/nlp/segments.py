@@ -11,14 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from vocmine.nlp.pii import PiiSpan
-from vocmine.nlp.redact import placeholder, redact
-
-# Function words dropped before rule matching: "closed my account" meets "close account".
-# Prepositions stay, so "on the phone" (the call centre) differs from "my phone" (the handset).
-FUNCTION_POS = frozenset({"DET", "PRON", "AUX", "CCONJ", "SCONJ", "PART"})
+from vocmine.nlp.redact import redact
+from vocmine.text.tokens import lemma, match_tokens
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,7 @@ def enrich_doc(doc: Doc, feedback_id: str, language: str) -> EnrichedFeedback:
         if not any(ch.isalnum() for ch in stripped):
             continue
         start += len(text) - len(text.lstrip())
-        lemmas = [_lemma(t) for t in sent if _is_content(t) and not _inside(t, hidden)]
+        lemmas = [lemma(t) for t in sent if _is_content(t) and not _inside(t, hidden)]
         phrases = tuple(p for s, e, p in doc._.key_phrases if sent.start_char <= s and e <= sent.end_char)
         rule_lemmas, rule_words = match_tokens(sent, doc._.pii)
         result.segments.append(Segment(len(result.segments), stripped, start, start + len(stripped),
@@ -66,37 +63,10 @@ def enrich_doc(doc: Doc, feedback_id: str, language: str) -> EnrichedFeedback:
     return result
 
 
-def match_tokens(tokens: Doc | Span, pii=()) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(lowercase lemmas, lowercase words) of ``tokens`` without punctuation, spaces and function
-    words that are stop words; a word the tagger is unsure of ("webchat") stays. Each stretch of
-    personal data (``pii``: start, end, kind) becomes its placeholder, as in the redacted text.
-    Enrichment stores them, so tagging needs no second pass of the language model."""
-    lemmas: list[str] = []
-    words: list[str] = []
-    last_span = None
-    for token in tokens:
-        span = next((s for s in pii if token.idx < s[1] and s[0] < token.idx + len(token)), None)
-        if span is not None:
-            if span is not last_span:
-                lemmas.append(placeholder(span[2]).lower())
-                words.append(lemmas[-1])
-            last_span = span
-            continue
-        if token.is_punct or token.is_space or (token.is_stop and token.pos_ in FUNCTION_POS):
-            continue
-        lemmas.append(_lemma(token))
-        words.append(token.lower_)
-    return tuple(lemmas), tuple(words)
-
-
 def _is_content(token) -> bool:
     if token.is_stop or token.is_punct or token.is_space or token.like_num:
         return False
     return token.is_alpha and (len(token) > 1 or not token.text.isascii())
-
-
-def _lemma(token) -> str:
-    return (token.lemma_ or token.text).lower()
 
 
 def _inside(token, hidden: list[tuple[int, int]]) -> bool:

@@ -81,7 +81,8 @@ def _embedding(backend: str, settings: Settings) -> list[str]:
         from vocmine.embed.backends import STATIC_MODEL
 
         found = (STATIC_MODEL / "model.safetensors").is_file()
-        return [] if found else [f"{key}: 'static' needs {STATIC_MODEL}/model.safetensors (models/distill_static.py)"]
+        missing = f"{key}: 'static' needs {STATIC_MODEL}/model.safetensors, shipped with vocmine: reinstall it"
+        return [] if found else [missing]
     if backend in BUILT_IN_BACKENDS or Path(backend).expanduser().is_dir() or _in_model_cache(backend):
         return []
     close = difflib.get_close_matches(backend, BUILT_IN_BACKENDS, n=1)

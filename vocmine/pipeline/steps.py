@@ -45,8 +45,8 @@ def plan_ingest(settings: Settings, *, source: str | None = None, files: list[Pa
     names = [source] if source else sorted(settings.sources)
     for name in names:
         settings.source(name)
-    jobs = [(name, expand_paths(files) if files else inbox_files(settings, name)) for name in names]
-    return IngestPlan(jobs, None if files else archive_folder(settings))
+    jobs = [(name, expand_paths(files) if files else inbox_files(settings.source(name), settings.project_dir)) for name in names]
+    return IngestPlan(jobs, None if files else archive_folder(settings.ingest, settings.project_dir))
 
 
 def purge_quarantine(ctx: StepContext, days: int | None = None) -> int:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import duckdb
 
-from vocmine.config import KPI_METRICS, Kpi, TeamConfig
+from vocmine.config.analyst import KPI_METRICS, Kpi, TeamConfig
 from vocmine.report.verbatims import pick_verbatims
 from vocmine.store.sqlfiles import execute_sql, fetch_sql
 from vocmine.store.tx import as_dicts

@@ -54,9 +54,9 @@ class Publication:
     views: list[str]
 
 
-def published_database(settings) -> Path:
-    """Where the analysts' copy of ``settings``' database is published."""
-    return settings.resolve(settings.publish_dir) / DATABASE
+def published_database(folder: Path) -> Path:
+    """Where the analysts' copy is published in ``folder`` (``publish_dir``, resolved by the caller)."""
+    return Path(folder) / DATABASE
 
 
 def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = True,
@@ -64,7 +64,7 @@ def publish(con: duckdb.DuckDBPyConnection, folder: Path, *, parquet: bool = Tru
             storage_version: str = "v1.0.0") -> Publication:
     """Build the analysts' database (and Parquet files) in ``folder`` and swap them into place.
 
-    ``public_metadata`` maps a source to the metadata keys analysts may see (``Settings.public_metadata()``;
+    ``public_metadata`` maps a source to the metadata keys analysts may see (``public_metadata()`` of the settings;
     none by default); ``customer_key`` keys the customer pseudonyms (default: the store's own random key).
     ``storage_version`` is the DuckDB file format written (``[publish] storage_version``): the
     default opens in every DuckDB from 1.0, so an analyst's older CLI or BI tool reads it too."""

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 from sklearn.cluster import AgglomerativeClustering
 
-from vocmine.config import ThemesConfig
+from vocmine.config.themes import ThemesConfig
 from vocmine.embed.backends import normalise_rows
 from vocmine.embed.cache import segment_embeddings
 from vocmine.parallel import IN_PROCESS, BatchRunner

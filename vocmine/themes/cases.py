@@ -38,7 +38,7 @@ import pyarrow as pa
 from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 
-from vocmine.config import ThemesConfig
+from vocmine.config.themes import ThemesConfig
 from vocmine.embed.backends import normalise_rows
 from vocmine.embed.cache import feedback_embeddings
 from vocmine.store.sqlfiles import execute_sql, run_sql

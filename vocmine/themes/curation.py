@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from vocmine.config import ThemesConfig
+from vocmine.config.themes import ThemesConfig
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.tx import as_dicts, transaction
 from vocmine.themes.emerging import flag_emerging

@@ -32,7 +32,7 @@ import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-from vocmine.config import ThemesConfig
+from vocmine.config.themes import ThemesConfig
 from vocmine.embed.backends import normalise_rows
 from vocmine.themes.labels import keyword_label
 from vocmine.themes.sizing import ChosenKMeans, duplicate_themes

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import duckdb
 
-from vocmine.config import ThemesConfig
+from vocmine.config.themes import ThemesConfig
 from vocmine.store.sqlfiles import run_sql
 from vocmine.store.tx import transaction
 

@@ -27,7 +27,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from vocmine.config import ThemesConfig
+from vocmine.config.themes import ThemesConfig
 from vocmine.embed.backends import normalise_rows
 from vocmine.embed.cache import segment_embeddings
 from vocmine.store.runs import finish_run, start_run

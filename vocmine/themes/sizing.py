@@ -25,7 +25,7 @@ import numpy as np
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import silhouette_score
 
-from vocmine.config import ThemesConfig
+from vocmine.config.themes import ThemesConfig
 from vocmine.embed.backends import normalise_rows
 
 CANDIDATES = 12  # numbers of themes tried between the bounds (geometric steps)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from vocmine.config import SourceConfig
+from vocmine.config.sources import SourceConfig
 from vocmine.ingest.readers.csv_reader import stage_csv
 from vocmine.ingest.readers.jsonl_reader import stage_jsonl
 from vocmine.ingest.readers.parquet_reader import stage_parquet

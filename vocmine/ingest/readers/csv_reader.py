@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from vocmine.config import SourceConfig
+from vocmine.config.sources import SourceConfig
 from vocmine.ingest.readers.staging import (
     ROW,
     IngestError,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from vocmine.config import SourceConfig
+from vocmine.config.sources import SourceConfig
 from vocmine.ingest.readers.staging import ROW, IngestError, create_staged_view, first_line, require_columns
 
 

@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 from duckdb import ColumnExpression, ConstantExpression, FunctionExpression
 
-from vocmine.config import SourceConfig
+from vocmine.config.sources import SourceConfig
 
 FIELDS = ("external_id", "text", "received_at", "channel", "rating", "customer_id", "language")
 ROW = "_vocmine_row"  # record number column while staging; unlikely to clash with a source column
