@@ -99,18 +99,23 @@ def drop_night(folder: Path, night: int, texts: list[str], offset: int) -> None:
 
 def night_in_process(config: Path, env: dict[str, str]) -> dict:
     """One `vocmine run` in a fresh Python process: step seconds, new segments, wall seconds."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, __file__, "--one-night", str(config)], capture_output=True, text=True,
                           check=False, cwd=config.parent, env={**os.environ, **env})
     if done.returncode != 0:
         raise SystemExit(f"{config}: {done.stderr[-2000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["seconds"]["process"] = time.perf_counter() - started
+    # CPU seconds of the night's process (all its threads): on a shared machine, wall seconds swing with
+    # the other jobs' load, CPU seconds much less
+    result["seconds"]["cpu"] = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
     return result
 
 
 def code_at(ref: str, folder: Path) -> Path:
     """The repository's files at git ``ref``, unpacked into ``folder``: the code a baseline night imports."""
+    folder.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder
@@ -149,22 +154,25 @@ def languages_table(languages: list[str], n: int, backend: str, baseline: str | 
                     rows[(version, language, night)] = result | {"feedback": len(part),
                                                                  "chars": sum(map(len, part)) / max(len(part), 1)}
                     print(f"{version}: {language} night {night}: {len(part)} feedback, {result['segments']} segments, "
-                          f"{result['seconds']['process']:.1f} s", flush=True)
-    steps = [*STEPS, "process"]
+                          f"{result['seconds']['process']:.1f} s, CPU {result['seconds']['cpu']:.1f} s; "
+                          + ", ".join(f"{k} {v:.1f}" for k, v in result["seconds"].items()), flush=True)
+    steps = [*STEPS, "process", "cpu"]
     for night in (1, 2):
-        print(f"\nnight {night}: seconds per step (process: the whole `vocmine run` process), ms per new segment "
-              "and its ratio to English with the same code")
+        print(f"\nnight {night}: wall seconds per step, of the whole `vocmine run` process and its CPU seconds; "
+              "CPU ms per new segment and its ratio to English with the same code (wall ratio beside)")
         print(f"{'code':8s} {'language':8s} {'fb':>4s} {'segs':>5s} {'chars':>5s}" + "".join(f"{s:>8s}" for s in steps)
-              + f"{'ms/seg':>8s} {'x en':>6s}")
+              + f"{'cpu ms':>8s} {'x en':>6s} {'wall x':>6s}")
         for version in versions:
             english = rows.get((version, "en", night))
-            base = english["seconds"]["process"] / max(english["segments"], 1) if english else None
             for language in languages:
                 r = rows[(version, language, night)]
-                per = r["seconds"]["process"] / max(r["segments"], 1)
+                ratio = {kind: (r["seconds"][kind] / max(r["segments"], 1))
+                         / (english["seconds"][kind] / max(english["segments"], 1)) if english else float("nan")
+                         for kind in ("cpu", "process")}
                 print(f"{version:8.8s} {language:8s} {r['feedback']:4d} {r['segments']:5d} {r['chars']:5.0f}"
                       + "".join(f"{r['seconds'].get(s, 0):8.1f}" for s in steps)
-                      + f"{per * 1000:8.0f} {per / base if base else float('nan'):6.2f}")
+                      + f"{r['seconds']['cpu'] / max(r['segments'], 1) * 1000:8.0f} {ratio['cpu']:6.2f}"
+                      f" {ratio['process']:6.2f}")
 
 
 def timed_run(config: Path) -> dict[str, float]:
