@@ -14,7 +14,8 @@ With --languages, the cost of a night per segment in each language, side by side
 feedback from ../shared/data (en: as above; pl: pl_reviews; uk: uk_reviews; zh: waimai), the
 default config (backend auto). Night 1 reads the first half, night 2 the second half; each night
 is a fresh process (`vocmine run` is one), so what a process loads once per night counts. Prints
-seconds per step, per new segment, and the ratio to English; with --baseline REF the same nights
+seconds per step, CPU ms per new segment and per 1,000 characters, and their ratio to English
+(the Polish and Ukrainian sets' segments are 2-3x longer than English queries); with --baseline REF the same nights
 run with the code at that git ref too (before/after in one run).
 """
 
@@ -161,7 +162,7 @@ def languages_table(languages: list[str], n: int, backend: str, baseline: str | 
         print(f"\nnight {night}: wall seconds per step, of the whole `vocmine run` process and its CPU seconds; "
               "CPU ms per new segment and its ratio to English with the same code (wall ratio beside)")
         print(f"{'code':8s} {'language':8s} {'fb':>4s} {'segs':>5s} {'chars':>5s}" + "".join(f"{s:>8s}" for s in steps)
-              + f"{'cpu ms':>8s} {'x en':>6s} {'wall x':>6s}")
+              + f"{'cpu ms':>8s} {'x en':>6s} {'wall x':>6s} {'ms/kch':>6s} {'x en':>6s}")
         for version in versions:
             english = rows.get((version, "en", night))
             for language in languages:
@@ -172,7 +173,13 @@ def languages_table(languages: list[str], n: int, backend: str, baseline: str | 
                 print(f"{version:8.8s} {language:8s} {r['feedback']:4d} {r['segments']:5d} {r['chars']:5.0f}"
                       + "".join(f"{r['seconds'].get(s, 0):8.1f}" for s in steps)
                       + f"{r['seconds']['cpu'] / max(r['segments'], 1) * 1000:8.0f} {ratio['cpu']:6.2f}"
-                      f" {ratio['process']:6.2f}")
+                      f" {ratio['process']:6.2f} {per_kchar(r):6.0f}"
+                      f" {per_kchar(r) / per_kchar(english) if english else float('nan'):6.2f}")
+
+
+def per_kchar(row: dict) -> float:
+    """CPU ms per 1,000 characters of the night's feedback: segments differ in length between sets."""
+    return row["seconds"]["cpu"] * 1000 / max(row["feedback"] * row["chars"] / 1000, 1e-9)
 
 
 def timed_run(config: Path) -> dict[str, float]:
