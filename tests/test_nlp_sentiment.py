@@ -123,6 +123,10 @@ def test_sentiment_chinese_punctuation_ends_negation():
     ("wygodny", 1), ("niewygodny", -1),             # "nie" glued to an adjective
     ("swietny", 1), ("zle", -1),                    # typed without diacritics
     ("po prostu telefon", 0),                       # a 0 entry keeps the stem "prost" from matching
+    ("paczka dotarła w piątek : )", 1), ("paczka dotarła :-(", -1),  # smileys, typed or tokenised
+    ("paczka nr : (12) dotarła", 0),                # a bracket after a colon is no smiley
+    ("mało wygodny", -1), ("niezbyt wygodny", -1), ("ledwo działa", -1),  # "hardly" negates too
+    ("wygodny nie tylko w domu, ale też w trudnych warunkach", 1),  # "not only ... but": no contrast
 ])
 def test_sentiment_polish_rules(text, expected_sign):
     score = score_segments([text], "pl")[0]
@@ -136,6 +140,7 @@ def test_sentiment_polish_rules(text, expected_sign):
     ("обов’язково", 0), ("обов'язково", 0),         # both apostrophes read as one word, no sentiment
     ("Будівля гарна, але персонал грубий.", -1),     # what follows "але" weighs more
     ("Коли працює відділ реєстрації", 1),
+    ("все отримала :)", 1), ("знову черга :(", -1),
 ])
 def test_sentiment_ukrainian_rules(text, expected_sign):
     score = score_segments([text], "uk")[0]

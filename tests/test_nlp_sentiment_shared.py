@@ -35,13 +35,21 @@ def _labelled(language: str) -> list[tuple[str, str]]:
     if language == "uk":
         with (SHARED_DATA / "uk_reviews" / "uareviews_dev.csv").open(encoding="utf-8", newline="") as f:
             return [(r["text"], UK[r["category"]]) for r in csv.DictReader(f) if r["category"] in UK]
+    return [(text, review) for text, review, _ in _polish() if review in PL.values()]
+
+
+def _polish() -> list[tuple[str, str, str]]:
+    """(sentence, its review's label, the sentence's own label from its annotated opinions), as
+    benchmarks/sentiment_eval.py reads them (pl_rows): the own label is positive or negative when the
+    sentence's opinions lean one way only, "other" when they are mixed or neutral."""
     rows = []
     with (SHARED_DATA / "pl_reviews" / "products_main_all.jsonl").open(encoding="utf-8") as f:
         for line in f:
-            text = json.loads(line)["text"]
-            match = re.search(r"\s*__label__meta_(\S+)\s*$", text)  # as benchmarks/sentiment_eval.py reads it
-            if match.group(1) in PL:
-                rows.append((text[:match.start()], PL[match.group(1)]))
+            record = json.loads(line)
+            match = re.search(r"\s*__label__meta_(\S+)\s*$", record["text"])
+            sides = {r["type"] for r in record["relations"]} - {"NEUTRAL"}
+            own = {"POSITIVE": "positive", "NEGATIVE": "negative"}[sides.pop()] if len(sides) == 1 else "other"
+            rows.append((record["text"][:match.start()], PL.get(match.group(1), "other"), own))
     return rows
 
 
@@ -69,9 +77,17 @@ def test_nlp_sentiment_shared_macro_f1_meets_the_bar(language, minimum):
     assert _macro_f1(_test_half(rows), language) >= minimum
 
 
-@pytest.mark.xfail(reason="Polish product-review sentences carry their review's label; the lexicon reaches "
-                          "about 0.70 (docs/sentiment.md), below the 0.75 of issue 19", strict=True)
-def test_nlp_sentiment_shared_polish_macro_f1_meets_the_bar():
+def test_nlp_sentiment_shared_polish_sentences_meet_the_bar():
+    """Each segment scored against its own annotated opinions: 0.86 on the whole set and the test half."""
+    rows = [(text, own) for text, _, own in _polish() if own != "other"]
+    assert _macro_f1(rows, "pl") >= 0.75
+    assert _macro_f1(_test_half(rows), "pl") >= 0.75
+
+
+@pytest.mark.xfail(reason="each Polish sentence carries its whole review's label: a perfect sentence reader (the "
+                          "annotated opinions themselves) reaches 0.75 on the whole set and 0.73 on the test half; "
+                          "the lexicon 0.71 / 0.70 (docs/sentiment.md)", strict=True)
+def test_nlp_sentiment_shared_polish_review_label_meets_the_bar():
     rows = _labelled("pl")
     assert _macro_f1(rows, "pl") >= 0.75
 
@@ -79,5 +95,5 @@ def test_nlp_sentiment_shared_polish_macro_f1_meets_the_bar():
 def test_nlp_sentiment_shared_polish_is_no_longer_a_neutral_wall():
     rows = _test_half(_labelled("pl"))
     scores = score_segments([text for text, _ in rows], "pl")
-    assert sum(s == 0 for s in scores) / len(scores) < 0.20  # this half: 15.4%; main 22.9% (47% of segments)
+    assert sum(s == 0 for s in scores) / len(scores) < 0.20  # this half: 12.5%; 15.4% before; 22.9% first
     assert _macro_f1(rows, "pl") >= 0.65  # main: 0.62 on the whole set

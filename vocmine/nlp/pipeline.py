@@ -14,7 +14,8 @@ full stops (。！？), plus a lemmatizer where a package ships one:
   ``pos_lookup`` mode, which needs a tagger we do not have); they are merged into one table.
   A form several parts of speech share takes the lemma that keeps more of it: "działa" is
   "działać" (not the noun "działo"), "życzenia" is "życzenie" (not the verb "życzyć").
-  Reading the tables takes seconds (3.7 million forms), once per process and night.
+  Reading the tables takes 15-40 s (3.7 million forms), so the merged table is written once per
+  machine into an SQLite file and each word is looked up there (``vocmine.nlp.lemma_file``).
 - Other languages: the plain lookup table where spacy-lookups-data has one (de, es, fr, ...).
 
 Tables are read into a plain dict: see ``LemmaTable``.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -40,6 +42,7 @@ import vocmine.nlp.components  # noqa: F401  (registers vocmine_* factories)
 from vocmine.config.nlp import NlpConfig
 from vocmine.embed.backends import weights_fingerprint
 from vocmine.nlp.boilerplate import split_patterns
+from vocmine.nlp.lemma_file import file_backed_lemmas
 from vocmine.text.tokens import keep_placeholders, load_trained
 
 # Bump when code changes what enrichment produces, so `vocmine enrich --rebuild` redoes it.
@@ -84,7 +87,7 @@ def _blank(language: str) -> Language:
     if language == "uk":
         _add_pymorphy3(nlp)
         return nlp
-    lemmas = _polish_lemmas() if language == "pl" else _read_table(language)
+    lemmas = _polish_lemma_file() if language == "pl" else _read_table(language)
     if lemmas is not None:
         lookups = Lookups()
         table = AnyCaseLemmaTable if language == "pl" else LemmaTable
@@ -128,6 +131,14 @@ def _polish_lemmas() -> dict[str, str] | None:
     return lemmas or None
 
 
+def _polish_lemma_file():
+    """The merged Polish table from its file (vocmine.nlp.lemma_file), written once per machine."""
+    lemmas = file_backed_lemmas("pl", _polish_lemmas)
+    if not isinstance(lemmas, dict):
+        _polish_lemmas.cache_clear()  # written to the file just now: the 3.7 million forms can go
+    return lemmas
+
+
 def _shared(word: str, lemma: str) -> int:
     n = 0
     for a, b in zip(word, lemma):
@@ -148,7 +159,7 @@ class LemmaTable(Table):
     night with a few languages), where a dict read from the same file takes a fraction. The
     lemmatizers look words up by their text (``get``), which is all this answers."""
 
-    def __init__(self, name: str, lemmas: dict[str, str]) -> None:
+    def __init__(self, name: str, lemmas: Mapping[str, str]) -> None:
         super().__init__(name=name, data={})
         self.lemmas = lemmas
 

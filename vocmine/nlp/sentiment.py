@@ -114,6 +114,7 @@ class LexiconRules:
     contrast: frozenset[str]    # "but": words before weigh x0.5, words after x1.5
     breaks: frozenset[str] = frozenset()  # tokens that end a negation or booster's reach (punctuation)
     not_negating: frozenset[tuple[str, str]] = frozenset()  # ("nie", "tylko"): "not only" negates nothing
+    not_only: frozenset[tuple[str, str]] = frozenset()  # "not only ... but": the "but" is no contrast
 
 
 NEGATION_SCALAR = -0.74  # VADER's N_SCALAR: "nie dobry" is less negative than "zły"
@@ -125,14 +126,18 @@ def _vader_like(tokens: list[str], valence: Callable[[str], float | None], rules
     valences: list[float] = []
     contrast_at = None
     negator, negation_left, boost = None, 0, 0.0
+    not_only = False  # "nie tylko X, ale Y" adds Y to X: that "ale" is no contrast
     for i, token in enumerate(tokens):
-        if token in rules.negators and (token, next(iter(tokens[i + 1:i + 2]), "")) not in rules.not_negating:
-            negator, negation_left = token, NEGATION_WINDOW
-            continue
+        if token in rules.negators:
+            pair = (token, next(iter(tokens[i + 1:i + 2]), ""))
+            not_only = not_only or pair in rules.not_only
+            if pair not in rules.not_negating:
+                negator, negation_left = token, NEGATION_WINDOW
+                continue
         if token in rules.boosters:
             boost += rules.boosters[token]
             continue
-        if token in rules.contrast and contrast_at is None:
+        if token in rules.contrast and contrast_at is None and not not_only:
             contrast_at = len(valences)
         score = None if token in rules.breaks else valence(token)
         if score is None:
@@ -186,12 +191,19 @@ class StemLexicon:
     fold: Callable[[str], str]
 
     def tokens(self, text: str) -> list[str]:
-        """Words and the punctuation that ends a negation's reach ("nie dzwonią, świetnie": nothing negated)."""
-        return WORD_OR_BREAK.findall(text.lower())
+        """Words, emoticons (as ":)" or ":(") and the punctuation that ends a negation's reach
+        ("nie dzwonią, świetnie": nothing negated)."""
+        return [EMOTICON_SIDE[token[-1]] if token[0] in ":;" and len(token) > 1 else token
+                for token in WORD_OR_BREAK.findall(text.lower())]
 
 
-# words (apostrophes inside Ukrainian words: м'ясо, обов’язково) and clause punctuation
-WORD_OR_BREAK = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|[,.;:!?()]")
+# Smileys as customers type them, tokenised or not: ":)", ": )", ":-)", ": - (", ";)", ":D", ":/".
+_EMOTICON = r"[:;]\s?-?\s?(?:\)+|\(+(?!\w)|d\b|/(?![/\w]))"  # not ": (a)", "http://", ": /path"
+EMOTICON = re.compile(_EMOTICON)
+EMOTICON_SIDE = {")": ":)", "d": ":)", "(": ":(", "/": ":("}
+EMOTICONS = {":)": 2.0, ":(": -2.0}  # VADER's ":)" is 2.0 and ":(" -1.9
+# words (apostrophes inside Ukrainian words: м'ясо, обов’язково), emoticons and clause punctuation
+WORD_OR_BREAK = re.compile(_EMOTICON + r"|[^\W\d_]+(?:['’ʼ][^\W\d_]+)*|[,.;:!?()]")
 CLAUSE_BREAKS = frozenset(",.;:!?()")
 
 
@@ -229,6 +241,8 @@ def _match(word: str, exact: dict[str, float], stems: dict[str, float]) -> float
 
 def _stem_valence(lexicon: StemLexicon, word: str) -> float | None:
     """A word's score, or None: as written, then folded, then as the negation prefix + a known word."""
+    if word in EMOTICONS:
+        return EMOTICONS[word]
     exact, stems, exact_folded, stems_folded = _stem_tables(lexicon.file, lexicon.fold)
     score = _match(word, exact, stems)
     if score is None:
@@ -241,7 +255,8 @@ def _stem_valence(lexicon: StemLexicon, word: str) -> float | None:
 
 
 PL_RULES = LexiconRules(
-    negators={"nie": -0.4, "bez": 0.0, "brak": -1.0},  # "brak odpowiedzi": a lack is negative on its own
+    # "brak odpowiedzi": a lack is negative on its own; "mało stabilna", "niezbyt wygodny", "ledwo działa"
+    negators={"nie": -0.4, "bez": 0.0, "brak": -1.0, "mało": 0.0, "niezbyt": -0.3, "ledwo": -0.3, "ledwie": -0.3},
     boosters={
         "bardzo": 0.293, "mega": 0.293, "naprawdę": 0.293, "strasznie": 0.293, "niezwykle": 0.293,
         "wyjątkowo": 0.293, "totalnie": 0.293, "kompletnie": 0.293, "całkowicie": 0.293, "zupełnie": 0.293,
@@ -253,6 +268,7 @@ PL_RULES = LexiconRules(
     contrast=frozenset({"ale", "lecz", "jednak", "jednakże", "natomiast"}),
     breaks=CLAUSE_BREAKS,
     not_negating=frozenset({("nie", "tylko")}),
+    not_only=frozenset({("nie", "tylko")}),
 )
 UK_RULES = LexiconRules(
     # "немає відповіді": a lack is negative on its own, as "brak" in Polish
@@ -266,6 +282,7 @@ UK_RULES = LexiconRules(
     contrast=frozenset({"але", "проте", "однак", "зате", "натомість"}),
     breaks=CLAUSE_BREAKS,
     not_negating=frozenset({("не", "тільки"), ("не", "лише"), ("ні", "в"), ("не", "дивлячись")}),
+    not_only=frozenset({("не", "тільки"), ("не", "лише")}),
 )
 LEXICONS: dict[str, StemLexicon] = {
     "lexicon-pl": StemLexicon("pl.tsv", PL_RULES, "nie", _fold_pl),
