@@ -71,6 +71,11 @@ BOOKKEEPING_TIMEOUT = 5 * MINUTE  # begin and end: a few statements on the run l
 
 # the running step task's progress lines (the run's events go to the log of the task they happen in)
 _STEP_LOG: ContextVar[Callable[[str, str, Any], None] | None] = ContextVar("vocmine_step_log", default=None)
+# The part of the run a task is to run (the pipeline's begin, run_step or end, bound to the open
+# store). Handed over here, not as the task's parameter: Prefect sends a task's parameters with
+# every batch it submits to a Dask worker ([scale] engine = "dask"), and an open store does not
+# travel. The task's parameter is the part's name.
+_PART: ContextVar[Callable[[], Any] | None] = ContextVar("vocmine_part", default=None)
 
 
 class StepFailedError(RuntimeError):
@@ -81,10 +86,18 @@ def _settings(config: str | None) -> Settings:
     return load_settings(Path(config) if config else None)
 
 
+def _part(name: str) -> Any:
+    """Run the part of the run ``_as_task`` handed over for the task ``name``."""
+    call = _PART.get()
+    if call is None:
+        raise RuntimeError(f"task {name} runs a part of a pipeline run: run it through the nightly flow")
+    return call()
+
+
 @task(name="begin", cache_policy=NO_CACHE, persist_result=False, timeout_seconds=BOOKKEEPING_TIMEOUT)
-def begin(call: Callable[[], PipelineResult]) -> PipelineResult:
-    """Start a pipeline run, or resume the last one if it did not finish (``call``: the pipeline's begin)."""
-    run = call()
+def begin(name: str = "begin") -> PipelineResult:
+    """Start a pipeline run, or resume the last one if it did not finish (the pipeline's begin)."""
+    run = _part(name)
     logger = get_run_logger()
     if run.resumed:
         logger.info("resuming run %s; done before: %s", run.run_id, ", ".join(sorted(run.done_before)) or "nothing")
@@ -93,13 +106,13 @@ def begin(call: Callable[[], PipelineResult]) -> PipelineResult:
     return run
 
 
-def _step(call: Callable[[], StepResult]) -> StepResult:
-    """One step of the run (``call``: the pipeline's run_step), with progress lines in the task's
-    log; a failed step raises, so that Prefect retries it."""
+def _step(name: str) -> StepResult:
+    """Step ``name`` of the run (the pipeline's run_step), with progress lines in the task's log;
+    a failed step raises, so that Prefect retries it."""
     with ProgressLines(get_run_logger().info) as lines:
         token = _STEP_LOG.set(log_events(lines, lambda counts: "done"))
         try:
-            step = call()
+            step = _part(name)
         finally:
             _STEP_LOG.reset(token)
     logger = get_run_logger()
@@ -127,9 +140,9 @@ STEP_TASKS: dict[str, Task] = {name: _step_task(name) for name in STEPS}
 
 
 @task(name="end", cache_policy=NO_CACHE, persist_result=False, timeout_seconds=BOOKKEEPING_TIMEOUT)
-def end(call: Callable[[], PipelineResult]) -> PipelineResult:
-    """Close the run in the log (status, counts, versions) and send the notifications (``call``: the pipeline's end)."""
-    result = call()
+def end(name: str = "end") -> PipelineResult:
+    """Close the run in the log (status, counts, versions) and send the notifications (the pipeline's end)."""
+    result = _part(name)
     logger = get_run_logger()
     for problem in result.notify_errors:
         logger.warning("notification failed: %s", problem)
@@ -141,9 +154,13 @@ def end(call: Callable[[], PipelineResult]) -> PipelineResult:
 def _as_task(name: str, call: Callable[[], Any]) -> Any:
     """``run_pipeline``'s wrap: each part of the run as its task. A step that failed after its
     retries, timed out or crashed comes back as a failed StepResult, so the run ends as usual."""
-    if name in ("begin", "end"):
-        return (begin if name == "begin" else end)(call)
-    state = STEP_TASKS[name](call, return_state=True)
+    token = _PART.set(call)
+    try:
+        if name in ("begin", "end"):
+            return (begin if name == "begin" else end)(name)
+        state = STEP_TASKS[name](name, return_state=True)
+    finally:
+        _PART.reset(token)
     outcome = state.result(raise_on_failure=False)
     if state.is_completed():
         return outcome
