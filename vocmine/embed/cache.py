@@ -2,7 +2,8 @@
 once per model.
 
 A text the model fails on is found by halving the batch it failed in and set aside in
-``quarantine`` (step ``embed``, ``sql/set_aside.sql``); the rest of the night is embedded.
+``quarantine`` (step ``embed``, ``sql/set_aside.sql``, stored by ``vocmine.store.quarantine``);
+the rest of the night is embedded.
 
 Vectors live in DuckDB next to the segments (``embeddings``), keyed by model and the md5
 of the text, so a rebuild of enrichment that reproduces a text, a refit of themes, or a

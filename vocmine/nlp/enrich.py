@@ -4,6 +4,11 @@ Work is done in batches, each committed in one transaction together with its boo
 row in ``feedback_enrichment``, so an interrupted run resumes where it stopped and a
 finished one finds nothing to do. A feedback is enriched again when its content hash
 changed or, on ``rebuild``, when it was enriched by another pipeline version.
+
+Enrichment writes its own tables only. The redacted text goes to ``feedback`` and what it sets
+aside to ``quarantine`` through their owners (``vocmine.store.feedback``, ``vocmine.store.quarantine``);
+a segment whose text it changed is recorded in ``changed_segments``, and the theme and tag steps
+drop their own rows of it (``docs/architecture.md``).
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ as that theme's own members were (``assign_floor``); a segment whose exact text 
 placed follows it, so identical sentences never end up in different themes. What fits
 nowhere stays unassigned and accumulates; once there is enough of it, it is clustered
 (average-link, cosine) and tight clusters that no known theme covers become new themes,
-which the emerging-theme check then sees as new. ``refresh_themes`` is the nightly step:
+which the emerging-theme check then sees as new. A segment whose text enrichment changed since
+it was placed (``changed_segments``) leaves its theme first and is placed again like a new one.
+``refresh_themes`` is the nightly step:
 refit when due (no fit yet for the model, or the last one older than ``refit_every_days``),
 otherwise assign and propose; then recompute the emerging flags.
 """

@@ -36,7 +36,7 @@ from vocmine.themes.discover import OUTLIER, fit_on_sample
 from vocmine.themes.labels import Encoder, label_themes
 from vocmine.themes.matching import match_themes
 from vocmine.themes.persist import save_fit
-from vocmine.themes.store import store_refit
+from vocmine.themes.store import forget_changed_segments, store_refit
 
 LINEAGE_SHARE = 0.5  # share of a theme's segments that makes a split or an absorption
 
@@ -59,6 +59,7 @@ class RefitResult:
     created: int = 0
     retired: int = 0
     outlier_share: float = 0.0
+    changed: int = 0  # segments whose text enrichment changed: their old theme is not kept
     events: list[Event] = field(default_factory=list)
 
 
@@ -93,6 +94,8 @@ def refit_themes(
     result = RefitResult(run_id=start_run(con, "themes"), segments=len(ids))
     folder = fits_dir / result.run_id if fits_dir is not None else None
     try:
+        with transaction(con):  # a changed segment's old theme is not kept by the refit (_keep_previous)
+            result.changed = forget_changed_segments(con)
         phase(1, REFIT_PHASES, f"fitting themes on {len(ids):,} segments")
         fit = fit_on_sample(vectors, theme_documents(con, ids, every=True), config)
         phase(2, REFIT_PHASES, f"labelling {len(fit.centroids):,} themes")
@@ -110,7 +113,8 @@ def refit_themes(
     finish_run(con, result.run_id, counts={"model": model, "themes": result.themes, "groups": result.groups,
                                            "kept": result.kept, "created": result.created,
                                            "retired": result.retired,
-                                           "outlier_share": round(result.outlier_share, 4)})
+                                           "outlier_share": round(result.outlier_share, 4),
+                                           "changed_segments": result.changed})
     return result
 
 
