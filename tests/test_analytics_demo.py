@@ -10,7 +10,7 @@ planted ones by the majority of their single-theme segments.
 from __future__ import annotations
 
 import pytest
-from conftest import planted_theme_of
+from support.stores import planted_theme_of
 
 pytestmark = pytest.mark.slow
 

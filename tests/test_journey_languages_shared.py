@@ -9,7 +9,7 @@ import hashlib
 import json
 
 import pytest
-from conftest import SHARED_DATA
+from support.paths import SHARED_DATA
 
 from vocmine.config import JourneyConfig, NlpConfig
 from vocmine.embed import load_backend

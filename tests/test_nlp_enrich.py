@@ -7,10 +7,11 @@ import json
 import re
 
 import pytest
+from support.paths import ROOT
+from support.stores import write_bytes
 
-from conftest import ROOT, write_bytes
-from vocmine.config import NlpConfig, SourceConfig, load_settings
-from vocmine.ingest import inbox_files, ingest_files
+from vocmine.config import NlpConfig, SourceConfig
+from vocmine.ingest import ingest_files
 from vocmine.nlp.enrich import Pipelines, enrich
 from vocmine.store import connect
 
@@ -125,12 +126,8 @@ def test_enrich_resumes_after_a_crash_between_batches(store, pipelines, monkeypa
 
 
 @pytest.mark.slow
-def test_enrich_demo_leaves_no_card_email_or_phone_in_analyst_tables(tmp_path):
-    settings = load_settings(ROOT / "vocmine.toml", db=tmp_path / "demo.duckdb")
-    con = connect(settings.db_path)
-    for name in sorted(settings.sources):
-        ingest_files(con, inbox_files(settings, name), name, settings.source(name))
-    enrich(con, settings.nlp)
+def test_enrich_demo_leaves_no_card_email_or_phone_in_analyst_tables(demo_embedded):
+    con = demo_embedded.con  # the demo ingested and enriched with the demo config
     with (ROOT / "data" / "demo" / "planted_pii.csv").open(newline="", encoding="utf-8") as handle:
         values = [r["value"] for r in csv.DictReader(handle) if r["pii_type"] in {"CARD", "EMAIL", "PHONE"}]
     assert len(values) > 80

@@ -6,8 +6,9 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from conftest import ROOT, demo_store, planted_theme_per_segment
 from sklearn.metrics import normalized_mutual_info_score
+from support.paths import ROOT
+from support.stores import copy_demo_store, planted_theme_per_segment
 
 from vocmine.config import ThemesConfig
 from vocmine.embed import segment_embeddings
@@ -29,9 +30,9 @@ def test_themes_groups_join_similar_themes():
 
 
 @pytest.fixture(scope="module")
-def demo_segments(tmp_path_factory):
-    """The demo data ingested, enriched and embedded with the default backend."""
-    _, con, backend = demo_store(tmp_path_factory.mktemp("themes") / "demo.duckdb")
+def demo_segments(demo_embedded, tmp_path_factory):
+    """The demo data ingested, enriched and embedded with the default backend (a copy: the tests refit it)."""
+    _, con, backend = copy_demo_store(demo_embedded, tmp_path_factory.mktemp("themes") / "demo.duckdb")
     ids, vectors = segment_embeddings(con, backend.name)
     rows = dict(con.execute("SELECT segment_id, lemmas || ' ' || array_to_string(key_phrases, ' ') FROM segments")
                 .fetchall())
