@@ -1,6 +1,7 @@
 """Shared fixtures; the helpers they use live in ``support/`` (see support/__init__.py for the names).
 
-- ``fresh_db``: an in-memory store with every migration and the analyst views (one per test);
+- ``fresh_db``: an in-memory store with every migration and the analyst views (one per test,
+  copied from ``migrated_template``, made once per session);
 - ``review_source``: a source mapping every feedback field;
 - ``handmade_store`` (support.handmade): a hand-made store with known answers for views and reports;
 - ``nightly_module``: flows/nightly.py on Prefect's temporary server;
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -46,11 +48,27 @@ def nightly_module(tmp_path):
         yield nightly
 
 
-@pytest.fixture
-def fresh_db() -> duckdb.DuckDBPyConnection:
-    """An in-memory store with every migration applied and the analyst views created."""
-    con = connect(":memory:")
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    """A store file with every migration applied and the analyst views created, made once per session:
+    migrating takes about half a second, and hundreds of tests start from an empty store."""
+    path = tmp_path_factory.mktemp("template") / "migrated.duckdb"
+    con = connect(path)
     create_views(con)
+    con.close()
+    return path
+
+
+@pytest.fixture
+def fresh_db(migrated_template) -> duckdb.DuckDBPyConnection:
+    """An in-memory store with every migration applied and the analyst views created: the session's
+    template copied in (the same tables, constraints, views and migration log as ``connect(":memory:")``
+    followed by ``create_views``, in a tenth of the time)."""
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")  # as vocmine.store.connect sets it
+    con.execute("ATTACH ? AS template (READ_ONLY)", [str(migrated_template)])
+    con.execute("COPY FROM DATABASE template TO memory")
+    con.execute("DETACH template")
     yield con
     con.close()
 

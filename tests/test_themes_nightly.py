@@ -96,9 +96,9 @@ def test_nightly_proposes_a_theme_from_a_tight_cluster_of_unassigned_segments(st
     rng = np.random.default_rng(0)
     esim = [store_writer.segment(f"esim transfer fails in app number {i}", ESIM + 0.05 * rng.normal(size=4),
                                  START + timedelta(days=70), lemmas="esim transfer fail app update")
-                   for i in range(16)]
+            for i in range(16)]
     noise = [store_writer.segment(f"odd remark {i}", v, START + timedelta(days=70))
-                    for i, v in enumerate([APP, APP - ESIM, -APP - COURIER])]
+             for i, v in enumerate([APP, APP - ESIM, -APP - COURIER])]
     config = ThemesConfig(propose_after=10, propose_min_size=15, novelty_percentile=5)
     result = assign_new_segments(store_writer.con, MODEL, config)
     assert len(result.proposed) == 1
@@ -249,7 +249,7 @@ def test_nightly_theme_step_reports_its_phases_in_order(store_writer):
     store_writer.segment("courier never came", COURIER, START)
     phases = []
     refresh_themes(store_writer.con, MODEL, ThemesConfig(propose_after=100), now=START,
-                          on_phase=lambda done, total, what: phases.append((done, total, what)))
+                   on_phase=lambda done, total, what: phases.append((done, total, what)))
     assert phases == [(0, 2, "placing new segments in themes"), (1, 2, "checking for emerging themes"),
                       (2, 2, "0 emerging theme(s)")]
 
