@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from support.paths import ROOT
 
 pytestmark = pytest.mark.slow  # the whole demo pipeline with the real models: minutes
 

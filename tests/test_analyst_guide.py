@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
+from support.paths import ROOT
 
 
 def _sections() -> dict[str, str]:

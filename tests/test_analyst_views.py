@@ -28,7 +28,7 @@ def _segment(con, n: int, week: int, theme: int | None, sentiment: float, stage:
 
 
 @pytest.fixture
-def store(fresh_db):
+def eight_week_store(fresh_db):
     _theme(fresh_db, 100, "money", level=1)
     _theme(fresh_db, 1, "double charge", parent=100)
     _theme(fresh_db, 2, "late refund", parent=100)
@@ -47,8 +47,8 @@ def store(fresh_db):
     return fresh_db
 
 
-def test_theme_overview_sizes_tone_journey_and_recent_movement(store):
-    rows = {r[0]: r[1:] for r in store.execute(
+def test_theme_overview_sizes_tone_journey_and_recent_movement(eight_week_store):
+    rows = {r[0]: r[1:] for r in eight_week_store.execute(
         "SELECT theme_id, group_label, volume, round(share, 4), round(negative_share, 3), dominant_stage, "
         "dominant_touchpoint, last_4_weeks, share_change_4w > 0, emerging FROM theme_overview").fetchall()}
     assert set(rows) == {1, 2}
@@ -57,8 +57,8 @@ def test_theme_overview_sizes_tone_journey_and_recent_movement(store):
     assert rows[2][6:] == ([3, 3, 3, 3], True, True)
 
 
-def test_stage_touchpoint_grid_with_negativity_and_top_theme(store):
-    rows = {(r[0], r[1]): r[2:] for r in store.execute(
+def test_stage_touchpoint_grid_with_negativity_and_top_theme(eight_week_store):
+    rows = {(r[0], r[1]): r[2:] for r in eight_week_store.execute(
         "SELECT journey_stage, touchpoint, volume, round(negative_share, 3), top_theme_id, top_theme_segments "
         "FROM stage_touchpoint").fetchall()}
     assert rows[("billing", "bill")] == (16, 1.0, 1, 16)

@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from support.fakes import VocabularyBackend
 
 from vocmine.analytics.assumptions import match_assumptions, read_theme_evidence
 from vocmine.config import AssumptionsConfig
 
-
-class WordBackend:
-    """A fake embedding for tests only: one dimension per known word."""
-
-    name = "words"
-    VOCAB = ("price", "sim", "tariff", "bill", "date", "courier", "delivery", "staff")
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        rows = np.array([[float(w in t.lower()) for w in self.VOCAB] for t in texts]) + 1e-6
-        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+WORDS = VocabularyBackend(("price", "sim", "tariff", "bill", "date", "courier", "delivery", "staff"))
 
 
 def _theme(con, theme_id: int, label: str, keywords: list[str], texts: list[str], *, cached: bool = True) -> None:
-    vectors = WordBackend().encode(texts)
+    vectors = WORDS.encode(texts)
     centroid = vectors.mean(axis=0) / np.linalg.norm(vectors.mean(axis=0))
     con.execute("INSERT INTO themes (theme_id, label, keywords, level, status, size, centroid, model, created_run, "
                 "updated_run) VALUES (?, ?, ?, 2, 'active', ?, ?, 'words', 'r', 'r')",
@@ -50,7 +42,7 @@ def tariff_store(fresh_db):
 
 
 def _matches(con, *priorities: str, **settings) -> dict[str, list[tuple]]:
-    table = match_assumptions(con, AssumptionsConfig(priorities=list(priorities), **settings), WordBackend())
+    table = match_assumptions(con, AssumptionsConfig(priorities=list(priorities), **settings), WORDS)
     found: dict[str, list[tuple]] = {}
     for row in table.to_pylist():
         found.setdefault(row["assumption"], []).append(
@@ -60,7 +52,7 @@ def _matches(con, *priorities: str, **settings) -> dict[str, list[tuple]]:
 
 def test_analytics_assumptions_match_a_mixed_theme_by_its_segments_not_its_centre(tariff_store):
     centre = tariff_store.execute("SELECT centroid FROM themes WHERE theme_id = 10").fetchone()[0]
-    assert float(WordBackend().encode(["price"])[0] @ np.array(centre)) < 0.42   # the old rule missed it
+    assert float(WORDS.encode(["price"])[0] @ np.array(centre)) < 0.42   # the old rule missed it
     found = _matches(tariff_store, "price", min_similarity=0.42, min_segment_similarity=0.42, min_segment_share=0.2)
     by_theme = {theme: share for theme, _, share, _ in found["price"]}
     assert by_theme[10] == pytest.approx(0.3)       # 3 of its 10 segments are about price
@@ -88,7 +80,7 @@ def test_analytics_assumptions_theme_sample_takes_the_core_and_random_others(tar
     evidence = read_theme_evidence(tariff_store, "words", nearest=2, random=1)
     sizes = dict(zip(evidence.theme_ids, (len(m) for m in evidence.members), strict=True))
     assert sizes[10] in (2, 3) and sizes[20] in (2, 3)
-    core = WordBackend().encode(["sim tariff"])[0]   # the 7 nearest the centre of theme 10
+    core = WORDS.encode(["sim tariff"])[0]   # the 7 nearest the centre of theme 10
     members = evidence.members[evidence.theme_ids.index(10)]
     assert sum(np.allclose(m, core) for m in members) >= 2
     assert evidence.names[evidence.theme_ids.index(40)] == ["bill", "bill", "price"]

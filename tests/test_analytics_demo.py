@@ -10,19 +10,20 @@ planted ones by the majority of their single-theme segments.
 from __future__ import annotations
 
 import pytest
-from conftest import planted_theme_of
+from support.stores import planted_theme_of
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo(demo_pipeline):
+def demo_planted(demo_pipeline):
+    """The session demo store and the planted theme each discovered theme mostly holds."""
     _, con, _ = demo_pipeline
     return con, planted_theme_of(con)
 
 
-def test_analytics_demo_churn_driver_ranks_first_among_lost_customers(demo):
-    con, planted = demo
+def test_analytics_demo_churn_driver_ranks_first_among_lost_customers(demo_planted):
+    con, planted = demo_planted
     rows = con.execute("SELECT theme_id, journey_stage, lift, median_days_before_loss FROM lost_customers "
                        "ORDER BY rank").fetchall()
     assert planted[rows[0][0]] == "exit_fee"
@@ -36,8 +37,8 @@ def test_analytics_demo_churn_driver_ranks_first_among_lost_customers(demo):
                    "(the cache now also holds long feedback's whole texts, keys carry the model version), fit themes "
                    "whose three worst for handle time are IVR loop, refund and roaming; double charge is 11th by "
                    "priority. Issue 18: make the planted effort robust to the fit, not to one fit")
-def test_analytics_demo_effortful_theme_drives_handle_time_and_exit_fees_churn(demo):
-    con, planted = demo
+def test_analytics_demo_effortful_theme_drives_handle_time_and_exit_fees_churn(demo_planted):
+    con, planted = demo_planted
     worst = dict(con.execute("SELECT outcome, theme_id FROM theme_drivers WHERE harm_rank = 1").fetchall())
     assert planted[worst["churned"]] == "exit_fee"
     # double charges carry the most planted effort (1.6); their theme is among the three worst for
@@ -50,8 +51,8 @@ def test_analytics_demo_effortful_theme_drives_handle_time_and_exit_fees_churn(d
     assert "double_charge" in {planted[t] for t in top3}
 
 
-def test_analytics_demo_assumptions_over_assumed_confirmed_and_blind_spots(demo):
-    con, planted = demo
+def test_analytics_demo_assumptions_over_assumed_confirmed_and_blind_spots(demo_planted):
+    con, planted = demo_planted
     gaps = con.execute("SELECT gap, assumption, theme_id, priority_rank FROM assumption_gap").fetchall()
     by_assumption = {a: (gap, theme) for gap, a, theme, _ in gaps if a}
     assert by_assumption["TV and streaming bundles"] == ("over_assumed", None)
@@ -69,10 +70,10 @@ def test_analytics_demo_assumptions_over_assumed_confirmed_and_blind_spots(demo)
     assert set(blind) == priorities - assumed
 
 
-def test_analytics_demo_price_lands_on_the_price_rise_theme(demo):
+def test_analytics_demo_price_lands_on_the_price_rise_theme(demo_planted):
     # the planted price rises sit in a theme that mixes SIM-only tariffs, mid-contract rises and
     # promotions: "price" is far from its centre, but a good part of its segments are about price
-    con, planted = demo
+    con, planted = demo_planted
     rows = con.execute("SELECT theme_id, segment_share, name_similarity FROM assumed_priorities "
                        "WHERE assumption = 'price'").fetchall()
     rises = [(theme, share) for theme, share, _ in rows if planted.get(theme) == "price_rise_renewal"]
@@ -83,8 +84,8 @@ def test_analytics_demo_price_lands_on_the_price_rise_theme(demo):
     assert all(share >= 0.1 for _, share, _ in rows)
 
 
-def test_analytics_demo_priorities_rank_fifteen_and_include_the_emerging_theme(demo):
-    con, planted = demo
+def test_analytics_demo_priorities_rank_fifteen_and_include_the_emerging_theme(demo_planted):
+    con, planted = demo_planted
     rows = con.execute("SELECT theme_id, score, growth_score, emerging FROM priorities ORDER BY priority_rank").fetchall()
     assert len(rows) == 15 and [r[1] for r in rows] == sorted((r[1] for r in rows), reverse=True)
     esim = [r for r in rows if planted.get(r[0]) == "esim_transfer_app7"]
@@ -94,9 +95,9 @@ def test_analytics_demo_priorities_rank_fifteen_and_include_the_emerging_theme(d
 @pytest.mark.xfail(strict=False, reason="fit-sensitive: on the fit described above, a 37-segment exit-fee register "
                    "('quoted ETF', 100% negative, shrunk to 0.64) is 15th by priority, its score 0.220 just above "
                    "the 16th: the exit fees still split by register (issue 18)")
-def test_analytics_demo_priorities_leave_out_small_themes_unless_emerging(demo):
+def test_analytics_demo_priorities_leave_out_small_themes_unless_emerging(demo_planted):
     """Without shrinkage, six themes of 8 to 41 segments, 83-100% negative, ranked 8th to 14th."""
-    con, _ = demo
+    con, _ = demo_planted
     rows = con.execute("SELECT theme_id, share, emerging, negative_share_low, negative_share_shrunk, "
                        "negative_share_high FROM priorities").fetchall()
     assert len(rows) == 15
@@ -104,8 +105,8 @@ def test_analytics_demo_priorities_leave_out_small_themes_unless_emerging(demo):
     assert all(low < shrunk < high for _, _, _, low, shrunk, high in rows)
 
 
-def test_analytics_demo_team_numbers_add_up(demo):
-    con, _ = demo
+def test_analytics_demo_team_numbers_add_up(demo_planted):
+    con, _ = demo_planted
     weekly = con.execute("SELECT sum(value) FROM team_kpis WHERE team = 'billing' AND period = 'week' "
                          "AND metric = 'volume'").fetchone()[0]
     assert weekly == con.execute("SELECT count(*) FROM team_segments WHERE team = 'billing'").fetchone()[0]
@@ -115,8 +116,8 @@ def test_analytics_demo_team_numbers_add_up(demo):
     assert stages == {"billing"}
 
 
-def test_analytics_demo_overview_and_weekly_show_the_planted_esim_problem_arrive(demo):
-    con, planted = demo
+def test_analytics_demo_overview_and_weekly_show_the_planted_esim_problem_arrive(demo_planted):
+    con, planted = demo_planted
     esim = [t for t, p in planted.items() if p == "esim_transfer_app7"]
     overview = con.execute("SELECT theme_id, share_change_4w, emerging, dominant_stage FROM theme_overview "
                            "WHERE theme_id = ?", esim[:1]).fetchone()
@@ -128,8 +129,8 @@ def test_analytics_demo_overview_and_weekly_show_the_planted_esim_problem_arrive
     assert all(abs(total - 1) < 1e-9 for _, total in shares)
 
 
-def test_analytics_demo_journey_grid_puts_billing_themes_at_the_bill(demo):
-    con, planted = demo
+def test_analytics_demo_journey_grid_puts_billing_themes_at_the_bill(demo_planted):
+    con, planted = demo_planted
     cell = con.execute("SELECT top_theme_id, negative_share FROM stage_touchpoint "
                        "WHERE journey_stage = 'billing' AND touchpoint = 'bill'").fetchone()
     assert planted[cell[0]] in ("double_charge", "roaming_charges", "refund_not_received")
@@ -141,7 +142,7 @@ def test_analytics_demo_journey_grid_puts_billing_themes_at_the_bill(demo):
 @pytest.mark.xfail(strict=False, reason="on this fit 'network coverage' lands on a theme that mixes in-flight "
                    "roaming charges with 'looking at other networks' (its segments share the word network), "
                    "not on 'calls drop' or 'mobile data is painfully slow'; open in issue 18 item 5")
-def test_analytics_demo_network_coverage_lands_on_signal_or_data(demo):
-    con, planted = demo
+def test_analytics_demo_network_coverage_lands_on_signal_or_data(demo_planted):
+    con, planted = demo_planted
     theme = con.execute("SELECT theme_id FROM assumption_gap WHERE assumption = 'network coverage'").fetchone()[0]
     assert planted.get(theme) in ("poor_signal", "slow_mobile_data")

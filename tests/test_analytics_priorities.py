@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from handmade import refresh
+from support.handmade import refresh
 
 START = datetime(2026, 9, 7)  # a Monday
 WEEKS = 8

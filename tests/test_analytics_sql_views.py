@@ -8,8 +8,8 @@ import re
 from importlib import resources
 
 import pytest
-from conftest import ROOT
-from handmade import refresh
+from support.handmade import refresh
+from support.paths import ROOT
 
 from vocmine.analytics.views import LAYERS, analyst_views, create_views
 from vocmine.config import TeamConfig

@@ -4,7 +4,7 @@ hand-made store whose answers can be worked out by hand."""
 from __future__ import annotations
 
 import pytest
-from handmade import OUTCOMES, START, refresh
+from support.handmade import OUTCOMES, START, refresh
 
 from vocmine.analytics import refresh_analysis
 from vocmine.config import AssumptionsConfig, LostCustomersConfig, PrioritiesConfig, TeamConfig

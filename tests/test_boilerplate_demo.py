@@ -12,7 +12,7 @@ import importlib.util
 import re
 
 import pytest
-from conftest import ROOT
+from support.paths import ROOT
 
 from vocmine.store.status import source_counts
 

@@ -4,7 +4,9 @@ import json
 import re
 
 import pytest
-from conftest import ROOT, write_bytes
+from support.paths import ROOT
+from support.projects import run_vocmine
+from support.stores import write_bytes
 from typer.testing import CliRunner
 
 from vocmine.cli import app
@@ -14,8 +16,8 @@ COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A project folder with a config for one CSV source, as `vocmine init` users have."""
+def cli_project(tmp_path, monkeypatch):
+    """A project folder (the working directory) with a config for one CSV source, as `vocmine init` users have."""
     monkeypatch.chdir(tmp_path)
     for name in ("VOCMINE_DB", "VOCMINE_CONFIG"):
         monkeypatch.delenv(name, raising=False)
@@ -45,7 +47,7 @@ def test_cli_init_writes_config_and_database(tmp_path, monkeypatch):
     assert "kept existing" in runner.invoke(app, ["init"]).output
 
 
-def test_cli_ingest_inbox_then_sql_and_status(project):
+def test_cli_ingest_inbox_then_sql_and_status(cli_project):
     result = runner.invoke(app, ["ingest"])
     assert result.exit_code == 0, result.output
     assert "a.csv" in result.output
@@ -57,21 +59,21 @@ def test_cli_ingest_inbox_then_sql_and_status(project):
     assert status.exit_code == 0 and "notes" in status.output and "ingest" in status.output
 
 
-def test_cli_ingest_named_file_needs_a_known_source(project):
+def test_cli_ingest_named_file_needs_a_known_source(cli_project):
     assert runner.invoke(app, ["ingest", "inbox/a.csv"]).exit_code == 2
     result = runner.invoke(app, ["ingest", "inbox/a.csv", "--source", "nope"])
     assert result.exit_code == 2 and "unknown source 'nope'" in result.output
 
 
-def test_cli_ingest_failing_file_exits_nonzero_with_file_and_column(project):
-    write_bytes(project, "bad.csv", "id,body\n1,hi\n")
+def test_cli_ingest_failing_file_exits_nonzero_with_file_and_column(cli_project):
+    write_bytes(cli_project, "bad.csv", "id,body\n1,hi\n")
     result = runner.invoke(app, ["ingest", "bad.csv", "--source", "notes"])
     assert result.exit_code == 1
     flat = " ".join(result.output.split())
     assert "bad.csv" in flat and "'text'" in flat
 
 
-def test_cli_sql_is_read_only(project):
+def test_cli_sql_is_read_only(cli_project):
     runner.invoke(app, ["ingest"])
     result = runner.invoke(app, ["sql", "DELETE FROM feedback"])
     assert result.exit_code == 1 and "read-only" in result.output.lower()
@@ -90,26 +92,26 @@ def test_cli_sql_is_read_only(project):
     "PREPARE p AS COPY (SELECT 1) TO 'published/parquet/escaped.csv'; EXECUTE p",
     "EXPORT DATABASE 'published/parquet/escaped.csv'",
 ])
-def test_cli_sql_refuses_other_files_and_databases(project, query, working):
+def test_cli_sql_refuses_other_files_and_databases(cli_project, query, working):
     assert runner.invoke(app, ["ingest"]).exit_code == 0
-    (project / "vocmine.toml").write_text('publish_dir = "published"\n' + (project / "vocmine.toml").read_text())
+    (cli_project / "vocmine.toml").write_text('publish_dir = "published"\n' + (cli_project / "vocmine.toml").read_text())
     assert runner.invoke(app, ["publish"]).exit_code == 0
     result = runner.invoke(app, ["sql", query, *(["--working"] if working else [])])
     assert result.exit_code == 1, result.output
-    assert not (project / "escaped.csv").exists() and not (project / "published" / "parquet" / "escaped.csv").exists()
+    assert not (cli_project / "escaped.csv").exists() and not (cli_project / "published" / "parquet" / "escaped.csv").exists()
     check = runner.invoke(app, ["sql", "SELECT count(*) AS n FROM feedback", "--working", "--format", "csv"])
     assert check.output.splitlines()[-1] == "2"
 
 
-def test_cli_sql_reads_the_published_parquet(project):
-    (project / "vocmine.toml").write_text('publish_dir = "published"\n' + (project / "vocmine.toml").read_text())
+def test_cli_sql_reads_the_published_parquet(cli_project):
+    (cli_project / "vocmine.toml").write_text('publish_dir = "published"\n' + (cli_project / "vocmine.toml").read_text())
     assert runner.invoke(app, ["ingest"]).exit_code == 0 and runner.invoke(app, ["publish"]).exit_code == 0
     result = runner.invoke(app, ["sql", "SELECT count(*) AS n FROM 'published/parquet/feedback.parquet'",
                                  "--format", "csv"])
     assert result.exit_code == 0 and result.output.splitlines()[-1] == "2", result.output
 
 
-def test_cli_sql_table_rounds_floats_and_prints_placeholders_as_they_are(project):
+def test_cli_sql_table_rounds_floats_and_prints_placeholders_as_they_are(cli_project):
     runner.invoke(app, ["ingest"])
     query = "SELECT 5 / 12 AS share, -0.00001::DOUBLE AS tiny, 1234.5::DOUBLE AS big, '[PERSON] called' AS text"
     table = runner.invoke(app, ["sql", query])
@@ -118,10 +120,10 @@ def test_cli_sql_table_rounds_floats_and_prints_placeholders_as_they_are(project
     assert "0.4166666" in runner.invoke(app, ["sql", query, "--format", "csv"]).output   # programs get every digit
 
 
-def test_cli_db_flag_overrides_config(project, tmp_path):
+def test_cli_db_flag_overrides_config(cli_project, tmp_path):
     other = tmp_path / "other.duckdb"
     assert runner.invoke(app, ["ingest", "--db", str(other)]).exit_code == 0
-    assert other.exists() and not (project / "store" / "vocmine.duckdb").exists()
+    assert other.exists() and not (cli_project / "store" / "vocmine.duckdb").exists()
 
 
 @pytest.mark.parametrize("command", ["refit", "update", "list", "show", "rename", "merge"])
@@ -131,52 +133,52 @@ def test_cli_theme_commands_have_help_and_are_in_the_readme(command):
     assert f"`vocmine themes {command}" in (ROOT / "README.md").read_text()
 
 
-def test_cli_themes_refit_without_embeddings_says_what_to_do(project):
+def test_cli_themes_refit_without_embeddings_says_what_to_do(cli_project):
     runner.invoke(app, ["ingest"])
     result = runner.invoke(app, ["themes", "refit"])
     assert result.exit_code == 1 and "vocmine embed" in result.output
 
 
-def test_cli_themes_update_without_embeddings_says_what_to_do(project):
+def test_cli_themes_update_without_embeddings_says_what_to_do(cli_project):
     runner.invoke(app, ["ingest"])
     result = runner.invoke(app, ["themes", "update"])
     assert result.exit_code == 1 and "vocmine embed" in result.output
 
 
 @pytest.mark.parametrize("args", [["show", "7"], ["merge", "7", "8"], ["rename", "7", "Roaming"]])
-def test_cli_theme_curation_of_an_unknown_theme_fails_clearly(project, args):
+def test_cli_theme_curation_of_an_unknown_theme_fails_clearly(cli_project, args):
     runner.invoke(app, ["init"])
     result = runner.invoke(app, ["themes", *args])
     assert result.exit_code == 1 and "no theme 7" in result.output
 
 
-def test_cli_init_writes_the_taxonomy_to_edit_and_keeps_an_edited_one(project):
+def test_cli_init_writes_the_taxonomy_to_edit_and_keeps_an_edited_one(cli_project):
     assert runner.invoke(app, ["init"]).exit_code == 0
-    taxonomy = project / "taxonomy.toml"
+    taxonomy = cli_project / "taxonomy.toml"
     assert "[[stages]]" in taxonomy.read_text()
     taxonomy.write_text("# mine\n" + taxonomy.read_text())
     assert "kept existing" in runner.invoke(app, ["init"]).output
     assert taxonomy.read_text().startswith("# mine")
 
 
-def test_cli_tag_and_check_refuse_a_broken_taxonomy_naming_it(project):
+def test_cli_tag_and_check_refuse_a_broken_taxonomy_naming_it(cli_project):
     runner.invoke(app, ["init"])
-    (project / "taxonomy.toml").write_text("[[stages]]\nid = 'billing'\nname = 'Billing'\n")
+    (cli_project / "taxonomy.toml").write_text("[[stages]]\nid = 'billing'\nname = 'Billing'\n")
     for command in ("tag", "check"):
         result = runner.invoke(app, [command])
         assert result.exit_code == 2 and "taxonomy.toml" in result.output and "description" in result.output
 
 
-def test_cli_init_leaves_the_taxonomy_alone_when_the_config_names_one(project):
-    (project / "journey.toml").write_text((ROOT / "vocmine" / "journey" / "taxonomy.toml").read_text())
-    with (project / "vocmine.toml").open("a") as config:
+def test_cli_init_leaves_the_taxonomy_alone_when_the_config_names_one(cli_project):
+    (cli_project / "journey.toml").write_text((ROOT / "vocmine" / "journey" / "taxonomy.toml").read_text())
+    with (cli_project / "vocmine.toml").open("a") as config:
         config.write('\n[journey]\ntaxonomy = "journey.toml"\n')
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0 and "journey.toml" in result.output
-    assert not (project / "taxonomy.toml").exists()
+    assert not (cli_project / "taxonomy.toml").exists()
 
 
-def test_cli_views_and_publish_bring_every_analyst_view_to_the_analysts_copy(project):
+def test_cli_views_and_publish_bring_every_analyst_view_to_the_analysts_copy(cli_project):
     import duckdb
 
     from vocmine.analytics.views import analyst_views
@@ -185,19 +187,19 @@ def test_cli_views_and_publish_bring_every_analyst_view_to_the_analysts_copy(pro
     result = runner.invoke(app, ["views"])
     assert result.exit_code == 0, result.output
     assert runner.invoke(app, ["publish", "--no-parquet"]).exit_code == 0
-    published = duckdb.connect(str(project / "data" / "published" / "vocmine.duckdb"), read_only=True)
+    published = duckdb.connect(str(cli_project / "data" / "published" / "vocmine.duckdb"), read_only=True)
     names = {r[0] for r in published.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     assert names == {v.name for v in analyst_views()}
     assert published.execute("SELECT count(*) FROM priorities").fetchone()[0] == 0
 
 
-def test_cli_ingest_alone_leaves_a_store_with_every_analyst_view(project):
+def test_cli_ingest_alone_leaves_a_store_with_every_analyst_view(cli_project):
     import duckdb
 
     from vocmine.analytics.views import analyst_views
 
     assert runner.invoke(app, ["ingest"]).exit_code == 0   # no init, no views command, no run
-    con = duckdb.connect(str(project / "store" / "vocmine.duckdb"), read_only=True)
+    con = duckdb.connect(str(cli_project / "store" / "vocmine.duckdb"), read_only=True)
     names = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     assert names == {v.name for v in analyst_views()}
 
@@ -239,31 +241,20 @@ def test_cli_help_of_every_command_shows_its_defaults_and_all_its_text(argv, com
                 (param.name, default)
 
 
-def _vocmine(project, *args: str, env: dict | None = None):
-    import os
+def test_cli_commands_during_a_run_say_so_in_one_line(cli_project):
     import subprocess
     import sys
 
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("VOCMINE_")} | {
-        "COLUMNS": "200", "NO_COLOR": "1", "HF_HUB_OFFLINE": "1"} | (env or {})
-    return subprocess.run([sys.executable, "-m", "vocmine.cli", *args], cwd=project, env=environment,
-                          capture_output=True, text=True, timeout=300, check=False)
-
-
-def test_cli_commands_during_a_run_say_so_in_one_line(project):
-    import subprocess
-    import sys
-
-    with (project / "vocmine.toml").open("a") as config:
+    with (cli_project / "vocmine.toml").open("a") as config:
         config.write('\n[teams.billing]\nstages = ["billing"]\n')
     assert runner.invoke(app, ["ingest"]).exit_code == 0
-    db = project / "store" / "vocmine.duckdb"
+    db = cli_project / "store" / "vocmine.duckdb"
     hold = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(120)"
     holder = subprocess.Popen([sys.executable, "-c", hold, str(db)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
         for args in (["ingest"], ["publish"], ["report", "--team", "billing"]):
-            done = _vocmine(project, *args)
+            done = run_vocmine(cli_project, *args, timeout=300)
             lines = [line for line in done.stderr.splitlines() if line.strip()]
             assert done.returncode == 75, (args, done.stderr)
             assert len(lines) == 1 and "is in use by another process (a vocmine run?)" in lines[0], (args, lines)
@@ -273,26 +264,26 @@ def test_cli_commands_during_a_run_say_so_in_one_line(project):
         holder.wait()
 
 
-def test_cli_unexpected_error_is_one_line_and_verbose_shows_the_traceback(project):
-    (project / "adir").mkdir()
-    done = _vocmine(project, "ingest", "--db", "adir")  # a folder where the database should be
+def test_cli_unexpected_error_is_one_line_and_verbose_shows_the_traceback(cli_project):
+    (cli_project / "adir").mkdir()
+    done = run_vocmine(cli_project, "ingest", "--db", "adir", timeout=300)  # a folder where the database should be
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert done.returncode == 1 and len(lines) == 1 and lines[0].startswith("error: ")
     assert "--verbose" in lines[0] and "Traceback" not in done.stderr
-    verbose = _vocmine(project, "--verbose", "ingest", "--db", "adir")
+    verbose = run_vocmine(cli_project, "--verbose", "ingest", "--db", "adir", timeout=300)
     assert verbose.returncode == 1 and "Traceback" in verbose.stderr
 
 
-def test_cli_ingest_a_directory_reads_its_files(project):
-    write_bytes(project / "inbox", "b.csv", "id,text\n7,Roaming bill too high\n")
+def test_cli_ingest_a_directory_reads_its_files(cli_project):
+    write_bytes(cli_project / "inbox", "b.csv", "id,text\n7,Roaming bill too high\n")
     result = runner.invoke(app, ["ingest", "inbox", "--source", "notes"])
     assert result.exit_code == 0 and "a.csv" in result.output and "b.csv" in result.output
     again = runner.invoke(app, ["ingest", "inbox", "--source", "notes"])
     assert again.exit_code == 0 and "b.csv: skipped, unchanged since ingest-" in again.output
 
 
-def test_cli_status_shows_what_the_last_run_set_aside(project):
-    write_bytes(project / "inbox", "empty.csv", "")
+def test_cli_status_shows_what_the_last_run_set_aside(cli_project):
+    write_bytes(cli_project / "inbox", "empty.csv", "")
     assert runner.invoke(app, ["ingest"]).exit_code == 1  # a file set aside: `vocmine ingest` says so
     status = runner.invoke(app, ["status"], env={"COLUMNS": "250"})
     flat = " ".join(status.output.split())

@@ -11,7 +11,8 @@ import sys
 import tomllib
 
 import pyarrow.parquet as pq
-from conftest import ROOT
+from support.paths import ROOT
+
 from vocmine.config import load_settings
 from vocmine.ingest import inbox_files, ingest_files
 from vocmine.store import connect

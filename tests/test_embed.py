@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import pytest
+from support.fakes import FailsOn, RandomTextBackend
 
 from vocmine.embed import embed_segments, load_backend, segment_embeddings
 
-
-class FakeBackend:
-    """Deterministic pseudo-random vectors per text, counting what it was asked to encode."""
-
-    name = "fake:hash"
-    dim = 8
-
-    def __init__(self) -> None:
-        self.encoded: list[str] = []
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        self.encoded += texts
-        rows = [np.random.default_rng(int(hashlib.md5(t.encode()).hexdigest()[:8], 16)).normal(size=self.dim)
-                for t in texts]
-        vectors = np.array(rows, dtype=np.float32)
-        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+MODEL_ERROR = "CUDA error: device-side assert triggered\nat line 2"  # as a model fails on one odd text
 
 
 def _add_segments(con, rows: list[tuple[str, str]]) -> None:
@@ -34,7 +18,7 @@ def _add_segments(con, rows: list[tuple[str, str]]) -> None:
 
 
 def test_embed_cache_encodes_each_text_once(fresh_db):
-    backend = FakeBackend()
+    backend = RandomTextBackend()
     _add_segments(fresh_db, [("a-0", "late courier"), ("b-0", "late courier"), ("c-0", "refund missing")])
     assert embed_segments(fresh_db, backend) == 2
     assert sorted(backend.encoded) == ["late courier", "refund missing"]
@@ -45,7 +29,7 @@ def test_embed_cache_encodes_each_text_once(fresh_db):
 
 
 def test_embed_cache_returns_vectors_in_segment_order(fresh_db):
-    backend = FakeBackend()
+    backend = RandomTextBackend()
     _add_segments(fresh_db, [("b-0", "late courier"), ("a-0", "late courier"), ("c-0", "refund missing")])
     embed_segments(fresh_db, backend)
     ids, matrix = segment_embeddings(fresh_db, backend.name)
@@ -58,7 +42,7 @@ def test_embed_cache_returns_vectors_in_segment_order(fresh_db):
 
 def test_embed_cache_is_per_model(fresh_db):
     _add_segments(fresh_db, [("a-0", "late courier")])
-    first, second = FakeBackend(), FakeBackend()
+    first, second = RandomTextBackend(), RandomTextBackend()
     second.name = "fake:other"
     assert embed_segments(fresh_db, first) == 1 and embed_segments(fresh_db, second) == 1
     assert segment_embeddings(fresh_db, "fake:none") == ([], pytest.approx(np.zeros((0, 0))))
@@ -72,19 +56,6 @@ def test_embed_real_backends_load_offline_and_normalise(name, dim):
     assert vectors.shape == (3, dim) and vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1, rtol=1e-5)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]  # similar complaints are closer
-
-
-class FailsOn(FakeBackend):
-    """Raises on any batch holding one of ``bad`` (as a model may on one odd text), or on every batch."""
-
-    def __init__(self, *bad: str, everything: bool = False) -> None:
-        super().__init__()
-        self.bad, self.everything = set(bad), everything
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        if self.everything or self.bad & set(texts):
-            raise RuntimeError("CUDA error: device-side assert triggered\nat line 2")
-        return super().encode(texts)
 
 
 def _add_feedback(con, rows: list[tuple[str, str, list[str]]]) -> None:
@@ -101,7 +72,7 @@ def _add_feedback(con, rows: list[tuple[str, str, list[str]]]) -> None:
 def test_embed_sets_aside_the_segment_the_model_fails_on_and_embeds_the_rest(fresh_db):
     _add_feedback(fresh_db, [("f1", "a.csv", ["late courier", "odd \u202e text"]), ("f2", "a.csv", ["refund missing"]),
                              ("f3", "b.csv", ["app crashes", "card blocked"])])
-    backend = FailsOn("odd \u202e text")
+    backend = FailsOn(RandomTextBackend(), "odd \u202e text", error=MODEL_ERROR)
     assert embed_segments(fresh_db, backend) == 4
     ids, _ = segment_embeddings(fresh_db, backend.name)
     assert ids == ["f1-0", "f2-0", "f3-0", "f3-1"]  # the feedback stays; only its bad segment has no vector
@@ -113,7 +84,7 @@ def test_embed_sets_aside_the_segment_the_model_fails_on_and_embeds_the_rest(fre
     assert counts == ("1",)
     backend.encoded.clear()
     assert embed_segments(fresh_db, backend) == 0 and backend.encoded == []  # not tried again the next night
-    assert embed_segments(fresh_db, FakeBackend()) == 0  # the fake model name is the same: still set aside
+    assert embed_segments(fresh_db, RandomTextBackend()) == 0  # the fake model name is the same: still set aside
     _add_feedback(fresh_db, [("f4", "c.csv", ["odd \u202e text", "new words"])])  # the same text in new feedback
     assert embed_segments(fresh_db, backend) == 1 and backend.encoded == ["new words"]
     assert fresh_db.execute("SELECT feedback_id, reason FROM quarantine WHERE feedback_id = 'f4'").fetchall() == [
@@ -128,7 +99,7 @@ def test_embed_sets_aside_a_long_feedbacks_whole_text_the_model_fails_on(fresh_d
     from vocmine.embed.cache import embed_long_feedback
 
     _add_feedback(fresh_db, [("f1", "a.csv", ["late courier", "no call back"]), ("f2", "a.csv", ["refund", "missing"])])
-    backend = FailsOn("late courier no call back")
+    backend = FailsOn(RandomTextBackend(), "late courier no call back", error=MODEL_ERROR)
     assert embed_segments(fresh_db, backend) == 4
     assert embed_long_feedback(fresh_db, backend, min_segments=2) == 1
     reason = ("embedding by fake:hash failed on the whole text of feedback f1: RuntimeError: "
@@ -140,7 +111,7 @@ def test_embed_sets_aside_a_long_feedbacks_whole_text_the_model_fails_on(fresh_d
 def test_embed_a_model_failing_on_every_text_fails_the_step(fresh_db):
     _add_feedback(fresh_db, [("f1", "a.csv", ["late courier", "refund missing", "app crashes"])])
     with pytest.raises(RuntimeError, match="CUDA error"):
-        embed_segments(fresh_db, FailsOn(everything=True))
+        embed_segments(fresh_db, FailsOn(RandomTextBackend(), everything=True, error=MODEL_ERROR))
     assert fresh_db.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
     assert fresh_db.execute("SELECT status FROM runs WHERE kind = 'embed'").fetchone() == ("failed",)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import SHARED_DATA
+from support.paths import SHARED_DATA
 
 from vocmine.config import EmbeddingConfig, load_settings
 from vocmine.embed.backends import backend_key, weights_fingerprint

@@ -4,8 +4,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
 from prefect_server import local_prefect
+from support.paths import ROOT
 
 
 def test_flows_library_never_imports_prefect():

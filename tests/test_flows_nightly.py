@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
-from conftest import ROOT
 from prefect_server import prefect_env, prefect_server, process, stop
+from support.paths import ROOT
 
 from vocmine.pipeline import STEPS
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from support.stores import write_bytes
 
-from conftest import write_bytes
 from vocmine.config import IngestConfig, SourceConfig
 from vocmine.ingest import ingest_file, ingest_files
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from support.stores import write_bytes
 
-from conftest import write_bytes
 from vocmine.config import SourceConfig
 from vocmine.ingest import ingest_files
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from support.stores import write_bytes
 
-from conftest import write_bytes
 from vocmine.config import IngestConfig, SourceConfig
 from vocmine.ingest import expand_paths, ingest_files
 

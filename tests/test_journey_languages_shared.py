@@ -9,7 +9,7 @@ import hashlib
 import json
 
 import pytest
-from conftest import SHARED_DATA
+from support.paths import SHARED_DATA
 
 from vocmine.config import JourneyConfig, NlpConfig
 from vocmine.embed import load_backend
@@ -38,17 +38,17 @@ def _feedback(language: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def tagger():
+def multilingual_tagger():
     backend = load_backend("multilingual")  # what embedding.backend "auto" picks for feedback not in English
     return load_tagger(load_taxonomy(), NlpConfig(), backend, JourneyConfig())
 
 
 @pytest.mark.parametrize("language", ["zh", "uk", "pl"])
-def test_journey_languages_shared_unknown_share_at_most_half(tagger, language):
+def test_journey_languages_shared_unknown_share_at_most_half(multilingual_tagger, language):
     nlp = build_pipeline(language, NlpConfig())
     segments = [s.text for doc in nlp.pipe(_feedback(language)) for s in enrich_doc(doc, "f", language).segments]
-    tags = tagger.tag(segments, [None] * len(segments), tagger.backend.encode(segments),
-                      languages=[language] * len(segments))
+    tags = multilingual_tagger.tag(segments, [None] * len(segments), multilingual_tagger.backend.encode(segments),
+                                   languages=[language] * len(segments))
     unknown = sum(stage.value == UNKNOWN for stage, _ in tags) / len(tags)
     assert unknown <= 0.5, f"{language}: {unknown:.1%} of {len(tags)} segments unknown"
     assert sum(stage.method == "rule" for stage, _ in tags) / len(tags) >= 0.2  # the language's own patterns work

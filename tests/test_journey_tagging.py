@@ -6,11 +6,9 @@ only), so closeness in meaning here is word overlap and every outcome can be pre
 
 from __future__ import annotations
 
-import hashlib
-import re
-
 import numpy as np
 import pytest
+from support.fakes import FailsOn, HashedWordsBackend
 
 from vocmine.config import JourneyConfig, NlpConfig
 from vocmine.journey.rules import lemma_pipeline
@@ -58,21 +56,7 @@ channels = []
 patterns = ["bill", "statement"]
 examples = ["my bill is wrong"]
 '''
-
-
-class WordsBackend:
-    """Set of words (4 letters or more) hashed into 512 dimensions: texts sharing words are close."""
-
-    name = "fake:words"
-    dim = 512
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in set(re.findall(r"[a-z]{4,}", text.lower())):
-                vectors[row, int(hashlib.md5(word.encode()).hexdigest()[:6], 16) % self.dim] = 1
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return vectors / np.where(norms == 0, 1, norms)
+TAGGER_ERROR = "tokenizer overflow\nsecond line"  # as a model fails on one odd text
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +74,7 @@ def taxonomy(tmp_path):
 @pytest.fixture
 def tagger(taxonomy, nlp, monkeypatch):
     monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda config: nlp)
-    return load_tagger(taxonomy, NlpConfig(), WordsBackend(), JourneyConfig(stage_min_similarity=0.3,
+    return load_tagger(taxonomy, NlpConfig(), HashedWordsBackend(), JourneyConfig(stage_min_similarity=0.3,
                                                                              touchpoint_min_similarity=0.3))
 
 
@@ -135,7 +119,7 @@ def test_tagging_picks_up_a_stage_added_by_the_user(tmp_path, nlp, monkeypatch):
     path.write_text(TAXONOMY + '[[stages]]\nid = "advocacy"\nname = "Advocacy"\n'
                     'description = "recommend to friends"\npatterns = ["recommend"]\n', encoding="utf-8")
     monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda config: nlp)
-    tagger = load_tagger(load_taxonomy(path), NlpConfig(), WordsBackend(), JourneyConfig())
+    tagger = load_tagger(load_taxonomy(path), NlpConfig(), HashedWordsBackend(), JourneyConfig())
     assert _tag(tagger, "I already recommended you to all my friends")[0] == ("advocacy", "rule")
 
 
@@ -162,7 +146,7 @@ def test_tag_step_is_incremental_and_rebuilds_for_a_new_taxonomy(fresh_db, tagge
     path = tmp_path / "edited.toml"
     path.write_text(TAXONOMY.replace('"charge", ', ""), encoding="utf-8")
     monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda config: nlp)
-    edited = load_tagger(load_taxonomy(path), NlpConfig(), WordsBackend(), JourneyConfig())
+    edited = load_tagger(load_taxonomy(path), NlpConfig(), HashedWordsBackend(), JourneyConfig())
     assert tag_segments(fresh_db, edited).stale == 2
     rebuilt = tag_segments(fresh_db, edited, rebuild=True)
     assert rebuilt.segments == 2 and rebuilt.stale == 0
@@ -243,7 +227,7 @@ def test_tag_step_weighs_a_themes_stages_only_as_configured(fresh_db, taxonomy, 
     monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda c: nlp)
     _segments(fresh_db, [("I was charged twice", None, 1)] * 20 + [("The courier was late", None, 1)] * 3
               + [("Lovely weather today", None, 1)])
-    tag_segments(fresh_db, load_tagger(taxonomy, NlpConfig(), WordsBackend(), config))
+    tag_segments(fresh_db, load_tagger(taxonomy, NlpConfig(), HashedWordsBackend(), config))
     assert fresh_db.execute("SELECT journey_stage FROM segment_journey WHERE segment_id = 'f23-0'").fetchone() \
         == ("unknown",)
 
@@ -282,23 +266,9 @@ def test_tag_step_with_nothing_to_tag_loads_no_model(fresh_db, tagger):
     assert tag_segments(fresh_db, lazy).segments == 1 and loads == [1]
 
 
-class FailingWordsBackend(WordsBackend):
-    """Raises on any batch holding one of ``bad`` (as a model may on one odd text), or, once
-    ``everything`` is set, on every batch."""
-
-    def __init__(self, *bad: str) -> None:
-        self.bad, self.everything, self.encoded = set(bad), False, []
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        if self.everything or self.bad & set(texts):
-            raise RuntimeError("tokenizer overflow\nsecond line")
-        self.encoded += texts
-        return super().encode(texts)
-
-
 def test_tag_step_sets_aside_the_segment_the_tagger_fails_on_and_tags_the_rest(fresh_db, taxonomy, nlp, monkeypatch):
     monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda config: nlp)
-    backend = FailingWordsBackend("Odd \u202e text")
+    backend = FailsOn(HashedWordsBackend(), "Odd \u202e text", error=TAGGER_ERROR)
     tagger = load_tagger(taxonomy, NlpConfig(), backend, JourneyConfig())
     _segments(fresh_db, [("I was charged twice", "phone", None), ("Odd \u202e text", None, None),
                          ("The courier was late", None, None), ("My bill is wrong", None, None)])
@@ -316,7 +286,7 @@ def test_tag_step_sets_aside_the_segment_the_tagger_fails_on_and_tags_the_rest(f
 
 def test_tag_step_skips_a_segment_the_embed_step_set_aside(fresh_db, taxonomy, nlp, monkeypatch):
     monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda config: nlp)
-    backend = FailingWordsBackend()
+    backend = FailsOn(HashedWordsBackend(), error=TAGGER_ERROR)
     tagger = load_tagger(taxonomy, NlpConfig(), backend, JourneyConfig())
     _segments(fresh_db, [("I was charged twice", "phone", None), ("Odd text", None, None)])
     fresh_db.execute("INSERT INTO quarantine (run_id, source, file, reason, raw, quarantined_at, step, feedback_id) "
@@ -328,7 +298,7 @@ def test_tag_step_skips_a_segment_the_embed_step_set_aside(fresh_db, taxonomy, n
 
 def test_tag_step_a_tagger_failing_on_every_segment_fails_the_step(fresh_db, taxonomy, nlp, monkeypatch):
     monkeypatch.setattr("vocmine.journey.tagging.lemma_pipeline", lambda config: nlp)
-    backend = FailingWordsBackend()
+    backend = FailsOn(HashedWordsBackend(), error=TAGGER_ERROR)
     tagger = load_tagger(taxonomy, NlpConfig(), backend, JourneyConfig())
     backend.everything = True
     _segments(fresh_db, [("I was charged twice", "phone", None), ("Odd text", None, None), ("Late", None, None)])

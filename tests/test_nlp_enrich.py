@@ -7,10 +7,11 @@ import json
 import re
 
 import pytest
+from support.paths import ROOT
+from support.stores import write_bytes
 
-from conftest import ROOT, write_bytes
-from vocmine.config import NlpConfig, SourceConfig, load_settings
-from vocmine.ingest import inbox_files, ingest_files
+from vocmine.config import NlpConfig, SourceConfig
+from vocmine.ingest import ingest_files
 from vocmine.journey.store import untag_changed
 from vocmine.nlp.enrich import Pipelines, enrich
 from vocmine.store import connect
@@ -34,89 +35,90 @@ def pipelines():
 
 
 @pytest.fixture
-def store(fresh_db, tmp_path):
+def notes_store(fresh_db, tmp_path):
     path = write_bytes(tmp_path, "notes.csv", NOTES)
     ingest_files(fresh_db, [path], "notes", SourceConfig(kind="call_note", columns={"id": "id", "text": "text"}))
     return fresh_db
 
 
-def test_enrich_redacts_segments_and_detects_languages(store, pipelines):
-    result = enrich(store, CONFIG, pipelines=pipelines)
+def test_enrich_redacts_segments_and_detects_languages(notes_store, pipelines):
+    result = enrich(notes_store, CONFIG, pipelines=pipelines)
     assert result.feedback == 5 and result.segments >= 9
-    languages = dict(store.execute("SELECT external_id, language FROM feedback").fetchall())
+    languages = dict(notes_store.execute("SELECT external_id, language FROM feedback").fetchall())
     assert languages == {"1": "en", "2": "pl", "3": "zh", "4": "es", "5": "en"}
-    texts = " ".join(r[0] for r in store.execute("SELECT text FROM feedback UNION ALL SELECT text FROM segments").fetchall())
+    texts = " ".join(r[0] for r in notes_store.execute("SELECT text FROM feedback UNION ALL SELECT text FROM segments")
+                     .fetchall())
     assert "example.com" not in texts and "7700" not in texts and "4539" not in texts
-    assert store.execute("SELECT count(*) FROM feedback_raw").fetchone() == (0,)
-    first = store.execute("SELECT text, sentiment FROM segments WHERE feedback_id = "
-                          "(SELECT feedback_id FROM feedback WHERE external_id = '1') ORDER BY position").fetchall()
+    assert notes_store.execute("SELECT count(*) FROM feedback_raw").fetchone() == (0,)
+    first = notes_store.execute("SELECT text, sentiment FROM segments WHERE feedback_id = (SELECT feedback_id "
+                                "FROM feedback WHERE external_id = '1') ORDER BY position").fetchall()
     assert first[0][0] == "The courier was late" and first[0][1] < 0 < first[1][1]
 
 
-def test_enrich_unsupported_language_has_null_sentiment(store, pipelines):
-    enrich(store, CONFIG, pipelines=pipelines)
-    rows = store.execute("SELECT s.sentiment, e.sentiment_method FROM segments s JOIN feedback_enrichment e "
-                         "USING (feedback_id) WHERE s.language = 'es'").fetchall()
+def test_enrich_unsupported_language_has_null_sentiment(notes_store, pipelines):
+    enrich(notes_store, CONFIG, pipelines=pipelines)
+    rows = notes_store.execute("SELECT s.sentiment, e.sentiment_method FROM segments s JOIN feedback_enrichment e "
+                               "USING (feedback_id) WHERE s.language = 'es'").fetchall()
     assert rows and all(sentiment is None and method is None for sentiment, method in rows)
 
 
-def test_enrich_twice_does_nothing_the_second_time(store, pipelines):
-    enrich(store, CONFIG, pipelines=pipelines)
-    before = store.execute("SELECT count(*), max(run_id) FROM segments").fetchone()
-    again = enrich(store, CONFIG, pipelines=pipelines)
+def test_enrich_twice_does_nothing_the_second_time(notes_store, pipelines):
+    enrich(notes_store, CONFIG, pipelines=pipelines)
+    before = notes_store.execute("SELECT count(*), max(run_id) FROM segments").fetchone()
+    again = enrich(notes_store, CONFIG, pipelines=pipelines)
     assert again.feedback == 0
-    assert store.execute("SELECT count(*), max(run_id) FROM segments").fetchone() == before
+    assert notes_store.execute("SELECT count(*), max(run_id) FROM segments").fetchone() == before
 
 
-def test_enrich_new_version_waits_for_rebuild(store, pipelines):
-    enrich(store, CONFIG, pipelines=pipelines)
+def test_enrich_new_version_waits_for_rebuild(notes_store, pipelines):
+    enrich(notes_store, CONFIG, pipelines=pipelines)
     changed = CONFIG.model_copy(update={"pii_patterns": {"ACCOUNT": [r"\bACC-\d{7}\b"]}})
-    plain = enrich(store, changed, pipelines=Pipelines(changed))
+    plain = enrich(notes_store, changed, pipelines=Pipelines(changed))
     assert plain.feedback == 0 and plain.outdated == 5
-    rebuilt = enrich(store, changed, rebuild=True, pipelines=Pipelines(changed))
+    rebuilt = enrich(notes_store, changed, rebuild=True, pipelines=Pipelines(changed))
     assert rebuilt.feedback == 5 and rebuilt.outdated == 0
     # the raw text was gone, so the rebuild worked from redacted text and stayed redacted
-    texts = " ".join(r[0] for r in store.execute("SELECT text FROM segments").fetchall())
+    texts = " ".join(r[0] for r in notes_store.execute("SELECT text FROM segments").fetchall())
     assert "[EMAIL]" in texts and "example.com" not in texts
-    assert store.execute("SELECT count(DISTINCT segment_id) = count(*) FROM segments").fetchone() == (True,)
+    assert notes_store.execute("SELECT count(DISTINCT segment_id) = count(*) FROM segments").fetchone() == (True,)
 
 
-def test_enrich_rebuild_records_changed_segments_and_later_steps_drop_their_rows(store, pipelines):
-    enrich(store, CONFIG, pipelines=pipelines)
-    segments = store.execute("SELECT segment_id, text FROM segments ORDER BY segment_id").fetchall()
+def test_enrich_rebuild_records_changed_segments_and_later_steps_drop_their_rows(notes_store, pipelines):
+    enrich(notes_store, CONFIG, pipelines=pipelines)
+    segments = notes_store.execute("SELECT segment_id, text FROM segments ORDER BY segment_id").fetchall()
     for segment_id, _ in segments:
-        store.execute("INSERT INTO segment_themes VALUES (?, 1, 0.9, 'fit')", [segment_id])
-        store.execute("INSERT INTO segment_journey VALUES (?, 'usage', 1, 'rule', 'phone', 1, 'metadata', 'v', 'r')",
-                      [segment_id])
+        notes_store.execute("INSERT INTO segment_themes VALUES (?, 1, 0.9, 'fit')", [segment_id])
+        notes_store.execute("INSERT INTO segment_journey VALUES (?, 'usage', 1, 'rule', 'phone', 1, 'metadata', "
+                            "'v', 'r')", [segment_id])
     # "courier" becomes a personal-data kind: the first note's first segment reads differently now
     changed = CONFIG.model_copy(update={"pii_patterns": {"VEHICLE": [r"\bcourier\b"]}})
-    enrich(store, changed, rebuild=True, pipelines=Pipelines(changed))
-    after = dict(store.execute("SELECT segment_id, text FROM segments").fetchall())
+    enrich(notes_store, changed, rebuild=True, pipelines=Pipelines(changed))
+    after = dict(notes_store.execute("SELECT segment_id, text FROM segments").fetchall())
     changed_ids = {sid for sid, text in segments if after.get(sid) != text}
     assert changed_ids
-    assert {r[0] for r in store.execute("SELECT segment_id FROM changed_segments").fetchall()} == changed_ids
+    assert {r[0] for r in notes_store.execute("SELECT segment_id FROM changed_segments").fetchall()} == changed_ids
     # enrichment leaves the theme and journey tables alone; each step drops its own rows
-    assert store.execute("SELECT count(*) FROM segment_themes").fetchone() == (len(segments),)
-    assert forget_changed_segments(store) == len(changed_ids)
-    assert untag_changed(store) == len(changed_ids)
+    assert notes_store.execute("SELECT count(*) FROM segment_themes").fetchone() == (len(segments),)
+    assert forget_changed_segments(notes_store) == len(changed_ids)
+    assert untag_changed(notes_store) == len(changed_ids)
     for table in ("segment_themes", "segment_journey"):
-        kept = {r[0] for r in store.execute(f"SELECT segment_id FROM {table}").fetchall()}
+        kept = {r[0] for r in notes_store.execute(f"SELECT segment_id FROM {table}").fetchall()}
         assert kept == {sid for sid, _ in segments} - changed_ids
     # placed again after the change: kept, however often the steps look
-    run_id = start_run(store, "theme-assign")
+    run_id = start_run(notes_store, "theme-assign")
     for segment_id in changed_ids & set(after):
-        store.execute("INSERT INTO segment_themes VALUES (?, 1, 0.9, ?)", [segment_id, run_id])
-    assert forget_changed_segments(store) == 0
-    assert untag_changed(store) == 0
+        notes_store.execute("INSERT INTO segment_themes VALUES (?, 1, 0.9, ?)", [segment_id, run_id])
+    assert forget_changed_segments(notes_store) == 0
+    assert untag_changed(notes_store) == 0
 
 
-def test_enrich_keeps_raw_text_only_when_asked(store, pipelines):
+def test_enrich_keeps_raw_text_only_when_asked(notes_store, pipelines):
     keep = CONFIG.model_copy(update={"keep_raw_text": True})
-    enrich(store, keep, pipelines=Pipelines(keep))
-    assert store.execute("SELECT count(*) FROM feedback_raw").fetchone() == (5,)
+    enrich(notes_store, keep, pipelines=Pipelines(keep))
+    assert notes_store.execute("SELECT count(*) FROM feedback_raw").fetchone() == (5,)
 
 
-def test_enrich_resumes_after_a_crash_between_batches(store, pipelines, monkeypatch):
+def test_enrich_resumes_after_a_crash_between_batches(notes_store, pipelines, monkeypatch):
     import vocmine.nlp.enrich as module
 
     small = CONFIG.model_copy(update={"batch_size": 2})
@@ -131,20 +133,16 @@ def test_enrich_resumes_after_a_crash_between_batches(store, pipelines, monkeypa
 
     monkeypatch.setattr(module, "_store", crash_on_second)
     with pytest.raises(KeyboardInterrupt):
-        enrich(store, small, pipelines=pipelines)
-    assert store.execute("SELECT count(*) FROM feedback_enrichment").fetchone() == (2,)
-    assert store.execute("SELECT status FROM runs WHERE kind = 'enrich'").fetchone() == ("failed",)
+        enrich(notes_store, small, pipelines=pipelines)
+    assert notes_store.execute("SELECT count(*) FROM feedback_enrichment").fetchone() == (2,)
+    assert notes_store.execute("SELECT status FROM runs WHERE kind = 'enrich'").fetchone() == ("failed",)
     monkeypatch.setattr(module, "_store", real_store)
-    assert enrich(store, small, pipelines=pipelines).feedback == 3
+    assert enrich(notes_store, small, pipelines=pipelines).feedback == 3
 
 
 @pytest.mark.slow
-def test_enrich_demo_leaves_no_card_email_or_phone_in_analyst_tables(tmp_path):
-    settings = load_settings(ROOT / "vocmine.toml", db=tmp_path / "demo.duckdb")
-    con = connect(settings.db_path)
-    for name in sorted(settings.sources):
-        ingest_files(con, inbox_files(settings.source(name), settings.project_dir), name, settings.source(name))
-    enrich(con, settings.nlp)
+def test_enrich_demo_leaves_no_card_email_or_phone_in_analyst_tables(demo_embedded):
+    con = demo_embedded.con  # the demo ingested and enriched with the demo config
     with (ROOT / "data" / "demo" / "planted_pii.csv").open(newline="", encoding="utf-8") as handle:
         values = [r["value"] for r in csv.DictReader(handle) if r["pii_type"] in {"CARD", "EMAIL", "PHONE"}]
     assert len(values) > 80
@@ -206,8 +204,8 @@ def test_enrich_isolates_the_feedback_a_batch_fails_on(fresh_db, tmp_path):
     assert enrich(fresh_db, config, pipelines=pipelines).feedback == 0  # the next night has nothing left to do
 
 
-def test_enrich_a_model_that_does_not_load_is_raised_not_set_aside(store):
+def test_enrich_a_model_that_does_not_load_is_raised_not_set_aside(notes_store):
     config = NlpConfig(model="en_core_web_nosuch", languages=["en"])
     with pytest.raises(Exception, match="en_core_web_nosuch"):
-        enrich(store, config, pipelines=Pipelines(config))
-    assert store.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
+        enrich(notes_store, config, pipelines=Pipelines(config))
+    assert notes_store.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)

@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 import spacy
-from conftest import ROOT
 from spacy.tokens import Span
+from support.paths import ROOT
 
 from vocmine.nlp.components.pii import may_name_someone
 from vocmine.nlp.name_lexicons import load_name_lexicon
@@ -149,21 +149,12 @@ def test_names_ukrainian_staff_in_any_case(text, names):
 
 
 @pytest.mark.slow
-def test_names_demo_store_quotes_keep_words_and_lose_names(tmp_path):
+def test_names_demo_store_quotes_keep_words_and_lose_names(demo_embedded):
     """Every segment (the report quotes are segments) holds a [PERSON] only where its feedback named one
     (planted_pii.csv), keeps "Oct bill", "Pixel 9" and "Max 5G tariff", and no planted name survives."""
     from pii_testset import load_demo_texts
 
-    from vocmine.config import load_settings
-    from vocmine.ingest import inbox_files, ingest_files
-    from vocmine.nlp.enrich import enrich
-    from vocmine.store import connect
-
-    settings = load_settings(ROOT / "vocmine.toml", db=tmp_path / "demo.duckdb")
-    con = connect(settings.db_path)
-    for name in sorted(settings.sources):
-        ingest_files(con, inbox_files(settings.source(name), settings.project_dir), name, settings.source(name))
-    enrich(con, settings.nlp)
+    con = demo_embedded.con  # the demo ingested and enriched with the demo config
     with (ROOT / "data" / "demo" / "planted_pii.csv").open(newline="", encoding="utf-8") as handle:
         planted = Counter((r["source"], r["record_id"]) for r in csv.DictReader(handle) if r["pii_type"] == "PERSON")
     with (ROOT / "data" / "demo" / "planted_pii.csv").open(newline="", encoding="utf-8") as handle:

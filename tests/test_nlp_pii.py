@@ -7,11 +7,25 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pii_testset import (
+    DEFAULT_TEST_RULES,
+    STRUCTURED_KINDS,
+    LabelledText,
+    generate,
+    load_demo_texts,
+    load_planted,
+    score_spans,
+)
 
-from vocmine.nlp.pii import (PiiRules, PiiSpan, find_brand_handles, find_pii, iban_is_valid, is_brand_handle,
-                             luhn_is_valid)
-from pii_testset import (DEFAULT_TEST_RULES, STRUCTURED_KINDS, LabelledText, generate, load_demo_texts,
-                                     load_planted, score_spans)
+from vocmine.nlp.pii import (
+    PiiRules,
+    PiiSpan,
+    find_brand_handles,
+    find_pii,
+    iban_is_valid,
+    is_brand_handle,
+    luhn_is_valid,
+)
 from vocmine.nlp.redact import Redaction, redact
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"

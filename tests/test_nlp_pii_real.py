@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import ROOT, SHARED_DATA
+from support.paths import ROOT, SHARED_DATA
 
 from vocmine.nlp.pii import find_pii
 

@@ -12,7 +12,7 @@ CONFIG = NlpConfig(brand_handles=["BrightlineHelp"], pii_patterns={"ACCOUNT": [r
 
 
 @pytest.fixture(scope="module")
-def pipelines():
+def pipeline_for():
     built = {}
 
     def get(language: str):
@@ -23,8 +23,8 @@ def pipelines():
     return get
 
 
-def _segments(pipelines, text: str, language: str = "en") -> list[str]:
-    return [s.text for s in enrich_doc(pipelines(language)(text), "f1", language).segments]
+def _segments(pipeline_for, text: str, language: str = "en") -> list[str]:
+    return [s.text for s in enrich_doc(pipeline_for(language)(text), "f1", language).segments]
 
 
 @pytest.mark.parametrize(
@@ -40,29 +40,29 @@ def _segments(pipelines, text: str, language: str = "en") -> list[str]:
          ["I waited forty minutes on hold,", "although the agent was polite in the end."]),
     ],
 )
-def test_segments_english_sentences_and_clauses(pipelines, text, expected):
-    assert _segments(pipelines, text) == expected
+def test_segments_english_sentences_and_clauses(pipeline_for, text, expected):
+    assert _segments(pipeline_for, text) == expected
 
 
-def test_segments_chinese_full_stops(pipelines):
-    assert _segments(pipelines, "送餐很快，好吃。但是太贵了！下次不会再点？", "zh") == [
+def test_segments_chinese_full_stops(pipeline_for):
+    assert _segments(pipeline_for, "送餐很快，好吃。但是太贵了！下次不会再点？", "zh") == [
         "送餐很快，好吃。", "但是太贵了！", "下次不会再点？"]
 
 
-def test_segments_polish_sentences_and_contrast_clause(pipelines):
-    assert _segments(pipelines, "Kamera jest słaba, ale dostawa była szybka. Polecam!", "pl") == [
+def test_segments_polish_sentences_and_contrast_clause(pipeline_for):
+    assert _segments(pipeline_for, "Kamera jest słaba, ale dostawa była szybka. Polecam!", "pl") == [
         "Kamera jest słaba,", "ale dostawa była szybka.", "Polecam!"]
 
 
-def test_segments_ukrainian_sentences(pipelines):
-    assert _segments(pipelines, "Доставка була швидкою. Але якість погана!", "uk") == [
+def test_segments_ukrainian_sentences(pipeline_for):
+    assert _segments(pipeline_for, "Доставка була швидкою. Але якість погана!", "uk") == [
         "Доставка була швидкою.", "Але якість погана!"]
 
 
-def test_segments_are_redacted_and_offsets_point_into_redacted_text(pipelines):
+def test_segments_are_redacted_and_offsets_point_into_redacted_text(pipeline_for):
     text = ("My name is Priya Shah and my number is 07700 900123. "
             "Card 4539 1488 0343 6467 was charged twice, account ACC-1234567.")
-    item = enrich_doc(pipelines("en")(text), "f1", "en")
+    item = enrich_doc(pipeline_for("en")(text), "f1", "en")
     assert "Priya" not in item.text and "07700" not in item.text and "4539" not in item.text
     assert "[PERSON]" in item.text and "[PHONE]" in item.text and "[CARD]" in item.text and "[ACCOUNT]" in item.text
     for segment in item.segments:
@@ -71,8 +71,8 @@ def test_segments_are_redacted_and_offsets_point_into_redacted_text(pipelines):
     assert item.pii_counts["CARD"] == 1 and item.pii_counts["PERSON"] == 1
 
 
-def test_segments_brand_handles_are_kept_but_do_not_drive_themes(pipelines):
-    item = enrich_doc(pipelines("en")("@BrightlineHelp my roaming charges are wrong again, says @jenny_k_88"),
+def test_segments_brand_handles_are_kept_but_do_not_drive_themes(pipeline_for):
+    item = enrich_doc(pipeline_for("en")("@BrightlineHelp my roaming charges are wrong again, says @jenny_k_88"),
                       "f1", "en")
     assert item.brands == ["brightlinehelp"]
     assert "@BrightlineHelp" in item.text and "@jenny_k_88" not in item.text and "[HANDLE]" in item.text
@@ -80,14 +80,14 @@ def test_segments_brand_handles_are_kept_but_do_not_drive_themes(pipelines):
     assert "brightlinehelp" not in lemmas and "charge" in lemmas
 
 
-def test_segments_key_phrases_are_lemmatised_noun_phrases(pipelines):
-    item = enrich_doc(pipelines("en")("The roaming charges on my last bill were wrong."), "f1", "en")
+def test_segments_key_phrases_are_lemmatised_noun_phrases(pipeline_for):
+    item = enrich_doc(pipeline_for("en")("The roaming charges on my last bill were wrong."), "f1", "en")
     assert "roaming charge" in item.segments[0].key_phrases
     assert "bill" in " ".join(item.segments[0].key_phrases)
 
 
-def test_segments_keep_the_words_journey_rules_read_with_personal_data_as_placeholders(pipelines):
-    item = enrich_doc(pipelines("en")("Priya Shah here, call me on 07700 900123 about the parcels you delivered."),
+def test_segments_keep_the_words_journey_rules_read_with_personal_data_as_placeholders(pipeline_for):
+    item = enrich_doc(pipeline_for("en")("Priya Shah here, call me on 07700 900123 about the parcels you delivered."),
                       "f1", "en")
     lemmas = [w for s in item.segments for w in s.rule_lemmas]
     words = [w for s in item.segments for w in s.rule_words]
@@ -111,8 +111,8 @@ def test_segments_keep_the_words_journey_rules_read_with_personal_data_as_placeh
         ("问题：1、菜少 2、太咸 （3）送得慢", ["问题：", "1、菜少", "2、太咸", "（3）送得慢"]),
     ],
 )
-def test_segments_chinese_clauses_decimals_and_lists(pipelines, text, expected):
-    assert _segments(pipelines, text, "zh") == expected
+def test_segments_chinese_clauses_decimals_and_lists(pipeline_for, text, expected):
+    assert _segments(pipeline_for, text, "zh") == expected
 
 
 @pytest.mark.parametrize(
@@ -128,12 +128,12 @@ def test_segments_chinese_clauses_decimals_and_lists(pipelines, text, expected):
          ["Wygląda ładnie,", "aczkolwiek wykonanie pozostawia wiele do życzenia."]),
     ],
 )
-def test_segments_ukrainian_and_polish_turns(pipelines, text, language, expected):
-    assert _segments(pipelines, text, language) == expected
+def test_segments_ukrainian_and_polish_turns(pipeline_for, text, language, expected):
+    assert _segments(pipeline_for, text, language) == expected
 
 
-def test_segments_english_list_numbers_start_their_items(pipelines):
-    assert _segments(pipelines, "Two problems. 1. The courier was late. 2. The box was damaged.") == [
+def test_segments_english_list_numbers_start_their_items(pipeline_for):
+    assert _segments(pipeline_for, "Two problems. 1. The courier was late. 2. The box was damaged.") == [
         "Two problems.", "1. The courier was late.", "2. The box was damaged."]
-    assert _segments(pipelines, "I paid 2. Then they charged me again.") == [
+    assert _segments(pipeline_for, "I paid 2. Then they charged me again.") == [
         "I paid 2.", "Then they charged me again."]

@@ -13,7 +13,7 @@ import json
 import re
 
 import pytest
-from conftest import SHARED_DATA
+from support.paths import SHARED_DATA
 
 from vocmine.nlp.sentiment import score_segments
 

@@ -9,8 +9,8 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 
 import pytest
+from support.paths import ROOT
 
-from conftest import ROOT
 from vocmine.config import EmbeddingConfig, NlpConfig, SourceConfig
 from vocmine.embed import cache, embed_segments, load_backend
 from vocmine.embed.cache import encode_batch

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from pipeline_project import PipelineProject, checksums, scalar
+from support.projects import PipelineProject, checksums, scalar
 
 pytestmark = pytest.mark.slow  # runs `vocmine run` as processes: minutes
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 import csv
 import json
 import re
-import subprocess
 from datetime import datetime, timedelta
 
 import duckdb
 import numpy as np
 import pytest
-from conftest import SHARED_DATA
-from pipeline_project import run_env, vocmine_command
+from support.paths import SHARED_DATA
+from support.projects import run_vocmine
 
 from vocmine.text.words import words as language_words
 
@@ -83,8 +82,7 @@ def _run_store(tmp_path, texts: list[str]) -> duckdb.DuckDBPyConnection:
         writer.writerow(["id", "text", "received_at"])
         for i, text in enumerate(texts):  # spread over ten weeks, so weekly views have weeks
             writer.writerow([f"r{i}", text, (start + timedelta(hours=i * 1680 // len(texts))).isoformat()])
-    done = subprocess.run(vocmine_command("run", "--config", "vocmine.toml"), cwd=tmp_path, env=run_env(), check=False,
-                          capture_output=True, text=True, timeout=3600)
+    done = run_vocmine(tmp_path, "run", "--config", "vocmine.toml", timeout=3600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return duckdb.connect(str(tmp_path / "work" / "vocmine.duckdb"), read_only=True)
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 
 import duckdb
 import pytest
-from pipeline_project import PipelineProject, checksums, run_env, vocmine_command
+from support.projects import PipelineProject, checksums, run_vocmine
 
 pytestmark = pytest.mark.slow  # runs `vocmine run` as processes: minutes
 
@@ -93,8 +92,7 @@ def test_pipeline_poison_inputs_are_set_aside_and_the_night_finishes(tmp_path):
         assert expected in said, (expected, said)
     assert project.step_counts("ingest")["set_aside_files"] == 2
 
-    status = subprocess.run(vocmine_command("status", "--config", str(project.config)), capture_output=True,
-                            text=True, env=run_env(), cwd=project.folder, check=False)
+    status = run_vocmine(project.folder, "status", "--config", str(project.config))
     assert status.returncode == 0 and "Set aside by the last run" in status.stdout
     assert "call_notes_empty.csv" in status.stdout and "two-digit year" in status.stdout
 

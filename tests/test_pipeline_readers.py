@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from pipeline_project import PipelineProject, scalar
+from support.projects import PipelineProject, scalar
 
 from vocmine.store.publish import publish
 

@@ -17,7 +17,7 @@ from vocmine.store import connect
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
+def recording_steps(tmp_path, monkeypatch):
     """A config in tmp_path, and steps that record their calls; `broken` names steps that fail."""
     config = tmp_path / "vocmine.toml"
     config.write_text('db = "work.duckdb"\n[sources.notes]\nkind = "call_note"\ncolumns = { text = "text" }\n',
@@ -39,8 +39,8 @@ def project(tmp_path, monkeypatch):
     return config, calls, broken
 
 
-def test_pipeline_runs_every_step_in_order_and_logs_them(project):
-    config, calls, _ = project
+def test_pipeline_runs_every_step_in_order_and_logs_them(recording_steps):
+    config, calls, _ = recording_steps
     result = run_pipeline(load_settings(config))
     assert result.ok and not result.resumed and calls == list(STEPS)
     con = connect(load_settings(config).db_path)
@@ -51,8 +51,8 @@ def test_pipeline_runs_every_step_in_order_and_logs_them(project):
     assert run[:2] == ("pipeline", "succeeded") and "versions" in json.loads(run[2])
 
 
-def test_pipeline_failure_is_recorded_and_the_rerun_resumes_at_that_step(project):
-    config, calls, broken = project
+def test_pipeline_failure_is_recorded_and_the_rerun_resumes_at_that_step(recording_steps):
+    config, calls, broken = recording_steps
     broken.add("themes")
     failed = run_pipeline(load_settings(config))
     assert not failed.ok and failed.error == "themes: OSError: themes disk full [step]"
@@ -66,8 +66,8 @@ def test_pipeline_failure_is_recorded_and_the_rerun_resumes_at_that_step(project
     assert not fresh.resumed and fresh.run_id != failed.run_id and calls[-len(STEPS):] == list(STEPS)
 
 
-def test_pipeline_killed_mid_run_resumes_at_the_interrupted_step(project):
-    config, calls, _ = project
+def test_pipeline_killed_mid_run_resumes_at_the_interrupted_step(recording_steps):
+    config, calls, _ = recording_steps
     settings = load_settings(config)
     con = connect(settings.db_path)
     interrupted = begin_run(con)
@@ -82,8 +82,8 @@ def test_pipeline_killed_mid_run_resumes_at_the_interrupted_step(project):
     assert result.resumed and result.run_id == interrupted.run_id and calls == list(STEPS)[2:]
 
 
-def test_pipeline_refuses_to_run_beside_another_writer(project):
-    config, _, _ = project
+def test_pipeline_refuses_to_run_beside_another_writer(recording_steps):
+    config, _, _ = recording_steps
     settings = load_settings(config)
     connect(settings.db_path).close()
     holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
@@ -100,8 +100,8 @@ def test_pipeline_refuses_to_run_beside_another_writer(project):
         holder.wait()
 
 
-def test_pipeline_notifies_by_command_on_failure_and_success(project, tmp_path):
-    config, _, broken = project
+def test_pipeline_notifies_by_command_on_failure_and_success(recording_steps, tmp_path):
+    config, _, broken = recording_steps
     out = tmp_path / "told.txt"
     settings = load_settings(config)
     settings.notify = NotifyConfig(command=f'echo "$VOCMINE_RUN_STATUS $VOCMINE_RUN_ERROR" >> {out}',
@@ -113,16 +113,16 @@ def test_pipeline_notifies_by_command_on_failure_and_success(project, tmp_path):
     assert out.read_text().splitlines() == ["failed publish: OSError: publish disk full [step]", "succeeded "]
 
 
-def test_pipeline_undeliverable_notification_never_fails_the_run(project):
-    config, _, _ = project
+def test_pipeline_undeliverable_notification_never_fails_the_run(recording_steps):
+    config, _, _ = recording_steps
     settings = load_settings(config)
     settings.notify = NotifyConfig(webhook="http://127.0.0.1:9/unreachable", command="exit 3", on=["success"])
     result = run_pipeline(settings)
     assert result.ok and len(result.notify_errors) == 2
 
 
-def test_pipeline_cli_exits_1_when_a_step_fails(project):
-    config, _, broken = project
+def test_pipeline_cli_exits_1_when_a_step_fails(recording_steps):
+    config, _, broken = recording_steps
     broken.add("enrich")
     result = CliRunner().invoke(app, ["run", "--config", str(config)])
     assert result.exit_code == 1 and "enrich failed" in result.output
@@ -133,8 +133,8 @@ def _told(tmp_path) -> tuple[NotifyConfig, object]:
     return NotifyConfig(command=f'echo "$VOCMINE_RUN_STATUS $VOCMINE_RUN_ERROR" >> {out}', on=["failure"]), out
 
 
-def test_pipeline_library_system_exit_fails_the_step_not_the_run_log(project, tmp_path, monkeypatch):
-    config, _, _ = project
+def test_pipeline_library_system_exit_fails_the_step_not_the_run_log(recording_steps, tmp_path, monkeypatch):
+    config, _, _ = recording_steps
     _set_exits(monkeypatch, {"enrich": SystemExit(1)})  # spaCy exits the process when a model cannot be found
     settings = load_settings(config)
     settings.notify, out = _told(tmp_path)
@@ -145,8 +145,8 @@ def test_pipeline_library_system_exit_fails_the_step_not_the_run_log(project, tm
     assert out.read_text().startswith("failed enrich: SystemExit")
 
 
-def test_pipeline_interrupted_run_is_closed_failed_and_told(project, tmp_path, monkeypatch):
-    config, _, _ = project
+def test_pipeline_interrupted_run_is_closed_failed_and_told(recording_steps, tmp_path, monkeypatch):
+    config, _, _ = recording_steps
     _set_exits(monkeypatch, {"embed": KeyboardInterrupt()})
     settings = load_settings(config)
     settings.notify, out = _told(tmp_path)
@@ -166,10 +166,10 @@ def _set_exits(monkeypatch, exits: dict[str, BaseException]) -> None:
         monkeypatch.setitem(STEPS, name, step)
 
 
-def test_pipeline_cli_tells_when_the_store_cannot_be_opened(project, tmp_path, monkeypatch):
+def test_pipeline_cli_tells_when_the_store_cannot_be_opened(recording_steps, tmp_path, monkeypatch):
     import vocmine.pipeline.run as run
 
-    config, _, _ = project
+    config, _, _ = recording_steps
     told = tmp_path / "told.txt"
     with config.open("a") as out:
         out.write(f'[notify]\ncommand = "echo $VOCMINE_RUN_STATUS $VOCMINE_RUN_ERROR > {told}"\n')

@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 from openpyxl import load_workbook
-from pipeline_project import DEMO, PipelineProject
+from support.paths import DEMO
+from support.projects import PipelineProject
 
 # Fictional addresses with street names no other feedback holds, in the formats issue 20 names.
 ADDRESSES = [

@@ -8,9 +8,9 @@ from datetime import date
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
-from conftest import same_number, write_bytes
-from handmade import refresh
 from openpyxl import load_workbook
+from support.handmade import refresh
+from support.stores import same_number, write_bytes
 from typer.testing import CliRunner
 
 from vocmine.cli import app

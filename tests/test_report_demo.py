@@ -6,7 +6,7 @@ import re
 
 import pytest
 from browser import open_page
-from conftest import same_number
+from support.stores import same_number
 
 from vocmine.report.data import team_report
 from vocmine.report.write import write_report

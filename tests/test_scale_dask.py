@@ -6,9 +6,8 @@ from __future__ import annotations
 import sys
 
 import pytest
-
-from conftest import ROOT
-from pipeline_project import PipelineProject, checksums
+from support.paths import ROOT
+from support.projects import PipelineProject, checksums
 
 
 @pytest.fixture

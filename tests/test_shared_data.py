@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
+from support.paths import ROOT, SHARED_DATA
 
-from conftest import ROOT, SHARED_DATA
 from vocmine.config import load_settings
 from vocmine.ingest import inbox_files, ingest_files
 from vocmine.store import connect

@@ -6,7 +6,7 @@ import json
 
 import duckdb
 import pyarrow.parquet as pq
-from handmade import refresh
+from support.handmade import refresh
 
 from vocmine.store.publish import NOT_PUBLISHED, PREVIOUS, publish
 

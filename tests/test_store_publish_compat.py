@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from handmade import refresh
+from support.handmade import refresh
 
 from vocmine.config import PublishConfig
 from vocmine.store.publish import publish

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from support.handmade import add_feedback, refresh
 
 from vocmine.config import ThemesConfig
 from vocmine.embed.cache import embed_long_feedback, feedback_embeddings
@@ -132,10 +133,8 @@ def test_embed_cache_long_feedback_whole_text_embedded_once(complaints):
 
 def test_themes_cases_views_count_segments_and_cases(handmade_store):
     """One feedback saying 'helpful staff' five times is five segments but one case."""
-    from handmade import _feedback as handmade_feedback
-    from handmade import refresh
 
-    handmade_feedback(handmade_store, 99, week=7, themes=[3, 3, 3, 3, 3], rating=5, customer="c9")
+    add_feedback(handmade_store, 99, week=7, themes=[3, 3, 3, 3, 3], rating=5, customer="c9")
     refresh_feedback_themes(handmade_store, "words", ThemesConfig(), "night")
     overview = {r[0]: r[1:] for r in handmade_store.execute(
         "SELECT theme_id, volume, cases, cases_raising FROM theme_overview").fetchall()}
@@ -154,12 +153,10 @@ def test_themes_cases_narrative_filler_is_ranked_after_every_other_theme(handmad
     """40 long complaints of two kinds (themes 1 and 2 name the kinds); every one of them also
     says theme 3 ('I called them again'), in the same proportions as the kinds: narrative. It
     stays counted in theme_overview but ranks after the others in priorities."""
-    from handmade import _feedback as handmade_feedback
-    from handmade import refresh
 
     for n in range(100, 140):
         kind = 1 if n % 2 else 2
-        handmade_feedback(handmade_store, n, week=7, themes=[kind, 3, 3, 3, 3], rating=2, customer=f"k{n}")
+        add_feedback(handmade_store, n, week=7, themes=[kind, 3, 3, 3, 3], rating=2, customer=f"k{n}")
         handmade_store.execute("INSERT INTO feedback_themes VALUES (?, ?, 1, 'case', 0.9), (?, 3, 2, 'segments', 0.4)",
                                [f"f{n}", kind, f"f{n}"])
     refresh(handmade_store, top=3)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT
+from support.paths import ROOT
 
 from vocmine.analytics.views import create_views
 from vocmine.config import load_settings

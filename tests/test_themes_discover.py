@@ -6,8 +6,9 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from conftest import ROOT, demo_store, planted_theme_per_segment
 from sklearn.metrics import normalized_mutual_info_score
+from support.paths import ROOT
+from support.stores import copy_demo_store, planted_theme_per_segment
 
 from vocmine.config import ThemesConfig
 from vocmine.embed import segment_embeddings
@@ -29,9 +30,9 @@ def test_themes_groups_join_similar_themes():
 
 
 @pytest.fixture(scope="module")
-def demo_segments(tmp_path_factory):
-    """The demo data ingested, enriched and embedded with the default backend."""
-    _, con, backend = demo_store(tmp_path_factory.mktemp("themes") / "demo.duckdb")
+def demo_segments(demo_embedded, tmp_path_factory):
+    """The demo data ingested, enriched and embedded with the default backend (a copy: the tests refit it)."""
+    _, con, backend = copy_demo_store(demo_embedded, tmp_path_factory.mktemp("themes") / "demo.duckdb")
     ids, vectors = segment_embeddings(con, backend.name)
     rows = dict(con.execute("SELECT segment_id, lemmas || ' ' || array_to_string(key_phrases, ' ') FROM segments")
                 .fetchall())
@@ -180,8 +181,14 @@ def test_themes_on_demo_put_exit_fees_in_one_theme(demo_segments):
     assert themes.most_common(1)[0][1] >= 0.9 * len(exit_fees), themes.most_common()
 
 
-def test_themes_discover_keywords_keep_every_script():
+def test_themes_discover_keywords_keep_every_script(monkeypatch):
     """BERTopic left to itself deletes every letter outside A-Z; keywords keep them all."""
+    import umap
+    from sklearn.decomposition import PCA
+
+    # The keywords are what is checked, not the reduction: a linear one spares the fast suite UMAP's
+    # minute of compiling on first use (the slow tests fit the demo with UMAP).
+    monkeypatch.setattr(umap, "UMAP", lambda n_components, **_: PCA(n_components=n_components))
     docs = {"zh": "重复 扣款 退款 客服", "pl": "obsługa miły wysyłka szybki", "uk": "черга чекати вікно година"}
     rng = np.random.default_rng(0)
     centres = rng.standard_normal((3, 16))

@@ -8,29 +8,15 @@ near that theme's centre. The demo test at the end runs the real backend on the 
 from __future__ import annotations
 
 import re
-import zlib
 from collections import Counter
 
 import numpy as np
 import pytest
+from support.fakes import random_word_vectors
 
 from vocmine.config import ThemesConfig
 from vocmine.embed.backends import normalise_rows
 from vocmine.themes.labels import keyword_label, label_themes
-
-DIM = 64
-
-
-def fake_encode(texts: list[str]) -> np.ndarray:
-    """Bag of random word directions (a fake, for unit tests only)."""
-    rows = []
-    for text in texts:
-        vector = np.zeros(DIM)
-        for word in text.lower().split():
-            vector += np.random.default_rng(zlib.crc32(word.strip(".,!?").encode())).standard_normal(DIM)
-        rows.append(vector)
-    return normalise_rows(np.array(rows))
-
 
 CHARGED = ["I was charged twice on the same bill", "Dear Sir, [PERSON] here, charged twice on the same bill again",
            "charged twice this month, please fix", "Why was I charged twice on my bill?",
@@ -46,12 +32,12 @@ COURIER = ["courier never delivered my parcel", "parcel not delivered, the couri
 def _themes(groups: list[list[str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
     texts = [t for g in groups for t in g]
     assignments = np.array([k for k, g in enumerate(groups) for _ in g])
-    vectors = fake_encode(texts)
+    vectors = random_word_vectors(texts)
     centroids = normalise_rows(np.array([vectors[assignments == k].mean(axis=0) for k in range(len(groups))]))
     return texts, assignments, centroids
 
 
-@pytest.mark.parametrize("encode", [fake_encode, None], ids=["by meaning", "by words only"])
+@pytest.mark.parametrize("encode", [random_word_vectors, None], ids=["by meaning", "by words only"])
 def test_labels_pick_a_phrase_with_the_distinctive_words(encode):
     texts, assignments, centroids = _themes([CHARGED, ESIM, COURIER])
     labels = label_themes(texts, assignments, centroids, encode, stop_words=ThemesConfig().stop_words)
@@ -65,7 +51,7 @@ def test_labels_are_never_a_placeholder_or_a_greeting():
     greeting = ["Dear Sir or Madam, [PERSON]", "Dear Sir, [PERSON] [EMAIL]", "Kind regards, [PERSON]",
                 "Dear Sir or Madam", "Yours faithfully, [PERSON]", "Dear Sir, regards [PERSON] [PHONE]"]
     texts, assignments, centroids = _themes([greeting, ESIM])
-    labels = label_themes(texts, assignments, centroids, fake_encode, fallback=["letter formulas", "esim"])
+    labels = label_themes(texts, assignments, centroids, random_word_vectors, fallback=["letter formulas", "esim"])
     assert labels[0] == "letter formulas"  # nothing else to say: the fallback, never "[PERSON]"
     assert all("[" not in label and "dear" not in label.lower() and "regards" not in label.lower()
                for label in labels)
@@ -73,7 +59,7 @@ def test_labels_are_never_a_placeholder_or_a_greeting():
 
 def test_labels_are_unique_across_themes_and_avoid_taken_names():
     texts, assignments, centroids = _themes([CHARGED, CHARGED[:5] + ["charged twice again"], ESIM])
-    labels = label_themes(texts, assignments, centroids, fake_encode, taken=["eSIM transfer fails in the app"])
+    labels = label_themes(texts, assignments, centroids, random_word_vectors, taken=["eSIM transfer fails in the app"])
     assert len({label.lower() for label in labels}) == 3
     assert labels[2].lower() != "esim transfer fails in the app" and "transfer" in labels[2]
     assert "charged twice" in labels[0] and "charged twice" in labels[1]  # the next best, not something unrelated
@@ -84,7 +70,7 @@ def test_labels_encode_all_candidates_in_one_batch():
 
     def counting(texts: list[str]) -> np.ndarray:
         calls.append(len(texts))
-        return fake_encode(texts)
+        return random_word_vectors(texts)
 
     texts, assignments, centroids = _themes([CHARGED, ESIM, COURIER])
     label_themes(texts, assignments, centroids, counting, shortlist=5)
@@ -95,7 +81,7 @@ def test_labels_ignore_segments_outside_the_themes_except_as_contrast():
     texts, assignments, centroids = _themes([CHARGED, ESIM])
     background = ["the app is fine", "bill paid", "thanks for the help"] * 3
     labels = label_themes(texts + background, np.concatenate([assignments, [-1] * len(background)]), centroids,
-                          fake_encode)
+                          random_word_vectors)
     assert "charged twice" in labels[0] and "eSIM" in labels[1]
 
 
@@ -140,7 +126,7 @@ def planted_named(con, labels: dict[int, str]) -> tuple[list[str], dict[str, tup
     one of their words, and the others with their theme's label and make-up. Where the fit
     fused a problem into a theme mostly about another one, one label cannot name both: it
     must name what the theme mostly is."""
-    from conftest import planted_theme_per_segment
+    from support.stores import planted_theme_per_segment
 
     truth = planted_theme_per_segment(con)
     votes: dict[str, Counter] = {}  # planted problem -> its segments per theme
@@ -188,7 +174,7 @@ def test_labels_analysts_names_win_over_a_refit(fresh_db):
     texts = [f"{t} {extra}" for group in (CHARGED, ESIM, COURIER) for t in group for extra in
              ("", "again", "today", "this week", "for the second time", "last month")]
     rng.shuffle(texts)
-    for n, (text, vector) in enumerate(zip(texts, fake_encode(texts), strict=True)):
+    for n, (text, vector) in enumerate(zip(texts, random_word_vectors(texts), strict=True)):
         fresh_db.execute("INSERT INTO feedback (feedback_id, source, kind, received_at, text, content_hash, "
                          "dedup_key, run_id, ingested_at) VALUES (?, 'test', 'review', now(), ?, ?, ?, 'r', now())",
                          [f"f{n}", text, f"f{n}", f"f{n}"])
@@ -196,14 +182,14 @@ def test_labels_analysts_names_win_over_a_refit(fresh_db):
                          [f"f{n}-0", f"f{n}", text, text.lower()])
         fresh_db.execute("INSERT INTO embeddings VALUES (?, md5(?), ?, 'r')", [model, text, vector.tolist()])
     config = ThemesConfig(target_themes=3, min_themes=2, fit_sample=None)
-    refit_themes(fresh_db, model, config, None, fake_encode)
+    refit_themes(fresh_db, model, config, None, random_word_vectors)
     first = dict(fresh_db.execute("SELECT theme_id, label FROM themes WHERE level = 2").fetchall())
     charged = next(t for t, label in first.items() if "charged twice" in label)
     esim = next(t for t, label in first.items() if "eSIM" in label)
     # the eSIM theme is given the charge theme's label: the next refit keeps the analyst's name
     # and finds the charge theme another one
     rename_theme(fresh_db, esim, first[charged])
-    refit_themes(fresh_db, model, config, None, fake_encode)
+    refit_themes(fresh_db, model, config, None, random_word_vectors)
     second = dict(fresh_db.execute("SELECT theme_id, label FROM themes WHERE level = 2").fetchall())
     assert second[esim] == first[charged]
     assert second[charged] != first[charged] and "charged twice" in second[charged]
@@ -228,7 +214,7 @@ UK_STAFF = ["Ввічливі працівники центру, дякую", "�
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.mark.parametrize("encode", [fake_encode, None], ids=["by meaning", "by words only"])
+@pytest.mark.parametrize("encode", [random_word_vectors, None], ids=["by meaning", "by words only"])
 def test_labels_chinese_are_multi_character_words_written_without_spaces(encode):
     texts, assignments, centroids = _themes([ZH_CHARGED, ZH_COLD])
     labels = label_themes(texts, assignments, centroids, encode, languages=["zh"] * len(texts))
@@ -237,7 +223,7 @@ def test_labels_chinese_are_multi_character_words_written_without_spaces(encode)
     assert all(HAN.search(label) and " " not in label for label in labels), labels
 
 
-@pytest.mark.parametrize("encode", [fake_encode, None], ids=["by meaning", "by words only"])
+@pytest.mark.parametrize("encode", [random_word_vectors, None], ids=["by meaning", "by words only"])
 def test_labels_polish_and_ukrainian_keep_their_letters(encode):
     texts, assignments, centroids = _themes([PL_SERVICE, PL_CAMERA])
     labels = label_themes(texts, assignments, centroids, encode, languages=["pl"] * len(texts))
@@ -252,7 +238,7 @@ def test_labels_polish_and_ukrainian_keep_their_letters(encode):
 def test_labels_a_theme_in_two_languages_gets_a_label_in_each_from_its_own_members():
     texts, assignments, centroids = _themes([CHARGED + ZH_CHARGED, COURIER + ZH_COLD])
     languages = ["en"] * len(CHARGED) + ["zh"] * len(ZH_CHARGED) + ["en"] * len(COURIER) + ["zh"] * len(ZH_COLD)
-    labels = label_themes(texts, assignments, centroids, fake_encode, languages=languages)
+    labels = label_themes(texts, assignments, centroids, random_word_vectors, languages=languages)
     english, chinese = labels[0].split(" · ")
     assert "charged twice" in english and not HAN.search(english)
     assert "重复扣款" in chinese and not re.search(r"[A-Za-z]", chinese)
@@ -262,13 +248,13 @@ def test_labels_a_theme_in_two_languages_gets_a_label_in_each_from_its_own_membe
 def test_labels_a_language_with_a_few_members_only_gets_no_label_of_its_own():
     texts, assignments, centroids = _themes([CHARGED + ZH_CHARGED[:1], COURIER])
     languages = ["en"] * len(CHARGED) + ["zh"] + ["en"] * len(COURIER)
-    labels = label_themes(texts, assignments, centroids, fake_encode, languages=languages)
+    labels = label_themes(texts, assignments, centroids, random_word_vectors, languages=languages)
     assert "charged twice" in labels[0] and not HAN.search(labels[0])
 
 
 def test_labels_one_language_store_labels_as_before():
     texts, assignments, centroids = _themes([CHARGED, ESIM, COURIER])
     config = ThemesConfig()
-    assert (label_themes(texts, assignments, centroids, fake_encode, stop_words=config.stop_words)
-            == label_themes(texts, assignments, centroids, fake_encode, stop_words=config.stop_words,
+    assert (label_themes(texts, assignments, centroids, random_word_vectors, stop_words=config.stop_words)
+            == label_themes(texts, assignments, centroids, random_word_vectors, stop_words=config.stop_words,
                             languages=["en"] * len(texts)))

@@ -21,7 +21,7 @@ START = datetime(2026, 8, 31)  # a Monday
 COURIER, REFUND, APP, ESIM = np.eye(4, dtype=np.float32)
 
 
-class Store:
+class StoreWriter:
     """Feedback with one segment each, its embedding, and themes with anchors."""
 
     def __init__(self, con) -> None:
@@ -57,8 +57,8 @@ class Store:
 
 
 @pytest.fixture
-def store(fresh_db) -> Store:
-    s = Store(fresh_db)
+def store_writer(fresh_db) -> StoreWriter:
+    s = StoreWriter(fresh_db)
     s.theme(100, "delivery and money", (COURIER + REFUND) / np.sqrt(2), floor=None, parent=None, level=1)
     s.theme(1, "late courier", COURIER)
     s.theme(2, "refund missing", REFUND)
@@ -70,206 +70,208 @@ def _theme_of(con, sid: str) -> int | None:
     return con.execute("SELECT theme_id FROM segment_themes WHERE segment_id = ?", [sid]).fetchall()[0][0]
 
 
-def test_nightly_places_close_segments_and_leaves_strangers_unassigned(store):
-    late = store.segment("courier never came", COURIER + 0.2 * REFUND, START)
-    refund = store.segment("still no refund", REFUND + 0.1 * APP, START)
-    stranger = store.segment("app logs me out", APP + 0.5 * COURIER, START)  # nearest: courier, cosine 0.45
-    result = assign_new_segments(store.con, MODEL, ThemesConfig(propose_after=100))
+def test_nightly_places_close_segments_and_leaves_strangers_unassigned(store_writer):
+    late = store_writer.segment("courier never came", COURIER + 0.2 * REFUND, START)
+    refund = store_writer.segment("still no refund", REFUND + 0.1 * APP, START)
+    stranger = store_writer.segment("app logs me out", APP + 0.5 * COURIER, START)  # nearest: courier, cosine 0.45
+    result = assign_new_segments(store_writer.con, MODEL, ThemesConfig(propose_after=100))
     assert (result.new_segments, result.assigned, result.unassigned) == (3, 2, 1)
-    assert _theme_of(store.con, late) == 1 and _theme_of(store.con, refund) == 2
-    assert _theme_of(store.con, stranger) is None
-    assert assign_new_segments(store.con, MODEL, ThemesConfig()).new_segments == 0  # nothing twice
-    assert store.con.execute("SELECT size FROM themes WHERE theme_id = 1").fetchall() == [(1,)]
+    assert _theme_of(store_writer.con, late) == 1 and _theme_of(store_writer.con, refund) == 2
+    assert _theme_of(store_writer.con, stranger) is None
+    assert assign_new_segments(store_writer.con, MODEL, ThemesConfig()).new_segments == 0  # nothing twice
+    assert store_writer.con.execute("SELECT size FROM themes WHERE theme_id = 1").fetchall() == [(1,)]
 
 
-def test_nightly_gives_an_identical_text_the_theme_it_already_has(store):
-    old = store.segment("thinking of switching", APP + COURIER, START)
-    store.assign(old, 2)  # the fit put it with refunds, whatever its vector says
-    new = store.segment("thinking of switching", APP + COURIER, START + timedelta(days=3))
-    assign_new_segments(store.con, MODEL, ThemesConfig(propose_after=100))
-    assert _theme_of(store.con, new) == 2
+def test_nightly_gives_an_identical_text_the_theme_it_already_has(store_writer):
+    old = store_writer.segment("thinking of switching", APP + COURIER, START)
+    store_writer.assign(old, 2)  # the fit put it with refunds, whatever its vector says
+    new = store_writer.segment("thinking of switching", APP + COURIER, START + timedelta(days=3))
+    assign_new_segments(store_writer.con, MODEL, ThemesConfig(propose_after=100))
+    assert _theme_of(store_writer.con, new) == 2
 
 
-def test_nightly_places_a_segment_again_once_enrichment_changed_its_text(store):
-    sid = store.segment("courier never came", COURIER, START)
-    kept = store.segment("still no refund", REFUND, START)
-    assign_new_segments(store.con, MODEL, ThemesConfig(propose_after=100))
-    assert _theme_of(store.con, sid) == 1
+def test_nightly_places_a_segment_again_once_enrichment_changed_its_text(store_writer):
+    sid = store_writer.segment("courier never came", COURIER, START)
+    kept = store_writer.segment("still no refund", REFUND, START)
+    assign_new_segments(store_writer.con, MODEL, ThemesConfig(propose_after=100))
+    assert _theme_of(store_writer.con, sid) == 1
     # re-enrichment rewrote the segment (as enrich_store.sql does): now it is about a refund
-    store.con.execute("UPDATE segments SET text = 'refund never came' WHERE segment_id = ?", [sid])
-    store.con.execute("INSERT INTO embeddings VALUES (?, md5('refund never came'), ?, 'r')", [MODEL, REFUND.tolist()])
-    store.con.execute("INSERT INTO changed_segments VALUES (?, 'f00001', 'enrich-r', now()::TIMESTAMP)", [sid])
-    result = assign_new_segments(store.con, MODEL, ThemesConfig(propose_after=100))
+    store_writer.con.execute("UPDATE segments SET text = 'refund never came' WHERE segment_id = ?", [sid])
+    store_writer.con.execute("INSERT INTO embeddings VALUES (?, md5('refund never came'), ?, 'r')", [MODEL, REFUND.tolist()])
+    store_writer.con.execute("INSERT INTO changed_segments VALUES (?, 'f00001', 'enrich-r', now()::TIMESTAMP)", [sid])
+    result = assign_new_segments(store_writer.con, MODEL, ThemesConfig(propose_after=100))
     assert (result.changed, result.new_segments) == (1, 1)
-    assert _theme_of(store.con, sid) == 2 and _theme_of(store.con, kept) == 2
-    assert store.con.execute("SELECT size FROM themes WHERE theme_id IN (1, 2) ORDER BY theme_id").fetchall() == [
+    assert _theme_of(store_writer.con, sid) == 2 and _theme_of(store_writer.con, kept) == 2
+    assert store_writer.con.execute("SELECT size FROM themes WHERE theme_id IN (1, 2) ORDER BY theme_id").fetchall() == [
         (0,), (2,)]
-    assert assign_new_segments(store.con, MODEL, ThemesConfig(propose_after=100)).changed == 0  # placed after it
+    assert assign_new_segments(store_writer.con, MODEL, ThemesConfig(propose_after=100)).changed == 0  # placed after it
 
 
-def test_nightly_proposes_a_theme_from_a_tight_cluster_of_unassigned_segments(store):
+def test_nightly_proposes_a_theme_from_a_tight_cluster_of_unassigned_segments(store_writer):
     for i in range(3):
-        store.assign(store.segment(f"courier late {i}", COURIER, START), 1)
+        store_writer.assign(store_writer.segment(f"courier late {i}", COURIER, START), 1)
     rng = np.random.default_rng(0)
-    esim = [store.segment(f"esim transfer fails in app number {i}", ESIM + 0.05 * rng.normal(size=4),
-                          START + timedelta(days=70), lemmas="esim transfer fail app update")
+    esim = [store_writer.segment(f"esim transfer fails in app number {i}", ESIM + 0.05 * rng.normal(size=4),
+                                 START + timedelta(days=70), lemmas="esim transfer fail app update")
             for i in range(16)]
-    noise = [store.segment(f"odd remark {i}", v, START + timedelta(days=70))
+    noise = [store_writer.segment(f"odd remark {i}", v, START + timedelta(days=70))
              for i, v in enumerate([APP, APP - ESIM, -APP - COURIER])]
     config = ThemesConfig(propose_after=10, propose_min_size=15, novelty_percentile=5)
-    result = assign_new_segments(store.con, MODEL, config)
+    result = assign_new_segments(store_writer.con, MODEL, config)
     assert len(result.proposed) == 1
     theme_id = result.proposed[0]
-    assert {_theme_of(store.con, s) for s in esim} == {theme_id}
-    label, status, anchor, parent = store.con.execute(
+    assert {_theme_of(store_writer.con, s) for s in esim} == {theme_id}
+    label, status, anchor, parent = store_writer.con.execute(
         "SELECT label, status, anchor, parent_id FROM themes WHERE theme_id = ?", [theme_id]).fetchall()[0]
     assert "esim" in label and status == "active" and anchor and parent == 100
-    assert all(_theme_of(store.con, s) != theme_id for s in noise)
-    event = store.con.execute("SELECT event, detail FROM theme_events WHERE theme_id = ?", [theme_id]).fetchall()
+    assert all(_theme_of(store_writer.con, s) != theme_id for s in noise)
+    event = store_writer.con.execute("SELECT event, detail FROM theme_events WHERE theme_id = ?", [theme_id]).fetchall()
     assert event == [("created", "proposed from 16 unassigned segments")]
     # the next night, a new eSIM segment joins the proposed theme directly
-    later = store.segment("esim stuck on transferring", ESIM, START + timedelta(days=71))
-    assign_new_segments(store.con, MODEL, config)
-    assert _theme_of(store.con, later) == theme_id
+    later = store_writer.segment("esim stuck on transferring", ESIM, START + timedelta(days=71))
+    assign_new_segments(store_writer.con, MODEL, config)
+    assert _theme_of(store_writer.con, later) == theme_id
 
 
-def test_nightly_leaves_the_fits_own_outliers_to_the_next_refit(store):
+def test_nightly_leaves_the_fits_own_outliers_to_the_next_refit(store_writer):
     for i in range(20):
-        store.assign(store.segment(f"esim fails {i}", ESIM, START), None)  # unassigned by the fit itself
-    store.segment("courier never came", COURIER, START)
-    result = assign_new_segments(store.con, MODEL, ThemesConfig(propose_after=5, propose_min_size=10))
+        store_writer.assign(store_writer.segment(f"esim fails {i}", ESIM, START), None)  # unassigned by the fit itself
+    store_writer.segment("courier never came", COURIER, START)
+    result = assign_new_segments(store_writer.con, MODEL, ThemesConfig(propose_after=5, propose_min_size=10))
     assert result.pool == 20 and result.proposed == []
 
 
-def test_nightly_does_not_propose_below_the_thresholds(store):
+def test_nightly_does_not_propose_below_the_thresholds(store_writer):
     for i in range(8):
-        store.segment(f"esim fails {i}", ESIM, START)
-    result = assign_new_segments(store.con, MODEL, ThemesConfig(propose_after=5, propose_min_size=10))
+        store_writer.segment(f"esim fails {i}", ESIM, START)
+    result = assign_new_segments(store_writer.con, MODEL, ThemesConfig(propose_after=5, propose_min_size=10))
     assert result.unassigned == 8 and result.proposed == []
 
 
 def test_nightly_needs_a_fit_first(fresh_db):
-    Store(fresh_db).segment("courier never came", COURIER, START)
+    StoreWriter(fresh_db).segment("courier never came", COURIER, START)
     with pytest.raises(ValueError, match="themes refit"):
         assign_new_segments(fresh_db, MODEL, ThemesConfig())
 
 
-def test_refit_is_due_without_a_fit_or_when_the_last_is_old(store):
+def test_refit_is_due_without_a_fit_or_when_the_last_is_old(store_writer):
     config = ThemesConfig(refit_every_days=28)
-    assert refit_due(store.con, MODEL, config, now=START + timedelta(days=27)) is False
-    assert refit_due(store.con, MODEL, config, now=START + timedelta(days=28)) is True
-    assert refit_due(store.con, MODEL, ThemesConfig(refit_every_days=0), now=START + timedelta(days=999)) is False
-    assert refit_due(store.con, "another:model", config) is True
+    assert refit_due(store_writer.con, MODEL, config, now=START + timedelta(days=27)) is False
+    assert refit_due(store_writer.con, MODEL, config, now=START + timedelta(days=28)) is True
+    assert refit_due(store_writer.con, MODEL, ThemesConfig(refit_every_days=0),
+                     now=START + timedelta(days=999)) is False
+    assert refit_due(store_writer.con, "another:model", config) is True
 
 
-def test_merge_moves_segments_keeps_the_row_and_logs_it(store):
-    a = store.segment("courier never came", COURIER, START)
-    b = store.segment("still no refund", REFUND, START)
-    store.assign(a, 1)
-    store.assign(b, 2)
-    merge_themes(store.con, 1, [2], ThemesConfig())
-    assert _theme_of(store.con, b) == 1
-    rows = store.con.execute("SELECT theme_id, status, merged_into, size, anchor FROM themes WHERE level = 2 "
-                             "ORDER BY theme_id").fetchall()
+def test_merge_moves_segments_keeps_the_row_and_logs_it(store_writer):
+    a = store_writer.segment("courier never came", COURIER, START)
+    b = store_writer.segment("still no refund", REFUND, START)
+    store_writer.assign(a, 1)
+    store_writer.assign(b, 2)
+    merge_themes(store_writer.con, 1, [2], ThemesConfig())
+    assert _theme_of(store_writer.con, b) == 1
+    rows = store_writer.con.execute("SELECT theme_id, status, merged_into, size, anchor FROM themes WHERE level = 2 "
+                                    "ORDER BY theme_id").fetchall()
     assert rows == [(1, "active", None, 2, True), (2, "merged", 1, 0, True)]
-    assert [t["theme_id"] for t in list_themes(store.con)] == [1]
-    assert show_theme(store.con, 1)["merged_from"] == [2]
+    assert [t["theme_id"] for t in list_themes(store_writer.con)] == [1]
+    assert show_theme(store_writer.con, 1)["merged_from"] == [2]
     # a new refund segment tonight lands in the merged theme through its kept anchor
-    c = store.segment("refund not back yet", REFUND, START + timedelta(days=1))
-    assign_new_segments(store.con, MODEL, ThemesConfig(propose_after=100))
-    assert _theme_of(store.con, c) == 1
+    c = store_writer.segment("refund not back yet", REFUND, START + timedelta(days=1))
+    assign_new_segments(store_writer.con, MODEL, ThemesConfig(propose_after=100))
+    assert _theme_of(store_writer.con, c) == 1
 
 
 @pytest.mark.parametrize(("into", "others", "message"), [
     (1, [1], "into itself"), (1, [], "at least one"), (1, [100], "theme group"), (1, [9], "no theme 9")])
-def test_merge_refuses_what_it_cannot_do(store, into, others, message):
+def test_merge_refuses_what_it_cannot_do(store_writer, into, others, message):
     with pytest.raises((ValueError, KeyError), match=message):
-        merge_themes(store.con, into, others, ThemesConfig())
+        merge_themes(store_writer.con, into, others, ThemesConfig())
 
 
-def test_merge_refuses_a_theme_already_merged(store):
-    merge_themes(store.con, 1, [2], ThemesConfig())
+def test_merge_refuses_a_theme_already_merged(store_writer):
+    merge_themes(store_writer.con, 1, [2], ThemesConfig())
     with pytest.raises(ValueError, match="theme 2 is merged into 1"):
-        merge_themes(store.con, 2, [1], ThemesConfig())
+        merge_themes(store_writer.con, 2, [1], ThemesConfig())
 
 
-def test_rename_works_for_theme_groups_too(store):
-    rename_theme(store.con, 100, "Delivery and money matters")
-    assert store.con.execute("SELECT label FROM themes WHERE theme_id = 100").fetchall() == [
+def test_rename_works_for_theme_groups_too(store_writer):
+    rename_theme(store_writer.con, 100, "Delivery and money matters")
+    assert store_writer.con.execute("SELECT label FROM themes WHERE theme_id = 100").fetchall() == [
         ("Delivery and money matters",)]
 
 
-def test_rename_is_logged_and_refuses_empty_names(store):
-    rename_theme(store.con, 2, "  Refunds that never arrive ")
-    assert store.con.execute("SELECT label, custom_label FROM themes WHERE theme_id = 2").fetchall() == [
+def test_rename_is_logged_and_refuses_empty_names(store_writer):
+    rename_theme(store_writer.con, 2, "  Refunds that never arrive ")
+    assert store_writer.con.execute("SELECT label, custom_label FROM themes WHERE theme_id = 2").fetchall() == [
         ("Refunds that never arrive", True)]
-    assert show_theme(store.con, 2)["events"][0]["event"] == "renamed"
+    assert show_theme(store_writer.con, 2)["events"][0]["event"] == "renamed"
     with pytest.raises(ValueError):
-        rename_theme(store.con, 2, " ")
+        rename_theme(store_writer.con, 2, " ")
 
 
-def _weeks(store: Store, per_week: dict[int, list[int]]) -> None:
+def _weeks(store_writer: StoreWriter, per_week: dict[int, list[int]]) -> None:
     """per_week: theme -> segments in each of the weeks from START."""
     for theme_id, counts in per_week.items():
         for week, n in enumerate(counts):
             for i in range(n):
-                sid = store.segment(f"t{theme_id} w{week} n{i}", COURIER if theme_id == 1 else REFUND,
-                                    START + timedelta(days=7 * week + i % 7))
-                store.assign(sid, theme_id)
-    store.con.execute("UPDATE themes SET first_seen = s.first_seen FROM (SELECT st.theme_id, min(f.received_at) "
-                      "AS first_seen FROM segment_themes st JOIN segments USING (segment_id) JOIN feedback f "
-                      "USING (feedback_id) GROUP BY 1) s WHERE themes.theme_id = s.theme_id")
+                sid = store_writer.segment(f"t{theme_id} w{week} n{i}", COURIER if theme_id == 1 else REFUND,
+                                           START + timedelta(days=7 * week + i % 7))
+                store_writer.assign(sid, theme_id)
+    store_writer.con.execute("UPDATE themes SET first_seen = s.first_seen FROM (SELECT st.theme_id, min(f.received_at) "
+                             "AS first_seen FROM segment_themes st JOIN segments USING (segment_id) JOIN feedback f "
+                             "USING (feedback_id) GROUP BY 1) s WHERE themes.theme_id = s.theme_id")
 
 
-def test_emerging_flags_a_new_theme_and_a_surge_but_not_noise(store):
-    store.theme(3, "esim transfer", ESIM)
-    store.theme(4, "tiny newcomer", APP)
-    store.theme(5, "nothing yet", -ESIM)  # no segments at all: never seen, never flagged
-    _weeks(store, {1: [50, 54, 47, 52, 49, 51, 50, 53], 2: [20, 22, 19, 21, 20, 18, 22, 90],
-                   3: [0, 0, 0, 0, 0, 0, 12, 30], 4: [0, 0, 0, 0, 0, 0, 0, 3]})
-    flagged = flag_emerging(store.con, MODEL, ThemesConfig(), "check")
+def test_emerging_flags_a_new_theme_and_a_surge_but_not_noise(store_writer):
+    store_writer.theme(3, "esim transfer", ESIM)
+    store_writer.theme(4, "tiny newcomer", APP)
+    store_writer.theme(5, "nothing yet", -ESIM)  # no segments at all: never seen, never flagged
+    _weeks(store_writer, {1: [50, 54, 47, 52, 49, 51, 50, 53], 2: [20, 22, 19, 21, 20, 18, 22, 90],
+                          3: [0, 0, 0, 0, 0, 0, 12, 30], 4: [0, 0, 0, 0, 0, 0, 0, 3]})
+    flagged = flag_emerging(store_writer.con, MODEL, ThemesConfig(), "check")
     assert flagged == [2, 3]
-    rows = {r[0]: r[1:] for r in store.con.execute(
+    rows = {r[0]: r[1:] for r in store_writer.con.execute(
         "SELECT theme_id, is_new, emerging, reason FROM theme_trends WHERE run_id = 'check'").fetchall()}
     assert rows[3][0] and "new: first seen" in rows[3][2]
     assert not rows[2][0] and "z " in rows[2][2]
     assert rows[4][0] and not rows[4][1] and "below 10 segments" in rows[4][2]
     assert not rows[1][1] and rows[5][:2] == (False, False)
-    assert [r[0] for r in store.con.execute("SELECT theme_id FROM emerging_themes ORDER BY 1").fetchall()] == [2, 3]
+    emerging = store_writer.con.execute("SELECT theme_id FROM emerging_themes ORDER BY 1").fetchall()
+    assert [r[0] for r in emerging] == [2, 3]
 
 
-def test_emerging_needs_four_prior_weeks(store):
-    _weeks(store, {1: [10, 10, 30], 2: [0, 0, 40]})
-    assert flag_emerging(store.con, MODEL, ThemesConfig(), "check") == []
-    reasons = [r[0] for r in store.con.execute("SELECT reason FROM theme_trends").fetchall()]
+def test_emerging_needs_four_prior_weeks(store_writer):
+    _weeks(store_writer, {1: [10, 10, 30], 2: [0, 0, 40]})
+    assert flag_emerging(store_writer.con, MODEL, ThemesConfig(), "check") == []
+    reasons = [r[0] for r in store_writer.con.execute("SELECT reason FROM theme_trends").fetchall()]
     assert all("4 needed" in r for r in reasons)
 
 
-def test_refresh_assigns_and_flags_when_no_refit_is_due(store):
-    store.segment("courier never came", COURIER, START)
-    result = refresh_themes(store.con, MODEL, ThemesConfig(refit_every_days=0))
+def test_refresh_assigns_and_flags_when_no_refit_is_due(store_writer):
+    store_writer.segment("courier never came", COURIER, START)
+    result = refresh_themes(store_writer.con, MODEL, ThemesConfig(refit_every_days=0))
     assert result.refit is None and result.assigned.assigned == 1 and result.emerging == []
-    assert store.con.execute("SELECT count(*) FROM theme_trends").fetchall() == [(2,)]
+    assert store_writer.con.execute("SELECT count(*) FROM theme_trends").fetchall() == [(2,)]
 
 
-def test_theme_weekly_shares_add_up_per_week(store):
-    _weeks(store, {1: [3, 1], 2: [1, 3]})
-    store.assign(store.segment("odd one", APP, START), None)
-    shares = store.con.execute("SELECT week, sum(share), sum(volume) FROM theme_weekly GROUP BY week "
-                               "ORDER BY week").fetchall()
+def test_theme_weekly_shares_add_up_per_week(store_writer):
+    _weeks(store_writer, {1: [3, 1], 2: [1, 3]})
+    store_writer.assign(store_writer.segment("odd one", APP, START), None)
+    shares = store_writer.con.execute("SELECT week, sum(share), sum(volume) FROM theme_weekly GROUP BY week "
+                                      "ORDER BY week").fetchall()
     assert [(round(s, 9), v) for _, s, v in shares] == [(1.0, 5), (1.0, 4)]
 
 
-def test_nightly_theme_step_reports_its_phases_in_order(store):
-    store.segment("courier never came", COURIER, START)
+def test_nightly_theme_step_reports_its_phases_in_order(store_writer):
+    store_writer.segment("courier never came", COURIER, START)
     phases = []
-    refresh_themes(store.con, MODEL, ThemesConfig(propose_after=100), now=START,
+    refresh_themes(store_writer.con, MODEL, ThemesConfig(propose_after=100), now=START,
                    on_phase=lambda done, total, what: phases.append((done, total, what)))
     assert phases == [(0, 2, "placing new segments in themes"), (1, 2, "checking for emerging themes"),
                       (2, 2, "0 emerging theme(s)")]
 
 
-def test_nightly_show_of_a_theme_group_lists_its_themes(store):
-    group = show_theme(store.con, 100)
+def test_nightly_show_of_a_theme_group_lists_its_themes(store_writer):
+    group = show_theme(store_writer.con, 100)
     assert [(m["theme_id"], m["label"]) for m in group["members"]] == [(1, "late courier"), (2, "refund missing")]
-    assert show_theme(store.con, 1)["members"] == []
+    assert show_theme(store_writer.con, 1)["members"] == []

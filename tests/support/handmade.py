@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-import numpy as np
 import pytest
 
+from support.fakes import VocabularyBackend
 from vocmine.analytics import refresh_analysis
 from vocmine.config import AssumptionsConfig, LostCustomersConfig, Outcome, PrioritiesConfig, ThemesConfig
 from vocmine.themes.cases import refresh_feedback_themes
@@ -19,24 +19,16 @@ OUTCOMES = {"rating": Outcome(column="rating", better="higher"),
             "repeat": Outcome(metadata="repeat_contact", better="lower")}
 
 
-class WordsBackend:
-    """A fake embedding for tests only: one dimension per known word."""
-
-    name = "words"
-    VOCAB = ("bill", "charge", "refund", "delivery", "courier", "price", "staff")
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        rows = np.array([[float(w in t.lower()) for w in self.VOCAB] for t in texts]) + 1e-6
-        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+WORDS = VocabularyBackend(("bill", "charge", "refund", "delivery", "courier", "price", "staff"))
 
 
 def _theme(con, theme_id: int, label: str, words: str) -> None:
-    centroid = WordsBackend().encode([words])[0].tolist()
+    centroid = WORDS.encode([words])[0].tolist()
     con.execute("INSERT INTO themes (theme_id, label, keywords, level, status, size, centroid, model, created_run, "
                 "updated_run) VALUES (?, ?, [], 2, 'active', 0, ?, 'words', 'r', 'r')", [theme_id, label, centroid])
 
 
-def _feedback(con, n: int, *, week: int, themes: list[int | None], rating: float | None = None,
+def add_feedback(con, n: int, *, week: int, themes: list[int | None], rating: float | None = None,
               customer: str | None = None, sentiment: float = -0.5, stage: str = "billing",
               touchpoint: str = "bill", **metadata: object) -> None:
     fid = f"f{n}"
@@ -58,7 +50,7 @@ def refresh(con, *, assumptions: list[str] = (), teams: dict | None = None, **pr
                      lost_customers=LostCustomersConfig(metadata="churned", values=["True"]),
                      assumptions=AssumptionsConfig(priorities=list(assumptions), min_similarity=0.6,
                                                    rarely_voiced_share=0.1),
-                     teams=teams or {}, backend=WordsBackend())
+                     teams=teams or {}, backend=WORDS)
 
 
 @pytest.fixture
@@ -74,15 +66,15 @@ def handmade_store(fresh_db):
     n = 0
     for i, customer in enumerate(["c1", "c2", "c3", "c4"]):
         n += 1
-        _feedback(con, n, week=i, themes=[1], rating=1, customer=customer, handle_time_sec=900,
+        add_feedback(con, n, week=i, themes=[1], rating=1, customer=customer, handle_time_sec=900,
                   repeat_contact=True, churned=customer in ("c1", "c2"))
     for i, customer in enumerate(["c5", "c6", "c7", "c1"]):
         n += 1
-        _feedback(con, n, week=4 + i, themes=[2], rating=3, customer=customer, handle_time_sec=300,
+        add_feedback(con, n, week=4 + i, themes=[2], rating=3, customer=customer, handle_time_sec=300,
                   repeat_contact=False, stage="delivery", touchpoint="delivery")
     for i in range(2):
         n += 1
-        _feedback(con, n, week=6 + i, themes=[3], rating=5, customer=f"c{8 + i}", sentiment=0.6,
+        add_feedback(con, n, week=6 + i, themes=[3], rating=5, customer=f"c{8 + i}", sentiment=0.6,
                   handle_time_sec="n/a", stage="purchase", touchpoint="store")
     refresh_feedback_themes(con, "words", ThemesConfig(), "r", refit=True)   # one segment each: its theme
     return con

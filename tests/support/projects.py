@@ -12,6 +12,8 @@ Example::
     project = PipelineProject.create(tmp_path / "ref")
     project.add_night(1)
     assert project.run().returncode == 0
+
+``run_vocmine`` runs any `vocmine` command as a process in a folder, as a user's shell would.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "data" / "demo"
+from support.paths import DEMO
+
 STRIDE = 6  # every sixth feedback of the demo: 500 in all
 NIGHT_1_SHARE = 0.6
 FILES_PER_NIGHT = 4  # per source
@@ -170,16 +172,25 @@ def _complaint_files(night: int, inbox: Path) -> list[str]:
     return names
 
 
-def run_env() -> dict[str, str]:
-    """The environment of a `vocmine run` process: offline, unbuffered, one line per message
-    (wide, plain), and no VOCMINE_* overrides from the caller's shell."""
+def run_env(**extra: str) -> dict[str, str]:
+    """The environment of a `vocmine` process: offline, unbuffered, one line per message (wide,
+    plain), no VOCMINE_* overrides from the caller's shell, then ``extra``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VOCMINE_")}
     return env | {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
-                  "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}
+                  "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"} | extra
 
 
 def vocmine_command(*args: str) -> list[str]:
+    """`vocmine *args` with this test run's interpreter (the checkout's .venv)."""
     return [sys.executable, "-m", "vocmine.cli", *args]
+
+
+def run_vocmine(folder: Path, *args: str, timeout: float = 900, env: dict[str, str] | None = None
+                ) -> subprocess.CompletedProcess:
+    """`vocmine *args` as a process in ``folder`` to its end, output captured as text; ``env`` adds
+    to ``run_env()``. The caller checks the return code."""
+    return subprocess.run(vocmine_command(*args), cwd=folder, env=run_env(**(env or {})), capture_output=True,
+                          text=True, timeout=timeout, check=False)
 
 
 @dataclass
@@ -221,8 +232,7 @@ class PipelineProject:
 
     def run(self, *extra: str, timeout: float = 900) -> subprocess.CompletedProcess:
         """`vocmine run` to the end; output captured."""
-        return subprocess.run(self.command(*extra), check=False, cwd=self.folder, env=run_env(), capture_output=True,
-                              text=True, timeout=timeout)
+        return run_vocmine(self.folder, "run", "--config", str(self.config), *extra, timeout=timeout)
 
     def start(self, *extra: str, log: Path | None = None) -> subprocess.Popen:
         """`vocmine run` in the background: its output line by line on stdout, or into ``log``."""
