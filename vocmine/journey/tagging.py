@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from vocmine.journey.rules import RuleMatcher, RuleScores, Tokens, lemma_pipelin
 from vocmine.journey.semantic import Prototypes
 from vocmine.journey.taxonomy import UNKNOWN, Taxonomy
 from vocmine.parallel import ModelUnavailable
+from vocmine.text.cache import cache_folder
 
 
 @dataclass(frozen=True)
@@ -49,10 +51,12 @@ class JourneyTagger:
     puts a Chinese complaint about a late courier nowhere near "my parcel is late"."""
 
     def __init__(self, taxonomy: Taxonomy, matcher: RuleMatcher, backend: EmbeddingBackend,
-                 config: JourneyConfig, multilingual: Callable[[], EmbeddingBackend] | None = None) -> None:
+                 config: JourneyConfig, multilingual: Callable[[], EmbeddingBackend] | None = None,
+                 phrase_cache: Path | None = None) -> None:
         self.taxonomy, self.matcher, self.backend, self.config = taxonomy, matcher, backend, config
-        self.stages = Prototypes([(s.id, s.phrases()) for s in taxonomy.stages], backend)
-        self.touchpoints = Prototypes([(t.id, t.phrases()) for t in taxonomy.touchpoints], backend)
+        self.phrase_cache = phrase_cache  # where the taxonomy phrases' vectors are kept between nights
+        self.stages = Prototypes([(s.id, s.phrases()) for s in taxonomy.stages], backend, phrase_cache)
+        self.touchpoints = Prototypes([(t.id, t.phrases()) for t in taxonomy.touchpoints], backend, phrase_cache)
         self.channels = {c.lower(): t.id for t in taxonomy.touchpoints for c in t.channels}
         self.language_rules: dict[str, LanguagePatterns] = language_patterns(taxonomy)
         self.english_only = backend.name.startswith(ENGLISH_ONLY_BACKENDS)
@@ -65,8 +69,8 @@ class JourneyTagger:
             backend = self._multilingual()
         except Exception as exc:  # no segment's fault: the step fails rather than set every foreign one aside
             raise ModelUnavailable(f"the multilingual backend does not load: {type(exc).__name__}: {exc}") from exc
-        return (backend, Prototypes([(s.id, s.phrases()) for s in self.taxonomy.stages], backend),
-                Prototypes([(t.id, t.phrases()) for t in self.taxonomy.touchpoints], backend))
+        return (backend, Prototypes([(s.id, s.phrases()) for s in self.taxonomy.stages], backend, self.phrase_cache),
+                Prototypes([(t.id, t.phrases()) for t in self.taxonomy.touchpoints], backend, self.phrase_cache))
 
     def similarities(self, texts: Sequence[str], vectors: np.ndarray, languages: Sequence[str | None] | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
@@ -142,10 +146,12 @@ def load_tagger(taxonomy: Taxonomy, nlp: NlpConfig, backend: EmbeddingBackend, c
                 multilingual: Callable[[], EmbeddingBackend] | None = None) -> JourneyTagger:
     """A tagger from configuration: the English spaCy model's lemmatizer, the embedding backend and,
     for segments not in English when that backend reads English only, the multilingual one
-    (``multilingual``: loaded on first need; by default vocmine's ``multilingual`` backend)."""
+    (``multilingual``: loaded on first need; by default vocmine's ``multilingual`` backend). The
+    taxonomy phrases' vectors are kept in vocmine's cache folder (``vocmine.text.cache``)."""
     if multilingual is None:
         multilingual = _load_multilingual
-    return JourneyTagger(taxonomy, RuleMatcher(taxonomy, lemma_pipeline(nlp)), backend, config, multilingual)
+    return JourneyTagger(taxonomy, RuleMatcher(taxonomy, lemma_pipeline(nlp)), backend, config, multilingual,
+                         phrase_cache=cache_folder() / "phrases")
 
 
 def _load_multilingual() -> EmbeddingBackend:

@@ -7,12 +7,13 @@ of enriching a few thousand Polish segments. A night meets a few thousand distin
 the merged table is written once into an SQLite file (stdlib, indexed by the word) and each
 word is looked up when a text first uses it. The lemmas are the same as from the merged dict.
 
-    >>> table = polish_lemma_table(merge)   # doctest: +SKIP
-    >>> table.get("Kamery")                 # doctest: +SKIP
-    'kamera'
+Example (not a doctest: the first call writes a 120 MB file)::
 
-Where the file lives: ``$VOCMINE_CACHE_DIR``, else ``$XDG_CACHE_HOME/vocmine``, else
-``~/.cache/vocmine``. Its name carries the spacy-lookups-data version and ``FORMAT``, so an
+    table = polish_lemma_table(merge)
+    table.get("Kamery")  # -> 'kamera'
+
+Where the file lives: ``vocmine.text.cache.cache_folder()`` (``$VOCMINE_CACHE_DIR``, else
+``$XDG_CACHE_HOME/vocmine``, else ``~/.cache/vocmine``). Its name carries the spacy-lookups-data version and ``FORMAT``, so an
 upgrade writes a new one. When no file can be written there (read-only home, full disk), the
 merged table is kept in memory as before: slower, never wrong.
 """
@@ -27,18 +28,12 @@ from collections.abc import Callable, Iterator, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from vocmine.text.cache import cache_folder
+
 log = logging.getLogger(__name__)
 
 FORMAT = 1  # bump when the merge rule in vocmine.nlp.pipeline changes what a word's lemma is
 _SCHEMA = "CREATE TABLE lemmas (word TEXT PRIMARY KEY, lemma TEXT NOT NULL) WITHOUT ROWID"
-
-
-def cache_folder() -> Path:
-    """Where vocmine keeps files derived from installed packages (not from any store)."""
-    if os.environ.get("VOCMINE_CACHE_DIR"):
-        return Path(os.environ["VOCMINE_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "vocmine"
 
 
 def lemma_file(language: str, folder: Path | None = None) -> Path:
