@@ -9,7 +9,7 @@ word is looked up when a text first uses it. The lemmas are the same as from the
 
 Example (not a doctest: the first call writes a 120 MB file)::
 
-    table = polish_lemma_table(merge)
+    table = file_backed_lemmas("pl", merge)
     table.get("Kamery")  # -> 'kamera'
 
 Where the file lives: ``vocmine.text.cache.cache_folder()`` (``$VOCMINE_CACHE_DIR``, else
