@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from support.paths import ROOT
-from support.stores import DemoStore, build_demo_store, copy_demo_store
+from support.stores import DemoStore, build_demo_store, copy_demo_store, empty_store
 
 from vocmine.analytics.views import create_views
 from vocmine.config import SourceConfig
@@ -61,14 +61,9 @@ def migrated_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def fresh_db(migrated_template) -> duckdb.DuckDBPyConnection:
-    """An in-memory store with every migration applied and the analyst views created: the session's
-    template copied in (the same tables, constraints, views and migration log as ``connect(":memory:")``
-    followed by ``create_views``, in a tenth of the time)."""
-    con = duckdb.connect(":memory:")
-    con.execute("SET TimeZone = 'UTC'")  # as vocmine.store.connect sets it
-    con.execute("ATTACH ? AS template (READ_ONLY)", [str(migrated_template)])
-    con.execute("COPY FROM DATABASE template TO memory")
-    con.execute("DETACH template")
+    """An in-memory store with every migration applied and the analyst views created (the session's
+    template copied in)."""
+    con = empty_store(migrated_template)
     yield con
     con.close()
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from support.paths import ROOT
@@ -15,19 +17,49 @@ runner = CliRunner()
 COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)
 
 
-@pytest.fixture
-def cli_project(tmp_path, monkeypatch):
-    """A project folder (the working directory) with a config for one CSV source, as `vocmine init` users have."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("VOCMINE_DB", "VOCMINE_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-    (tmp_path / "vocmine.toml").write_text(
+def _write_project(folder: Path) -> Path:
+    (folder / "vocmine.toml").write_text(
         'db = "store/vocmine.duckdb"\n[sources.notes]\nkind = "call_note"\ninbox = ["inbox/*.csv"]\n'
         '[sources.notes.columns]\nid = "id"\ntext = "text"\n'
     )
-    (tmp_path / "inbox").mkdir()
-    write_bytes(tmp_path / "inbox", "a.csv", "id,text\n1,Hold music for 40 minutes\n2,\n3,Agent was great\n")
-    return tmp_path
+    (folder / "inbox").mkdir()
+    write_bytes(folder / "inbox", "a.csv", "id,text\n1,Hold music for 40 minutes\n2,\n3,Agent was great\n")
+    return folder
+
+
+def _work_in(folder: Path, monkeypatch) -> None:
+    monkeypatch.chdir(folder)
+    for name in ("VOCMINE_DB", "VOCMINE_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def cli_project(tmp_path, monkeypatch):
+    """A project folder (the working directory) with a config for one CSV source, as `vocmine init` users have."""
+    _work_in(tmp_path, monkeypatch)
+    return _write_project(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def published_template(tmp_path_factory) -> Path:
+    """A ``cli_project`` with ``publish_dir = "published"`` after `vocmine ingest` and `vocmine publish`,
+    made once per module; tests work on copies (``published_cli_project``)."""
+    folder = _write_project(tmp_path_factory.mktemp("published"))
+    (folder / "vocmine.toml").write_text('publish_dir = "published"\n' + (folder / "vocmine.toml").read_text())
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _work_in(folder, monkeypatch)
+        assert runner.invoke(app, ["ingest"]).exit_code == 0
+        assert runner.invoke(app, ["publish"]).exit_code == 0
+    return folder
+
+
+@pytest.fixture
+def published_cli_project(published_template, tmp_path, monkeypatch):
+    """A copy of the ingested and published project, as the working directory: the test may try to change it."""
+    folder = tmp_path / "project"
+    shutil.copytree(published_template, folder)
+    _work_in(folder, monkeypatch)
+    return folder
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -92,13 +124,11 @@ def test_cli_sql_is_read_only(cli_project):
     "PREPARE p AS COPY (SELECT 1) TO 'published/parquet/escaped.csv'; EXECUTE p",
     "EXPORT DATABASE 'published/parquet/escaped.csv'",
 ])
-def test_cli_sql_refuses_other_files_and_databases(cli_project, query, working):
-    assert runner.invoke(app, ["ingest"]).exit_code == 0
-    (cli_project / "vocmine.toml").write_text('publish_dir = "published"\n' + (cli_project / "vocmine.toml").read_text())
-    assert runner.invoke(app, ["publish"]).exit_code == 0
+def test_cli_sql_refuses_other_files_and_databases(published_cli_project, query, working):
     result = runner.invoke(app, ["sql", query, *(["--working"] if working else [])])
     assert result.exit_code == 1, result.output
-    assert not (cli_project / "escaped.csv").exists() and not (cli_project / "published" / "parquet" / "escaped.csv").exists()
+    assert not (published_cli_project / "escaped.csv").exists()
+    assert not (published_cli_project / "published" / "parquet" / "escaped.csv").exists()
     check = runner.invoke(app, ["sql", "SELECT count(*) AS n FROM feedback", "--working", "--format", "csv"])
     assert check.output.splitlines()[-1] == "2"
 

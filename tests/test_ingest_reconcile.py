@@ -11,10 +11,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.stores import empty_store
 
 from vocmine.config import IngestConfig, SourceConfig
 from vocmine.ingest import ingest_files
-from vocmine.store import connect
 
 SOURCE = SourceConfig(kind="review", columns={"id": "id", "text": "text", "received_at": "when", "rating": "stars"})
 KINDS = ("good", "duplicate", "update", "empty_text", "bad_date", "bad_rating", "too_few", "too_many", "bad_bytes")
@@ -84,11 +84,11 @@ def _jsonl_row(kind: str, ident: str, text: str) -> bytes:
     return line + b"\n"
 
 
-def _ingest_twice(content: bytes, suffix: str) -> tuple[dict[str, int], dict[str, int]]:
+def _ingest_twice(template: Path, content: bytes, suffix: str) -> tuple[dict[str, int], dict[str, int]]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"feedback{suffix}"
         path.write_bytes(content)
-        con = connect(":memory:")
+        con = empty_store(template)  # a new store per example
         first = ingest_files(con, [path], "s", SOURCE).files[0]
         second = ingest_files(con, [path], "s", SOURCE, rules=IngestConfig(skip_unchanged=False)).files[0]
         third = ingest_files(con, [path], "s", SOURCE).files[0]
@@ -99,17 +99,17 @@ def _ingest_twice(content: bytes, suffix: str) -> tuple[dict[str, int], dict[str
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows)
-def test_ingest_reconciles_for_any_csv(plan):
+def test_ingest_reconciles_for_any_csv(migrated_template, plan):
     content, expected = _build(plan, _csv_row, b"id,text,when,stars\n")
-    first, second = _ingest_twice(content, ".csv")
+    first, second = _ingest_twice(migrated_template, content, ".csv")
     assert {k: first[k] for k in expected} == expected
     assert second["loaded"] == second["updated"] == 0 and second["rows_read"] == expected["rows_read"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows)
-def test_ingest_reconciles_for_any_jsonl(plan):
+def test_ingest_reconciles_for_any_jsonl(migrated_template, plan):
     content, expected = _build(plan, _jsonl_row)
-    first, second = _ingest_twice(content, ".jsonl")
+    first, second = _ingest_twice(migrated_template, content, ".jsonl")
     assert {k: first[k] for k in expected} == expected
     assert second["loaded"] == second["updated"] == 0 and second["rows_read"] == expected["rows_read"]

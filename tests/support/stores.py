@@ -28,6 +28,18 @@ def write_bytes(folder: Path, name: str, content: bytes | str) -> Path:
     return path
 
 
+def empty_store(template: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory store copied from ``template``, a migrated store file (fixture ``migrated_template``):
+    the same tables, constraints, views and migration log as ``connect(":memory:")`` followed by
+    ``create_views``, in a tenth of the time (migrating takes about half a second)."""
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")  # as vocmine.store.connect sets it
+    con.execute("ATTACH ? AS template (READ_ONLY)", [str(template)])
+    con.execute("COPY FROM DATABASE template TO memory")
+    con.execute("DETACH template")
+    return con
+
+
 def same_number(a: float | None, b: float | None) -> bool:
     """Equal numbers: the last bits of a float sum may differ between two parallel aggregations."""
     return a is None and b is None or (a is not None and b is not None and a == pytest.approx(b, rel=1e-12))
