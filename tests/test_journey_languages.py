@@ -60,7 +60,8 @@ def default_tagger():
     ("zh", "这个软件总是显示已送达", None, "mobile_app"),
     ("zh", "在网上订的房间", None, "website"),
     ("uk", "Адміністратор у відділі все пояснив.", None, "store"),
-    ("pl", "Przesyłka przyszła w porządnym opakowaniu.", None, "delivery"),
+    ("pl", "Przesyłka przyszła szybko.", None, "delivery"),
+    ("uk", "Кабінет платника знову не працює.", None, "website"),
 ])
 def test_journey_languages_own_patterns_tag_segments(default_tagger, language, text, stage, touchpoint):
     tagger = default_tagger(FakeBackend("fake:words"))
