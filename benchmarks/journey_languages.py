@@ -1,6 +1,7 @@
 """Journey tagging in Chinese, Ukrainian and Polish, and English unchanged: before and after, one run.
 
     VOCMINE_SHARED_DATA=../shared/data python benchmarks/journey_languages.py [--sizes 500 1500]
+        [--sets zh_waimai zh_hotels uk pl en_twcs en_cfpb] [--before-taxonomy old.toml] [--show 5]
 
 Before = the taxonomy without its per-language sections (``[stages.languages.*]``), tagged as the
 previous version did: English patterns and MiniLM meaning for every segment. After = the default
@@ -13,7 +14,14 @@ or ``auto`` give anyway).
   They carry no stage labels: printed are the share tagged ``unknown``, how tags were made, and the
   stage mix (a food-delivery set should be mostly delivery, usage and billing, not awareness).
 - en: bitext and banking77 against their stage labels (benchmarks/journey_labels.toml), as
-  benchmarks/journey_eval.py reports them; "after" must not be worse.
+  benchmarks/journey_eval.py reports them; "after" must not be worse. English free text to set the
+  touchpoint shares beside: customers' tweets to brands (en_twcs, inbound only) and CFPB complaint
+  narratives (en_cfpb), cut and tagged like the others (MiniLM).
+
+``--before-taxonomy FILE`` makes "before" that taxonomy file (e.g. the previous release's, from
+``git show``), tagged exactly as "after": the comparison of two versions of the language tables.
+``--show N`` prints, per set and touchpoint, up to N segments whose touchpoint the after taxonomy
+finds by rule and the before one did not (to read by hand for precision; stdout only).
 Embeddings are cached in benchmarks/results/ (git-ignored). Asserts nothing.
 """
 
@@ -54,6 +62,13 @@ def feedback(name: str) -> tuple[str, list[str]]:
     elif name == "uk":
         with (SHARED / "uk_reviews" / "uareviews_dev.csv").open(encoding="utf-8", newline="") as f:
             texts, language = [r["text"] for r in csv.DictReader(f) if r["text"].strip()], "uk"
+    elif name == "en_twcs":
+        with (SHARED / "twcs_head5k" / "twcs_first5000.csv").open(encoding="utf-8", newline="") as f:
+            texts, language = [r["text"] for r in csv.DictReader(f) if r["inbound"] == "True" and r["text"].strip()], "en"
+    elif name == "en_cfpb":
+        with (SHARED / "cfpb_narratives" / "complaints_dev.csv").open(encoding="utf-8", newline="") as f:
+            texts = [r["Consumer complaint narrative"] for r in csv.DictReader(f) if r["Consumer complaint narrative"].strip()]
+        language = "en"
     elif name == "pl":
         with (SHARED / "pl_reviews" / "products_main_all.jsonl").open(encoding="utf-8") as f:
             texts = [json.loads(line)["text"].split("__label__")[0].strip() for line in f]
@@ -101,6 +116,8 @@ def summary(tags, started: float) -> dict:
     return {"n": len(tags), "unknown": stages.count(UNKNOWN) / max(1, len(tags)),
             "touchpoint_unknown": sum(t.value == UNKNOWN for _, t in tags) / max(1, len(tags)),
             "methods": dict(Counter(s.method for s, _ in tags).most_common()),
+            "touchpoint_methods": dict(Counter(t.method for _, t in tags).most_common()),
+            "touchpoints": dict(Counter(t.value for _, t in tags if t.value != UNKNOWN).most_common(6)),
             "stages": dict(Counter(stages).most_common(5)), "per_s": len(tags) / max(1e-9, time.perf_counter() - started)}
 
 
@@ -121,8 +138,22 @@ def english(name: str, taggers: dict, minilm) -> None:
             p, r = (tp / n_pred if n_pred else 0.0), (tp / n_gold if n_gold else 0.0)
             f1s.append(2 * p * r / (p + r) if p + r else 0.0)
         accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
+        touchpoints = [t.value for _, t in tags]
         print(f"  en {name:10s} {len(texts):6,d} {label:7s} macro-F1 {np.mean(f1s):.3f}  accuracy {accuracy:.3f}  "
-              f"unknown {predicted.count(UNKNOWN) / len(predicted):6.1%}")
+              f"unknown {predicted.count(UNKNOWN) / len(predicted):6.1%}  "
+              f"touchpoint unknown {touchpoints.count(UNKNOWN) / len(touchpoints):6.1%}")
+
+
+def show_new_rules(name: str, pieces: list[str], before, after, count: int) -> None:
+    """Segments whose touchpoint the after taxonomy finds by rule and the before one did not."""
+    new: dict[str, list[str]] = {}
+    for text, (_, old), (_, tag) in zip(pieces, before, after, strict=True):
+        if tag.method == "rule" and (old.method != "rule" or old.value != tag.value):
+            new.setdefault(tag.value, []).append(text)
+    for touchpoint, texts in sorted(new.items()):
+        print(f"    {name} -> {touchpoint} ({len(texts)} new):")
+        for text in texts[:: max(1, len(texts) // count)][:count]:
+            print(f"      | {text[:120]}")
 
 
 def main() -> None:
@@ -130,12 +161,19 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", default=["zh_waimai", "zh_hotels", "uk", "pl"])
     parser.add_argument("--sizes", nargs="+", type=int, default=[500, 1500])
     parser.add_argument("--no-english", action="store_true")
+    parser.add_argument("--before-taxonomy", type=Path, help="a taxonomy file to compare with (default: no language tables)")
+    parser.add_argument("--show", type=int, default=0, help="segments per set and touchpoint newly found by rule")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; data {SHARED}")
     taxonomy, config = load_taxonomy(), JourneyConfig()
     minilm, multilingual = load_backend("minilm"), load_backend("multilingual")
-    before = load_tagger(without_languages(taxonomy), NlpConfig(), minilm, config, multilingual=None)
-    before.english_only = False  # the previous version: MiniLM meaning for every language
+    if args.before_taxonomy:
+        old = load_taxonomy(args.before_taxonomy)
+        before = load_tagger(old, NlpConfig(), minilm, config, multilingual=lambda: CachedBackend(multilingual, "segments"))
+        print(f"before: taxonomy {old.version} ({args.before_taxonomy})")
+    else:
+        before = load_tagger(without_languages(taxonomy), NlpConfig(), minilm, config, multilingual=None)
+        before.english_only = False  # the previous version: MiniLM meaning for every language
     after = load_tagger(taxonomy, NlpConfig(), minilm, config,
                         multilingual=lambda: CachedBackend(multilingual, "segments"))
     print(f"taxonomy {taxonomy.version}; stage_min_similarity {config.stage_min_similarity}, "
@@ -143,15 +181,20 @@ def main() -> None:
     print(f"\n  {'set':16s} {'feedback':>8s} {'segments':>8s} {'':7s} {'unknown':>8s} {'tp unkn.':>8s}  methods; top stages")
     for name in args.sets:
         language, texts = feedback(name)
-        for size in sorted({min(size, len(texts)) for size in args.sizes}):
+        sizes = sorted({min(size, len(texts)) for size in args.sizes})
+        for size in sizes:
             pieces = segments(language, texts[:size])
             vectors = cached_vectors(f"{name}-{size}", pieces, minilm)
+            tagged = {}
             for label, tagger in (("before", before), ("after", after)):
                 started = time.perf_counter()
-                tags = tagger.tag(pieces, [None] * len(pieces), vectors, languages=[language] * len(pieces))
+                tags = tagged[label] = tagger.tag(pieces, [None] * len(pieces), vectors, languages=[language] * len(pieces))
                 row = summary(tags, started)
                 print(f"  {name:16s} {size:8,d} {len(pieces):8,d} {label:7s} {row['unknown']:8.1%} "
-                      f"{row['touchpoint_unknown']:8.1%}  {row['methods']}; {row['stages']}; {row['per_s']:,.0f}/s")
+                      f"{row['touchpoint_unknown']:8.1%}  {row['methods']}; {row['stages']}; {row['per_s']:,.0f}/s\n"
+                      f"  {'':16s} {'':8s} {'':8s} {'':7s} touchpoints {row['touchpoint_methods']}; {row['touchpoints']}")
+            if args.show and size == sizes[-1]:
+                show_new_rules(name, pieces, tagged["before"], tagged["after"], args.show)
     if not args.no_english:
         print()
         for name in ("bitext", "banking77"):

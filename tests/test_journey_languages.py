@@ -38,6 +38,15 @@ def default_tagger():
     ("pl", "Kurier zgubił paczkę i nikt nie odbiera telefonu.", "delivery", "delivery"),
     ("pl", "Bateria trzyma krótko, a jakość wykonania jest słaba.", "usage", None),
     ("pl", "Reklamację rozpatrzono po miesiącu.", "support", None),
+    # channels reviews name: a hotel's front desk is met in person, the courier by his usual names
+    ("zh", "前台办理入住很快", None, "store"),
+    ("zh", "谢谢师傅，送餐很快", None, "delivery"),
+    ("zh", "包装很严实，一点没洒", None, "delivery"),
+    ("zh", "这个软件总是显示已送达", None, "mobile_app"),
+    ("zh", "在网上订的房间", None, "website"),
+    ("uk", "Адміністратор у відділі все пояснив.", None, "store"),
+    ("pl", "Przesyłka przyszła szybko.", None, "delivery"),
+    ("uk", "Кабінет платника знову не працює.", None, "website"),
 ])
 def test_journey_languages_own_patterns_tag_segments(default_tagger, language, text, stage, touchpoint):
     tagger = default_tagger(_words("fake:words"))
@@ -46,6 +55,17 @@ def test_journey_languages_own_patterns_tag_segments(default_tagger, language, t
         assert (tags[0].value, tags[0].method) == (stage, "rule")
     if touchpoint:
         assert (tags[1].value, tags[1].method) == (touchpoint, "rule")
+
+
+@pytest.mark.parametrize(("text", "not_touchpoint"), [
+    ("酒店的硬件和软件都不错", "mobile_app"),   # 软件 here is the service, not an app
+    ("幸亏她答应用快递寄给我", "mobile_app"),    # 应用 inside 答应用
+    ("师傅手艺不错，菜很好吃", "field_technician"),  # the cook
+])
+def test_journey_languages_chinese_words_that_name_no_channel(default_tagger, text, not_touchpoint):
+    tagger = default_tagger(FakeBackend("fake:words"))
+    touchpoint = tagger.tag([text], [None], tagger.backend.encode([text]), languages=["zh"])[0][1]
+    assert not (touchpoint.value == not_touchpoint and touchpoint.method == "rule"), touchpoint
 
 
 def test_journey_languages_english_patterns_do_not_tag_other_languages_and_vice_versa(default_tagger):

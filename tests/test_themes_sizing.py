@@ -65,3 +65,12 @@ def test_themes_sizing_merges_groups_only_when_every_pair_agrees():
     words = np.eye(3) + np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]])
     into = duplicate_themes(centroids, words, ThemesConfig(merge_similarity=0.7, merge_keyword_similarity=0.5))
     assert len(set(into.tolist())) == 2
+
+
+def test_themes_sizing_never_merges_everything_into_one_theme():
+    # two broad domains whose centroids and words are alike (e5 on food-delivery vs hotel reviews)
+    centroids = normalise_rows(np.array([[1.0, 0.1], [1.0, 0.2]]))
+    words = np.array([[1.0, 0.8], [0.9, 1.0]])
+    assert duplicate_themes(centroids, words, ThemesConfig(min_themes=2)).tolist() == [0, 1]
+    three = normalise_rows(np.array([[1.0, 0.1], [1.0, 0.12], [1.0, 0.14]]))
+    assert duplicate_themes(three, np.ones((3, 2)), ThemesConfig(min_themes=2)).tolist() == [0, 1, 2]

@@ -76,7 +76,10 @@ def duplicate_themes(centroids: np.ndarray, keyword_weights: np.ndarray, config:
     """Theme -> index of the theme it becomes (0..m-1, in order of each group's first theme).
 
     Complete linkage: every pair inside a merged group passes both tests, so merges never
-    chain two unrelated themes through a third. ``merge_similarity = None`` turns merging off."""
+    chain two unrelated themes through a third. ``merge_similarity = None`` turns merging off.
+    Merging never leaves one theme: when every pair passes (two broad domains fitted with
+    ``min_themes = 2``; e5 puts food-delivery and hotel reviews at cosine 0.98), the themes stay
+    apart, since one theme for everything says nothing (and its keywords cannot be counted)."""
     k = len(centroids)
     if config.merge_similarity is None or k < 2:
         return np.arange(k)
@@ -88,6 +91,8 @@ def duplicate_themes(centroids: np.ndarray, keyword_weights: np.ndarray, config:
     np.fill_diagonal(distance, 0.0)
     groups = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="complete",
                                      distance_threshold=1.5).fit_predict(distance)
+    if len(set(groups.tolist())) == 1:
+        return np.arange(k)
     order = {group: i for i, group in enumerate(dict.fromkeys(groups.tolist()))}
     return np.array([order[g] for g in groups.tolist()], dtype=int)
 
