@@ -79,12 +79,16 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
 
     documents = clean_documents(documents)
     distinct, first, inverse = fit_points(embeddings, phrasings)
+    # a phrasing sent n times weighs sqrt(n) in k-means: more than one way of saying it, far
+    # less than n (one point per distinct vector, as before: every point weighs the same)
+    weights = np.sqrt(np.bincount(inverse, minlength=len(distinct))) if len(distinct) < len(embeddings) \
+        and phrasings is not None else None
     vectorizer = _vectorizer(config, min_df=2 if len(documents) > 200 else 1)
     ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
     model = BERTopic(
         umap_model=UMAP(n_components=5, n_neighbors=15, min_dist=0.0, metric="cosine",
                         random_state=config.seed),
-        hdbscan_model=ChosenKMeans(distinct, config),  # chooses the number of themes
+        hdbscan_model=ChosenKMeans(distinct, config, weights),  # chooses the number of themes
         vectorizer_model=vectorizer,
         ctfidf_model=ctfidf,
         top_n_words=10,
