@@ -38,9 +38,9 @@ from sklearn.metrics import normalized_mutual_info_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the demo store exactly as the slow tests build it
 
-from conftest import demo_store, planted_theme_of, planted_theme_per_segment  # noqa: E402
+from conftest import demo_store, planted_theme_of, planted_theme_per_segment
 
-from vocmine.store import connect  # noqa: E402
+from vocmine.store import connect
 
 FOLDER = ROOT / "benchmarks" / "results" / "demo_stability"
 SMALL = 0.01
@@ -68,10 +68,9 @@ def fit_and_analyse(base: Path, seed: int, fit: str) -> dict[str, object]:
     from vocmine.config import load_settings
     from vocmine.embed import load_backend
     from vocmine.embed.choice import resolve_backend
+    from vocmine.themes import registry
     from vocmine.themes.assign import refresh_themes
     from vocmine.themes.cases import refresh_feedback_themes
-
-    import vocmine.themes.registry as registry
 
     db = FOLDER / f"seed{seed}-{fit}.duckdb"
     shutil.copy(base, db)

