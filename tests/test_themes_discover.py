@@ -10,10 +10,10 @@ from sklearn.metrics import normalized_mutual_info_score
 from support.paths import ROOT
 from support.stores import copy_demo_store, planted_theme_per_segment
 
-from vocmine.config import ThemesConfig
+from vocmine.config import ThemesConfig, load_settings
 from vocmine.embed import segment_embeddings
 from vocmine.embed.backends import backend_key
-from vocmine.themes.discover import _groups, discover_themes, fit_on_sample
+from vocmine.themes.discover import _groups, discover_themes, fit_on_sample, fit_points
 from vocmine.themes.labels import distinct_keywords
 
 
@@ -164,16 +164,22 @@ def _exit_fee_segments(con) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "exit fees are written in four registers (call notes, reviews, complaints, German) that MiniLM embeds apart "
-    "(fragment centroids at cosine 0.36-0.67, below the 0.80-0.88 of distinct banking77 intents), so no centroid "
-    "rule merges them without merging distinct intents; see docs/themes.md. The multilingual e5 backend brings the "
-    "registers together (centroids at 0.88-0.97, German included) but discovery still spreads the fees over 8 themes "
-    "(29.5% in the largest vs 38.4% with MiniLM; benchmarks/exit_fees_backends.py, docs/embeddings.md), and auto "
-    "keeps MiniLM for the demo (0.4% of its segments are not English)"))
+@pytest.mark.xfail(strict=False, reason=(
+    "fit-sensitive: fitted per phrasing with the demo config, the largest theme holds 0.99 of the exit fees on seed "
+    "42, 0.75 on seed 1 and 0.87 on seed 2 (copy by copy: 0.62 on each); benchmarks/demo_fit_stability.py, "
+    "docs/themes.md. Issue 18 item 3"))
 def test_themes_on_demo_put_exit_fees_in_one_theme(demo_segments):
+    """The demo writes exit fees in four registers (call notes, reviews, complaints, German) that
+    MiniLM embeds apart. Fitted copy by copy, the call-note templates ("quoted ETF £{amount}")
+    made themes of their own; fitted once per phrasing, as a refit does, the fee is one subject
+    (docs/themes.md, "Exit fees on the demo": the share in one theme on three seeds)."""
     ids, vectors, documents, _, con = demo_segments
-    fit = discover_themes(vectors, documents, ThemesConfig())
+    boilerplate = {r[0] for r in con.execute("SELECT segment_id FROM segment_boilerplate").fetchall()}
+    keep = [i for i, sid in enumerate(ids) if sid not in boilerplate]     # what a refit fits
+    ids, vectors, documents = [ids[i] for i in keep], vectors[keep], [documents[i] for i in keep]
+    texts = dict(con.execute("SELECT segment_id, text FROM segments").fetchall())
+    demo = load_settings(ROOT / "vocmine.toml").themes   # the demo's own [themes] (max_themes = 40)
+    fit = discover_themes(vectors, documents, demo, [texts[i] for i in ids])
     position = {sid: i for i, sid in enumerate(ids)}
     exit_fees = [position[sid] for sid in _exit_fee_segments(con) if sid in position]
     assert len(exit_fees) > 80
@@ -203,3 +209,42 @@ def test_themes_discover_keywords_keep_every_script(monkeypatch):
     keywords = {w for words in fit.keywords for w, _ in words for w in w.split()}
     assert {"扣款", "obsługa", "черга"} <= keywords, keywords
     assert all(set(w) & set("abcdefghijklmnopqrstuvwxyz") == set() or w in docs["pl"] for w in keywords)
+
+
+def _clustered(rng: np.random.Generator, centres: np.ndarray, per: int, spread: float = 0.05) -> np.ndarray:
+    rows = np.repeat(centres, per, axis=0) + spread * rng.standard_normal((len(centres) * per, centres.shape[1]))
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_themes_discover_fit_does_not_depend_on_the_order_of_segments():
+    """The store may hand segments over in another order (new cache keys, another reader): the
+    same segments must give the same themes, texts and all."""
+    rng = np.random.default_rng(3)
+    vectors = _clustered(rng, rng.standard_normal((4, 16)), 30)
+    words = ["refund late", "signal drop", "bill twice", "app crash"]
+    extra = ["again", "still", "now", "today", "sadly", "so"]
+    texts = [f"{words[i // 30]} {extra[i % 6]} {extra[i // 6 % 6]} £{i}" for i in range(len(vectors))]
+    config = ThemesConfig(min_themes=2, max_themes=6, target_themes=4)
+    order = rng.permutation(len(vectors))
+    for phrasings in (texts, None):
+        first = discover_themes(vectors, texts, config, phrasings)
+        again = discover_themes(vectors[order], [texts[i] for i in order], config,
+                                None if phrasings is None else [phrasings[i] for i in order])
+        unshuffled = np.empty_like(again.assignments)
+        unshuffled[order] = again.assignments
+        np.testing.assert_array_equal(first.assignments, unshuffled)
+        assert first.labels == again.labels
+
+
+def test_themes_fit_points_count_a_template_once_whatever_its_numbers():
+    vectors = np.array([[1, 0, 0], [0.99, 0.14, 0], [0, 1, 0], [0, 1, 0], [0, 0, 1]], dtype=np.float32)
+    texts = ["Cust quoted ETF £22.50, disputes", "cust quoted ETF £31 disputes", "Thanks", "Thanks!",
+             "Cust quoted ETF, disputes it"]
+    points, first, inverse = fit_points(vectors, texts, minimum=1)
+    assert inverse[0] == inverse[1] and inverse[2] == inverse[3] and len(points) == 3
+    assert len({inverse[0], inverse[2], inverse[4]}) == 3      # other words: another point
+    np.testing.assert_allclose(points[inverse[0]], (vectors[0] + vectors[1]) / np.linalg.norm(vectors[0] + vectors[1]),
+                               rtol=1e-6)
+    assert {int(first[inverse[0]]), int(first[inverse[2]])} == {0, 2}  # the first segment of each point
+    assert len(fit_points(vectors)[0]) == 4                     # by vector: only identical vectors are one
+    assert len(fit_points(vectors, texts)[0]) == 4              # too few phrasings for UMAP: by vector

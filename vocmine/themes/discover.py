@@ -4,7 +4,12 @@ Vanilla BERTopic (UMAP + HDBSCAN) fragments customer feedback into hundreds of t
 leaves an eighth of it as outliers (banking77: 308 topics, 13%). Analysts need a number of
 themes they can read through and almost every segment placed, so the recipe is:
 
-1. reduce the embeddings with UMAP (fixed seed, so the same data gives the same themes);
+1. reduce the embeddings with UMAP (fixed seed, so the same data gives the same themes), one
+   point per *phrasing*: segments that say the same words, numbers aside ("quoted ETF £22.50",
+   "quoted ETF £31"), are one point at their mean vector. A sentence repeated by a template or
+   a script is one way of saying something, not a subject: fitted once per copy it forms a
+   tight clump that k-means isolates as a theme of its own, and which clumps become themes
+   changes from fit to fit (docs/themes.md, "One point per phrasing");
 2. cluster with k-means into the number of themes, within ``[min_themes, max_themes]``, that
    best separates the segments (``sizing.number_of_themes``): every segment lands in a theme;
    then merge themes that say the same thing twice (``sizing.duplicate_themes``);
@@ -26,6 +31,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -38,6 +44,7 @@ from vocmine.themes.labels import keyword_label
 from vocmine.themes.sizing import ChosenKMeans, duplicate_themes
 
 OUTLIER = -1
+MIN_PHRASINGS = 50  # fewer phrasings than this: fit one point per distinct vector (UMAP needs neighbours)
 # BERTopic warns about steps vocmine does on purpose (custom topic assignments, saving
 # without an embedding model); its errors still show.
 # BERTopic resets its logger's level on every init, so a filter, not a level.
@@ -59,23 +66,29 @@ class ThemeFit:
         return float((self.assignments == OUTLIER).mean()) if len(self.assignments) else 0.0
 
 
-def discover_themes(embeddings: np.ndarray, documents: list[str], config: ThemesConfig) -> ThemeFit:
-    """Fit themes on segment embeddings (rows L2-normalised) and their lemma documents."""
+def discover_themes(embeddings: np.ndarray, documents: list[str], config: ThemesConfig,
+                    phrasings: Sequence[str] | None = None) -> ThemeFit:
+    """Fit themes on segment embeddings (rows L2-normalised) and their lemma documents.
+
+    ``phrasings``: each segment's text (redacted is fine); segments whose texts say the same
+    words, numbers aside, are fitted as one point. Without them, as before: one point per
+    distinct vector."""
     from bertopic import BERTopic
     from bertopic.vectorizers import ClassTfidfTransformer
     from umap import UMAP
 
-    # Identical segments ("Thanks", template notes) tie in UMAP's neighbour search and make it
-    # non-deterministic; fit on distinct vectors (sorted, so input order does not matter either).
     documents = clean_documents(documents)
-    distinct, first, inverse = np.unique(embeddings, axis=0, return_index=True, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    distinct, first, inverse = fit_points(embeddings, phrasings)
+    # a phrasing sent n times weighs sqrt(n) in k-means: more than one way of saying it, far
+    # less than n (one point per distinct vector, as before: every point weighs the same)
+    weights = np.sqrt(np.bincount(inverse, minlength=len(distinct))) if len(distinct) < len(embeddings) \
+        and phrasings is not None else None
     vectorizer = _vectorizer(config, min_df=2 if len(documents) > 200 else 1)
     ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
     model = BERTopic(
         umap_model=UMAP(n_components=5, n_neighbors=15, min_dist=0.0, metric="cosine",
                         random_state=config.seed),
-        hdbscan_model=ChosenKMeans(distinct, config),  # chooses the number of themes
+        hdbscan_model=ChosenKMeans(distinct, config, weights),  # chooses the number of themes
         vectorizer_model=vectorizer,
         ctfidf_model=ctfidf,
         top_n_words=10,
@@ -85,7 +98,7 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
     distinct_topics = np.asarray(model.fit_transform([documents[i] for i in first], distinct)[0])
     topics = distinct_topics[inverse]
     # keywords weighed by every segment, not by distinct texts
-    model.update_topics(documents, topics=topics.tolist(), vectorizer_model=vectorizer, ctfidf_model=ctfidf)
+    _update_keywords(model, documents, topics, vectorizer, ctfidf)
     topics, centroids = _merge_duplicates(model, embeddings, documents, topics, config)
     k = len(centroids)
     similarity = np.einsum("ij,ij->i", embeddings, centroids[topics])
@@ -95,16 +108,65 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
     return ThemeFit(assignments, similarity, centroids, keywords, labels, _groups(centroids), model)
 
 
-def fit_on_sample(embeddings: np.ndarray, documents: list[str], config: ThemesConfig) -> ThemeFit:
+def fit_points(embeddings: np.ndarray, phrasings: Sequence[str] | None = None, minimum: int | None = None,
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(points to fit, one segment of each point, point of each segment), in an order that does
+    not depend on the order of the segments.
+
+    Identical segments ("Thanks", template notes) tie in UMAP's neighbour search and make it
+    non-deterministic, so identical vectors are always one point. With ``phrasings``, segments
+    that say the same words, numbers aside, are one point too, at their mean vector: a template
+    ("Cust wants to cancel, quoted ETF £{amount}") weighs as one way of saying something,
+    however many copies of it a night holds.
+
+    >>> v = np.array([[1.0, 0.0], [0.8, 0.6], [1.0, 0.0]])
+    >>> points, first, inverse = fit_points(v, ["Quoted £22.50", "quoted £31", "Thanks"], minimum=2)
+    >>> inverse.tolist(), len(points)
+    ([0, 0, 1], 2)
+
+    Under ``MIN_PHRASINGS`` phrasings (a handful of template notes) UMAP would have too few
+    points to find neighbours among, so each distinct vector is a point, as without phrasings.
+    """
+    keys, group = np.unique([phrasing_key(p) for p in phrasings or []], return_inverse=True)
+    if phrasings is None or len(keys) < (MIN_PHRASINGS if minimum is None else minimum):
+        distinct, first, inverse = np.unique(embeddings, axis=0, return_index=True, return_inverse=True)
+        return distinct, first, inverse.reshape(-1)
+    group = group.reshape(-1)
+    sums = np.zeros((len(keys), embeddings.shape[1]), dtype=np.float64)
+    np.add.at(sums, group, embeddings)
+    means = normalise_rows(sums).astype(embeddings.dtype)
+    distinct, first_group, point_of_group = np.unique(means, axis=0, return_index=True, return_inverse=True)
+    # one segment per point: the first of the first group that became it
+    first_of_group = np.full(len(keys), len(group), dtype=int)
+    np.minimum.at(first_of_group, group, np.arange(len(group)))
+    return distinct, first_of_group[first_group], point_of_group.reshape(-1)[group]
+
+
+_NUMBER = re.compile(r"\d+(?:[.,:/]\d+)*")
+_WORD = re.compile(r"[^\W_]+|#")
+
+
+def phrasing_key(text: str) -> str:
+    """The words of a text, lower-cased, every number one "#": the key segments are fitted by.
+
+    >>> phrasing_key("Cust wants to cancel, quoted ETF £22.50!") == phrasing_key("cust wants to cancel quoted etf £31")
+    True
+    """
+    return " ".join(_WORD.findall(_NUMBER.sub("#", text.lower())))
+
+
+def fit_on_sample(embeddings: np.ndarray, documents: list[str], config: ThemesConfig,
+                  phrasings: Sequence[str] | None = None) -> ThemeFit:
     """``discover_themes`` on at most ``config.fit_sample`` segments (a seeded random sample);
     every other segment joins its nearest theme centroid, or is an outlier below the floor.
 
     UMAP's cost and memory grow faster than the corpus; a sample of tens of thousands already
     shows every theme big enough to matter, and placing the rest is one matrix product."""
     if not config.fit_sample or len(embeddings) <= config.fit_sample:
-        return discover_themes(embeddings, documents, config)
+        return discover_themes(embeddings, documents, config, phrasings)
     sample = np.sort(np.random.default_rng(config.seed).choice(len(embeddings), config.fit_sample, replace=False))
-    fit = discover_themes(embeddings[sample], [documents[i] for i in sample], config)
+    fit = discover_themes(embeddings[sample], [documents[i] for i in sample], config,
+                          None if phrasings is None else [phrasings[i] for i in sample])
     topics, similarity = np.empty(len(embeddings), dtype=int), np.empty(len(embeddings), dtype=np.float32)
     for start in range(0, len(embeddings), 50_000):  # 50k x 120 themes at a time
         scores = embeddings[start:start + 50_000] @ fit.centroids.T
@@ -125,10 +187,18 @@ def _merge_duplicates(model, embeddings: np.ndarray, documents: list[str], topic
         return topics, centroids
     topics = into[topics]
     centroids = _centroids(embeddings, topics, int(into.max()) + 1)
-    model.update_topics(documents, topics=topics.tolist(), vectorizer_model=model.vectorizer_model,
-                        ctfidf_model=model.ctfidf_model)
+    _update_keywords(model, documents, topics, model.vectorizer_model, model.ctfidf_model)
     model.topic_embeddings_ = centroids  # BERTopic cannot recompute them without an embedding model
     return topics, centroids
+
+
+def _update_keywords(model, documents: list[str], topics: np.ndarray, vectorizer, ctfidf) -> None:
+    """c-TF-IDF over every segment, its documents in one canonical order: BERTopic joins a
+    theme's documents into one text, so the bigrams across their seams (and thus the keywords
+    and the merges they decide) would otherwise follow the order the segments were read in."""
+    order = sorted(range(len(documents)), key=lambda i: (int(topics[i]), documents[i]))
+    model.update_topics([documents[i] for i in order], topics=[int(topics[i]) for i in order],
+                        vectorizer_model=vectorizer, ctfidf_model=ctfidf)
 
 
 def describe_themes(

@@ -101,12 +101,15 @@ class ChosenKMeans:
     """The clusterer handed to BERTopic: picks the number of themes on the reduced space it is
     given, then fits k-means with it (``labels_``, ``n_clusters``, as BERTopic expects)."""
 
-    def __init__(self, embeddings: np.ndarray, config: ThemesConfig) -> None:
-        self.embeddings, self.config = embeddings, config
+    def __init__(self, embeddings: np.ndarray, config: ThemesConfig, weights: np.ndarray | None = None) -> None:
+        """``weights``: how much each point counts in k-means (a phrasing sent n times: sqrt(n));
+        the number of themes is chosen on the points as they are."""
+        self.embeddings, self.config, self.weights = embeddings, config, weights
 
     def fit(self, reduced: np.ndarray, y: object = None) -> ChosenKMeans:
         self.n_clusters = number_of_themes(reduced, self.embeddings, self.config)
-        self.kmeans = KMeans(n_clusters=self.n_clusters, n_init=4, random_state=self.config.seed).fit(reduced)
+        self.kmeans = KMeans(n_clusters=self.n_clusters, n_init=4, random_state=self.config.seed).fit(
+            reduced, sample_weight=self.weights)
         self.labels_ = self.kmeans.labels_
         return self
 
