@@ -63,7 +63,7 @@ def test_journey_languages_own_patterns_tag_segments(default_tagger, language, t
     ("师傅手艺不错，菜很好吃", "field_technician"),  # the cook
 ])
 def test_journey_languages_chinese_words_that_name_no_channel(default_tagger, text, not_touchpoint):
-    tagger = default_tagger(FakeBackend("fake:words"))
+    tagger = default_tagger(_words("fake:words"))
     touchpoint = tagger.tag([text], [None], tagger.backend.encode([text]), languages=["zh"])[0][1]
     assert not (touchpoint.value == not_touchpoint and touchpoint.method == "rule"), touchpoint
 
