@@ -52,7 +52,7 @@ from vocmine.pipeline.progress import ProgressLines, log_events
 
 if __package__ in (None, ""):  # run by path (python flows/nightly.py, or Prefect's entrypoint)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from flows.scale import scaled
+from flows.scale import batch_runner
 
 DEPLOYMENT = "nightly"
 MINUTE, HOUR = 60, 3600
@@ -186,7 +186,7 @@ def nightly(config: str | None = None) -> dict[str, Any]:
     """Run every pipeline step on the project configured in ``config`` (a vocmine.toml path)."""
     settings = _settings(config)
     try:
-        with scaled(settings.scale) as runner:  # the configured cluster, connected (or started) once
+        with batch_runner(settings.scale) as runner:  # the configured cluster, connected (or started) once
             if runner.remote:
                 get_run_logger().info("enrich, embed and theme assignment run on Dask (%s)",
                                       settings.scale.address or f"a local cluster of {settings.scale.workers} workers")

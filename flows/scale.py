@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from prefect import task
@@ -20,7 +19,6 @@ from prefect.cache_policies import NO_CACHE
 
 from vocmine.config import ScaleConfig
 from vocmine.parallel import IN_PROCESS, BatchRunner, apply, batch_name, in_order
-
 
 # the worker imports vocmine.parallel.apply and the library function ``fn`` names: nothing from flows/
 BATCH_TASK = task(apply, name="batch", cache_policy=NO_CACHE, persist_result=False)
@@ -43,28 +41,6 @@ class PrefectBatches:
             return self.task_runner.submit(batch_task, parameters={"fn": fn, "batch": batch})
 
         return in_order(submit, lambda future: future.result(), batches, self.in_flight)
-
-
-# The runner of the flow run in progress. Kept here, not in flows/nightly.py: Prefect pickles
-# the running flow's context for every batch, and a worker unpickles it by importing the
-# modules it names (so the workers need this project folder on their PYTHONPATH).
-_ACTIVE: ContextVar[BatchRunner] = ContextVar("vocmine_batch_runner", default=IN_PROCESS)
-
-
-def active_runner() -> BatchRunner:
-    """Where the current flow run's steps send their batches."""
-    return _ACTIVE.get()
-
-
-@contextmanager
-def scaled(scale: ScaleConfig) -> Iterator[BatchRunner]:
-    """Connect (or start) the configured cluster for the block, as the active runner."""
-    with batch_runner(scale) as runner:
-        token = _ACTIVE.set(runner)
-        try:
-            yield runner
-        finally:
-            _ACTIVE.reset(token)
 
 
 @contextmanager
