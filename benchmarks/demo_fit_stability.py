@@ -38,7 +38,7 @@ from sklearn.metrics import normalized_mutual_info_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the demo store exactly as the slow tests build it
 
-from conftest import demo_store, planted_theme_of, planted_theme_per_segment
+from support.stores import build_demo_store, planted_theme_of, planted_theme_per_segment
 
 from vocmine.store import connect
 
@@ -56,7 +56,7 @@ def base_store() -> Path:
     if db.exists():
         return db
     FOLDER.mkdir(parents=True, exist_ok=True)
-    settings, con, backend = demo_store(FOLDER / "building.duckdb")
+    settings, con, backend = build_demo_store(FOLDER / "building.duckdb")
     tag_segments(con, load_tagger(load_taxonomy(settings.taxonomy_path), settings.nlp, backend, settings.journey))
     con.close()
     (FOLDER / "building.duckdb").rename(db)
