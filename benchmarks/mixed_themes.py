@@ -45,17 +45,15 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.cluster import KMeans
-from sklearn.metrics import (adjusted_rand_score, completeness_score, homogeneity_score,
-                             normalized_mutual_info_score)
+from sklearn.metrics import adjusted_rand_score, completeness_score, homogeneity_score, normalized_mutual_info_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from embed_languages import countable, load_set, purity, sample_rows, vectors_for  # noqa: E402
+from embed_languages import countable, load_set, purity, sample_rows, vectors_for
 
-from vocmine.config import ThemesConfig  # noqa: E402
-from vocmine.text.words import stop_words, words  # noqa: E402
-from vocmine.themes.discover import discover_themes  # noqa: E402
+from vocmine.config import ThemesConfig
+from vocmine.text.words import stop_words, words
+from vocmine.themes.discover import discover_themes
 
-LANGUAGE = {"zh": "zh", "uk": "uk", "pl": "pl"}
 DOMAIN = {"waimai": "food delivery", "hotel": "hotel", "uk": "public services", "pl": "products"}
 MIXING = 0.9  # a theme whose majority source holds less than this share mixes sources
 
