@@ -9,9 +9,10 @@ kept in benchmarks/results/demo_stability/), then for each seed and each way of 
 copy is refitted with the demo config, placed per feedback and analysed, and the properties the
 slow tests check are printed for each way of fitting (``--fits``):
 
-- vectors: one point per distinct vector (before: a template's copies differ by their numbers,
-  so each copy is a point);
-- phrasings: one point per phrasing, segments saying the same words numbers aside (now).
+- vectors: one point per distinct vector, as a refit does (a template's copies differ by their
+  numbers, so each copy is a point);
+- phrasings: one point per phrasing, segments saying the same words numbers aside, weighted
+  sqrt(copies) (``discover_themes(..., phrasings=texts)``; not the refit's default).
 
 Properties:
 
@@ -76,12 +77,13 @@ def fit_and_analyse(base: Path, seed: int, fit: str) -> dict[str, object]:
     shutil.copy(base, db)
     settings = load_settings(ROOT / "vocmine.toml", db=db)
     themes = settings.themes.model_copy(update={"seed": seed})
-    fit_on_sample = registry.fit_on_sample
-    if fit == "vectors":  # the refit as it was: the texts are not passed, each distinct vector is a point
-        registry.fit_on_sample = lambda vectors, documents, config, phrasings=None: fit_on_sample(
-            vectors, documents, config)
     con = connect(db)
     backend = load_backend(resolve_backend(con, settings.embedding).backend)
+    fit_on_sample = registry.fit_on_sample
+    if fit == "phrasings":  # not the refit's default: the segments' texts passed, one point per phrasing
+        ids = registry.themed_embeddings(con, backend.name)[0]
+        texts = registry.label_inputs(con, ids, every=True)[0]
+        registry.fit_on_sample = lambda vectors, documents, config: fit_on_sample(vectors, documents, config, texts)
     try:
         result = refresh_themes(con, backend.name, themes, FOLDER / f"fits-{seed}-{fit}", encode=backend.encode)
     finally:

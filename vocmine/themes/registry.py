@@ -97,9 +97,7 @@ def refit_themes(
         with transaction(con):  # a changed segment's old theme is not kept by the refit (_keep_previous)
             result.changed = forget_changed_segments(con)
         phase(1, REFIT_PHASES, f"fitting themes on {len(ids):,} segments")
-        # texts: segments saying the same words (numbers aside) are fitted as one point
-        fit = fit_on_sample(vectors, theme_documents(con, ids, every=True), config,
-                            phrasings=label_inputs(con, ids, every=True)[0])
+        fit = fit_on_sample(vectors, theme_documents(con, ids, every=True), config)
         phase(2, REFIT_PHASES, f"labelling {len(fit.centroids):,} themes")
         fit, group_labels = _phrase_labels(con, model, ids, fit, config, encode)
         result.outlier_share = fit.outlier_share
