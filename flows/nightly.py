@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +51,7 @@ from vocmine.pipeline.progress import ProgressLines, log_events
 
 if __package__ in (None, ""):  # run by path (python flows/nightly.py, or Prefect's entrypoint)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from flows import run_context
 from flows.scale import batch_runner
 
 DEPLOYMENT = "nightly"
@@ -69,13 +69,6 @@ TIMEOUT_SECONDS = {
 }
 BOOKKEEPING_TIMEOUT = 5 * MINUTE  # begin and end: a few statements on the run log
 
-# the running step task's progress lines (the run's events go to the log of the task they happen in)
-_STEP_LOG: ContextVar[Callable[[str, str, Any], None] | None] = ContextVar("vocmine_step_log", default=None)
-# The part of the run a task is to run (the pipeline's begin, run_step or end, bound to the open
-# store). Handed over here, not as the task's parameter: Prefect sends a task's parameters with
-# every batch it submits to a Dask worker ([scale] engine = "dask"), and an open store does not
-# travel. The task's parameter is the part's name.
-_PART: ContextVar[Callable[[], Any] | None] = ContextVar("vocmine_part", default=None)
 
 
 class StepFailedError(RuntimeError):
@@ -88,7 +81,7 @@ def _settings(config: str | None) -> Settings:
 
 def _part(name: str) -> Any:
     """Run the part of the run ``_as_task`` handed over for the task ``name``."""
-    call = _PART.get()
+    call = run_context.PART.get()
     if call is None:
         raise RuntimeError(f"task {name} runs a part of a pipeline run: run it through the nightly flow")
     return call()
@@ -110,11 +103,11 @@ def _step(name: str) -> StepResult:
     """Step ``name`` of the run (the pipeline's run_step), with progress lines in the task's log;
     a failed step raises, so that Prefect retries it."""
     with ProgressLines(get_run_logger().info) as lines:
-        token = _STEP_LOG.set(log_events(lines, lambda counts: "done"))
+        token = run_context.STEP_LOG.set(log_events(lines, lambda counts: "done"))
         try:
             step = _part(name)
         finally:
-            _STEP_LOG.reset(token)
+            run_context.STEP_LOG.reset(token)
     logger = get_run_logger()
     if step.status == "failed":
         exc = StepFailedError(f"step {step.step} failed: {step.error}")
@@ -154,13 +147,13 @@ def end(name: str = "end") -> PipelineResult:
 def _as_task(name: str, call: Callable[[], Any]) -> Any:
     """``run_pipeline``'s wrap: each part of the run as its task. A step that failed after its
     retries, timed out or crashed comes back as a failed StepResult, so the run ends as usual."""
-    token = _PART.set(call)
+    token = run_context.PART.set(call)
     try:
         if name in ("begin", "end"):
             return (begin if name == "begin" else end)(name)
         state = STEP_TASKS[name](name, return_state=True)
     finally:
-        _PART.reset(token)
+        run_context.PART.reset(token)
     outcome = state.result(raise_on_failure=False)
     if state.is_completed():
         return outcome
@@ -176,7 +169,7 @@ def _failed(name: str, exc: BaseException) -> StepResult:
 
 
 def _step_log(step: str, event: str, detail: Any) -> None:
-    log = _STEP_LOG.get()
+    log = run_context.STEP_LOG.get()
     if log is not None:
         log(step, event, detail)
 

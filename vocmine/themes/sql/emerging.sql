@@ -18,7 +18,9 @@ WITH totals AS (
     LEFT JOIN theme_weekly tw ON tw.theme_id = t.theme_id AND tw.week = w.week
     WHERE t.status = 'active' AND t.level = 2 AND t.model = $model
 ), baseline AS (
-    SELECT g.theme_id, count(*) AS weeks, avg(g.share) AS mean, coalesce(stddev_samp(g.share), 0) AS sd
+    -- summed in week order: a parallel sum's last bits depend on the order rows arrive in
+    SELECT g.theme_id, count(*) AS weeks, avg(g.share ORDER BY g.week) AS mean,
+           coalesce(stddev_samp(g.share ORDER BY g.week), 0) AS sd
     FROM grid g, latest
     WHERE g.week < latest.week AND g.week >= latest.week - INTERVAL (7 * $baseline_weeks) DAY
     GROUP BY g.theme_id
