@@ -11,11 +11,9 @@ Example::
 
 from __future__ import annotations
 
-import re
-
 from pydantic import Field, field_validator, model_validator
 
-from vocmine.config.base import Strict
+from vocmine.config.base import Strict, check_patterns
 
 
 class FormulaSet(Strict):
@@ -30,11 +28,7 @@ class FormulaSet(Strict):
     @field_validator("greetings", "signoffs", "headers", "formulas")
     @classmethod
     def _patterns_compile(cls, value: list[str], info) -> list[str]:
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"{info.field_name}: {pattern!r} is not a valid regex ({exc})") from exc
+        check_patterns(info.field_name, value)
         return value
 
     @field_validator("words")

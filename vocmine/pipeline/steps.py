@@ -42,10 +42,9 @@ def plan_ingest(settings: Settings, *, source: str | None = None, files: list[Pa
     or of every source. An unknown source is a KeyError naming the configured ones."""
     from vocmine.ingest import archive_folder, expand_paths, inbox_files
 
-    names = [source] if source else sorted(settings.sources)
-    for name in names:
-        settings.source(name)
-    jobs = [(name, expand_paths(files) if files else inbox_files(settings.source(name), settings.project_dir)) for name in names]
+    sources = {name: settings.source(name) for name in ([source] if source else sorted(settings.sources))}
+    jobs = [(name, expand_paths(files) if files else inbox_files(config, settings.project_dir))
+            for name, config in sources.items()]
     return IngestPlan(jobs, None if files else archive_folder(settings.ingest, settings.project_dir))
 
 
