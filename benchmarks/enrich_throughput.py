@@ -25,7 +25,8 @@ from vocmine.ingest import ingest_files
 from vocmine.nlp.enrich import Pipelines, enrich
 from vocmine.store import connect
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data beside the project; VOCMINE_SHARED_DATA names it from a checkout elsewhere (a worktree)
+SHARED = Path(os.environ.get("VOCMINE_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 
 def real_feedback(n: int) -> list[str]:
