@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,8 @@ from prefect import Task, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 
-from vocmine.config import ScheduleConfig, Settings, load_settings
+from vocmine.config import ScaleConfig, ScheduleConfig, Settings, load_settings
+from vocmine.parallel import BatchRunner
 from vocmine.pipeline import (
     STEPS,
     PipelineBusy,
@@ -174,16 +177,24 @@ def _step_log(step: str, event: str, detail: Any) -> None:
         log(step, event, detail)
 
 
+@contextmanager
+def _batches(scale: ScaleConfig) -> Iterator[BatchRunner]:
+    """The configured cluster, connected (or started) once for the run: ``run_pipeline`` enters
+    this after the settings passed and the store is held, so a refused or busy run starts none."""
+    with batch_runner(scale) as runner:
+        if runner.remote:
+            get_run_logger().info("enrich, embed and theme assignment run on Dask (%s)",
+                                  scale.address or f"a local cluster of {scale.workers} workers")
+        yield runner
+
+
 @flow(name="nightly", persist_result=False)
 def nightly(config: str | None = None) -> dict[str, Any]:
     """Run every pipeline step on the project configured in ``config`` (a vocmine.toml path)."""
     settings = _settings(config)
     try:
-        with batch_runner(settings.scale) as runner:  # the configured cluster, connected (or started) once
-            if runner.remote:
-                get_run_logger().info("enrich, embed and theme assignment run on Dask (%s)",
-                                      settings.scale.address or f"a local cluster of {settings.scale.workers} workers")
-            result = run_pipeline(settings, on_event=_step_log, runner=runner, wrap=_as_task, preflight=True)
+        result = run_pipeline(settings, on_event=_step_log, runner=partial(_batches, settings.scale), wrap=_as_task,
+                              preflight=True)
     except RunRefused as exc:  # before any work, and told like any failed run
         for problem in exc.notify_errors:
             get_run_logger().warning("notification failed: %s", problem)

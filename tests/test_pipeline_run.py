@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -12,7 +13,8 @@ from typer.testing import CliRunner
 
 from vocmine.cli import app
 from vocmine.config import NotifyConfig, load_settings
-from vocmine.pipeline import STEPS, PipelineBusy, StepContext, begin_run, run_pipeline, run_step
+from vocmine.parallel import IN_PROCESS
+from vocmine.pipeline import STEPS, PipelineBusy, RunRefused, StepContext, begin_run, run_pipeline, run_step
 from vocmine.store import connect
 
 
@@ -91,8 +93,10 @@ def test_pipeline_refuses_to_run_beside_another_writer(recording_steps):
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
+        started = []
         with pytest.raises(PipelineBusy, match="in use by another process"):
-            run_pipeline(settings)
+            run_pipeline(settings, runner=lambda: started.append("cluster") or contextlib.nullcontext(IN_PROCESS))
+        assert started == []  # a busy run starts no Dask cluster
         result = CliRunner().invoke(app, ["run", "--config", str(config)])
         assert result.exit_code == 75
     finally:
@@ -181,3 +185,25 @@ def test_pipeline_cli_tells_when_the_store_cannot_be_opened(recording_steps, tmp
     result = CliRunner().invoke(app, ["run", "--config", str(config)])
     assert result.exit_code == 1 and isinstance(result.exception, RuntimeError)
     assert told.read_text().startswith("failed RuntimeError: migration 018 was edited")
+
+
+def test_pipeline_starts_the_batch_runner_once_after_the_checks(recording_steps):
+    """A Dask cluster is started for the run only once the settings passed and the store is held,
+    and is stopped when the run ends."""
+    config, calls, _ = recording_steps
+    events = []
+
+    @contextlib.contextmanager
+    def runner():
+        events.append(("start", list(calls)))
+        yield IN_PROCESS
+        events.append(("stop", list(calls)))
+
+    assert run_pipeline(load_settings(config), runner=runner).ok
+    assert events == [("start", []), ("stop", list(STEPS))]
+    config.write_text(config.read_text(encoding="utf-8") + '[nlp]\nmodel = "no_such_pipeline_sm"\n', encoding="utf-8")
+    refused = load_settings(config)
+    events.clear()
+    with pytest.raises(RunRefused, match="nlp.model"):
+        run_pipeline(refused, runner=runner, preflight=True)
+    assert events == []

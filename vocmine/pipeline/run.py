@@ -45,6 +45,14 @@ from vocmine.store.runs import fail_interrupted_steps, finish_run, reopen_run, s
 Event = Callable[[str, str, Any], None]
 # (part, call) -> call(): how each part of a run (begin, a step, end) is run
 Wrap = Callable[[str, Callable[[], Any]], Any]
+# () -> a block holding the runner steps compute their batches on (a Dask cluster connected or
+# started for the block, or here, in this process)
+StartRunner = Callable[[], contextlib.AbstractContextManager[BatchRunner]]
+
+
+def in_process() -> contextlib.AbstractContextManager[BatchRunner]:
+    """Batches computed here, one after the other: nothing to start or stop."""
+    return contextlib.nullcontext(IN_PROCESS)
 
 
 @dataclass
@@ -87,15 +95,17 @@ class RunRefused(ValueError):
 
 
 def run_pipeline(settings: Settings, *, on_event: Event | None = None, resume: bool = True,
-                 steps: list[str] | None = None, runner: BatchRunner = IN_PROCESS,
+                 steps: list[str] | None = None, runner: StartRunner = in_process,
                  wrap: Wrap | None = None, preflight: bool = False) -> PipelineResult:
     """Run ``steps`` (default: all, in order) on the configured database: begin (or resume) the
     run, each step until one fails, then end it (log, notify), whatever happened in between.
 
     ``wrap(name, call)`` runs each part (``"begin"``, every step, ``"end"``) and returns what
     ``call()`` returns: the nightly flow makes each one a Prefect task (retried, timed out,
-    logged); by default it is simply called. ``runner``: where steps compute their batches.
-    ``preflight``: check the settings first (RunRefused, told, before any work). Any failure is
+    logged); by default it is simply called. ``runner()``: the block in which steps compute their
+    batches; it is entered after the settings are checked and the store is held, so a refused or
+    busy run never starts a cluster. ``preflight``: check the settings first (RunRefused, told,
+    before any work). Any failure is
     told to ``[notify]`` once, except PipelineBusy (the run that holds the store is not over)."""
     if preflight:
         problems = check_run_settings(settings)
@@ -112,9 +122,9 @@ def run_pipeline(settings: Settings, *, on_event: Event | None = None, resume: b
         raise
 
 
-def _run(settings: Settings, emit: Event, resume: bool, steps: list[str] | None, runner: BatchRunner,
+def _run(settings: Settings, emit: Event, resume: bool, steps: list[str] | None, start_runner: StartRunner,
          wrap: Wrap) -> PipelineResult:
-    with open_store(settings) as con:
+    with open_store(settings) as con, start_runner() as runner:
         ctx = StepContext(con, settings, runner=runner)
         result = wrap("begin", partial(begin_run, con, resume=resume))
         name = "begin"
