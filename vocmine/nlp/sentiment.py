@@ -349,25 +349,31 @@ ZH_BUSINESS_REPLY = re.compile(r"(?:商家|店家|卖家|掌柜|酒店|宾馆|�
 
 
 
-def _scale(nouns: str, ends: dict[str, float]) -> dict[str, dict[str, float]]:
-    return dict.fromkeys(nouns.split(), ends)
+def _scales(*groups: tuple[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """noun -> {adjective: score} from (nouns, ends) groups; a noun in two groups gets both."""
+    scales: dict[str, dict[str, float]] = {}
+    for nouns, ends in groups:
+        for noun in nouns.split():
+            scales.setdefault(noun, {}).update(ends)
+    return scales
 
 
-# A measured noun and the adjective after it in the same clause score as a pair: "价格高" is poor value and
-# "性价比高" good value, "房间小" a small room, "分量足" a full portion, "声音大" a noise. Then the noun
-# itself scores nothing ("噪音小" is no complaint). The adjective may sit up to ZH_SCALE_REACH tokens on
-# ("房间也还比较大"), and negation and boosters apply to the pair as to a word ("价格不高").
-ZH_SCALES: dict[str, dict[str, float]] = {
-    **_scale("价格 价钱 房价 收费 价位 费用 价", {"高": -1.5, "低": 1.5, "贵": -1.5, "便宜": 1.5}),
-    **_scale("性价比 素质 水平 档次 质量 效率 品质 星级", {"高": 1.5, "低": -1.5}),
-    **_scale("房间 房子 面积 空间 床 卫生间 浴室 窗户 电视 屏幕", {"大": 1.2, "小": -1.2}),
-    **_scale("量 分量 份量 菜量 饭量 种类 品种 花样 选择", {"多": 1.2, "少": -1.2, "足": 1.5, "大": 1.2, "小": -1.2}),
-    **_scale("声音 噪音 噪声 味道 气味 异味 霉味", {"大": -2.0, "小": 1.0, "重": -2.0}),
-    **_scale("时间 路程", {"长": -1.0, "短": 1.0}),
-    **_scale("位置 地段 地点 距离", {"近": 1.2, "远": -1.2, "偏": -1.2}),
-}
-ZH_SCALE_REACH = 4
+# A measured noun and the adjective after it score as a pair: "价格高" is poor value and "性价比高" good
+# value, "房间小" a small room, "分量足" a full portion, "声音大" a noise. Then the noun itself scores
+# nothing ("噪音小" is no complaint). Only adverbs may stand between them ("房间也还比较大"), and negation
+# and boosters apply to the pair as to a word ("价格不高").
+ZH_SCALES: dict[str, dict[str, float]] = _scales(
+    ("价格 价钱 房价 收费 价位 费用", {"高": -1.2, "低": 1.2, "贵": -1.2, "便宜": 1.2}),
+    ("性价比 素质 水平 档次 质量 效率 品质 星级", {"高": 1.5, "低": -1.5}),
+    ("房间 房子 面积 空间 床 卫生间 浴室 窗户 电视 屏幕", {"大": 1.2, "小": -1.2}),
+    ("设施 硬件 装修 设备 家具 房间 房子 酒店 宾馆", {"新": 1.5, "旧": -1.5, "老": -1.2}),
+    ("量 分量 份量 菜量 饭量 种类 品种 花样 选择", {"多": 1.2, "少": -1.2, "足": 1.5, "大": 1.2, "小": -1.2}),
+    ("声音 噪音 噪声 味道 气味 异味 霉味", {"大": -2.0, "小": 1.0, "重": -2.0}),
+    ("时间 路程", {"长": -1.0, "短": 1.0}),
+    ("位置 地段 地点 距离", {"近": 1.2, "远": -1.2, "偏": -1.2}),
+)
 ZH_SCALE_PAIRS = {noun + end: score for noun, ends in ZH_SCALES.items() for end, score in ends.items()}
+ZH_SCALE_BETWEEN = frozenset("也还都较偏算是就又得的")  # besides boosters and negators: "房间也还比较大"
 
 
 @lru_cache(maxsize=1)
@@ -391,13 +397,13 @@ def _zh_tokens(text: str) -> list[str]:
         i += size
     noun_at = None
     for i, token in enumerate(tokens):
-        if noun_at is not None and (token in ZH_RULES.breaks or i - noun_at > ZH_SCALE_REACH):
-            noun_at = None
         if token in ZH_SCALES:
             noun_at = i
         elif noun_at is not None and token in ZH_SCALES[tokens[noun_at]]:
             tokens[i], tokens[noun_at], noun_at = tokens[noun_at] + token, "", None
-        elif token == "好" and i + 1 < len(tokens) and _zh_valence(tokens[i + 1]):
+        elif not (token in ZH_SCALE_BETWEEN or token in ZH_RULES.boosters or token in ZH_RULES.negators):
+            noun_at = None
+        if token == "好" and i + 1 < len(tokens) and _zh_valence(tokens[i + 1]):
             tokens[i] = "好~"
     return tokens
 
