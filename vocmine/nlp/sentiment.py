@@ -105,6 +105,10 @@ def _score_vader(texts: list[str]) -> list[float]:
 
 
 # ---------------------------------------------------------------- lexicon baselines (pl, zh)
+NEGATION_SCALAR = -0.74  # VADER's N_SCALAR: "nie dobry" is less negative than "zły"
+NEGATION_WINDOW = 3      # a negator reaches the next sentiment word up to 3 tokens on ("nie jest zbyt dobry")
+
+
 @dataclass(frozen=True)
 class LexiconRules:
     """The VADER-like rules a small lexicon baseline scores with, for one language."""
@@ -115,12 +119,8 @@ class LexiconRules:
     breaks: frozenset[str] = frozenset()  # tokens that end a negation or booster's reach (punctuation)
     not_negating: frozenset[tuple[str, str]] = frozenset()  # ("nie", "tylko"): "not only" negates nothing
     not_only: frozenset[tuple[str, str]] = frozenset()  # "not only ... but": the "but" is no contrast
-    concessive: frozenset[str] = frozenset()  # "although": its clause weighs as the part before a "but"
+    concessive: frozenset[str] = frozenset()  # "although", "except": their clause weighs half (no "but" after)
     dampen_after: frozenset[str] = frozenset()  # "差了点": halves the sentiment word just before it
-
-
-NEGATION_SCALAR = -0.74  # VADER's N_SCALAR: "nie dobry" is less negative than "zły"
-NEGATION_WINDOW = 3      # a negator reaches the next sentiment word up to 3 tokens on ("nie jest zbyt dobry")
 
 
 def _vader_like(tokens: list[str], valence: Callable[[str], float | None], rules: LexiconRules) -> float:
@@ -171,7 +171,7 @@ def _valence_sum(tokens: list[str], valence: Callable[[str], float | None], rule
         valences.append(rules.negators[negator])
     if contrast_at is not None:
         return sum(valences[:contrast_at]) * 0.5 + sum(valences[contrast_at:]) * 1.5
-    return sum(v * 0.5 if i in conceded else v for i, v in enumerate(valences))  # "虽然 X，Y": X weighs less
+    return sum(v * 0.5 if i in conceded else v for i, v in enumerate(valences))  # "虽然 X，Y", "Y，就是 X"
 
 
 def _read_lexicon(name: str) -> dict[str, float]:
@@ -337,7 +337,8 @@ ZH_RULES = LexiconRules(
     },
     contrast=frozenset({"但是", "但", "可是", "不过", "然而", "却"}),
     breaks=frozenset("，。！？；、,.!?;~\n"),
-    concessive=frozenset({"虽然", "虽", "虽说", "尽管"}),
+    # "although", and the words that bring a minor flaw into a good review: "except", "the only", "just that"
+    concessive=frozenset({"虽然", "虽", "虽说", "尽管", "除了", "唯一", "美中不足", "只是", "就是"}),
     dampen_after=frozenset({"了点", "了些", "一点", "一些", "点儿", "了一点", "了一些"}),
 )
 # A sentence ends at 。！？ (or !? . … and a line break): a "but" reaches to the end of its sentence, not
