@@ -163,9 +163,9 @@ def _valence_sum(tokens: list[str], valence: Callable[[str], float | None], rule
                 valences.append(rules.negators[negator])
                 negator = None
             continue
-        score += math.copysign(boost, score) if boost else 0.0
+        score = (score + math.copysign(boost, score)) * (NEGATION_SCALAR if negator else 1.0)
         conceded |= {len(valences)} if conceding else set()
-        valences.append(score * NEGATION_SCALAR if negator else score)
+        valences.append(score)
         negator, negation_left, boost, scored_at = None, 0, 0.0, i
     if negator:
         valences.append(rules.negators[negator])
