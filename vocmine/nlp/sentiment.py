@@ -429,10 +429,19 @@ def _zh_sentence(sentence: str) -> float:
     return total * ZH_VERDICT_WEIGHT if ZH_VERDICT.search(sentence) else total
 
 
+# Chinese reviews often open with the overall impression and then go through the details ("总分", whole then
+# parts): of several sentences, the first weighs 1.5 times.
+ZH_OPENING_WEIGHT = 1.5
+HAS_LETTER = re.compile(r"[^\W\d_]")  # "1." numbering a list is no sentence
+
+
 def _zh_score(text: str) -> float:
     """Sentence by sentence, so that contrast and concession stay inside their sentence."""
     customer = ZH_BUSINESS_REPLY.split(text.lower(), maxsplit=1)[0]
-    return _normalise(sum(_zh_sentence(sentence) for sentence in ZH_SENTENCE.split(customer) if sentence))
+    scores = [_zh_sentence(sentence) for sentence in ZH_SENTENCE.split(customer) if HAS_LETTER.search(sentence)]
+    if len(scores) > 1:
+        scores[0] *= ZH_OPENING_WEIGHT
+    return _normalise(sum(scores))
 
 
 def _score_zh(texts: list[str]) -> list[float]:
