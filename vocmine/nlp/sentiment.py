@@ -349,7 +349,6 @@ ZH_SENTENCE = re.compile(r"(?<=[。！？!?\n…])(?![。！？!?\n…])|(?<=\.)
 ZH_BUSINESS_REPLY = re.compile(r"(?:商家|店家|卖家|掌柜|酒店|宾馆|饭店|客栈|民宿|官方)(?:回复|反馈|回应)\s*(?:\d[\d年月日/-]*)?\s*[：:]")
 
 
-
 def _scales(*groups: tuple[str, dict[str, float]]) -> dict[str, dict[str, float]]:
     """noun -> {adjective: score} from (nouns, ends) groups; a noun in two groups gets both."""
     scales: dict[str, dict[str, float]] = {}
