@@ -72,10 +72,10 @@ def test_nlp_sentiment_zh_hao_before_a_sentiment_word_means_so():
 
 
 def test_nlp_sentiment_zh_praise_in_a_question_does_not_count():
-    assert _zh("能准时送达吗？") == 0.0
+    assert _zh("下次能快点送到吗？") == 0.0
     assert _zh("不是说好送饮料吗？") <= 0
     assert _zh("怎么这么慢？") < 0  # complaint words in a question still count
-    assert _zh("能准时送达吗") > 0  # no question mark: a statement as far as the scorer can tell
+    assert _zh("下次能快点送到") > 0  # no question mark: a statement as far as the scorer can tell
 
 
 def test_nlp_sentiment_zh_verdict_sentence_weighs_double():
@@ -94,7 +94,7 @@ def test_nlp_sentiment_zh_opening_sentence_weighs_more():
     "这次是出差",        # a business trip, not poor (差)
     "去香港玩",          # Hong Kong, not fragrant (香)
     "楼下有超市",        # a supermarket, not "super" boosting the next word
-    "香肠炒饭",          # a sausage
+    "加了两根香肠",      # sausages
     "快一个小时了",      # almost an hour, not fast (快)
     "请问合同什么时候到期？",  # a neutral enquiry stays 0, question mark or not
 ])

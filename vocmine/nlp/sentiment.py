@@ -413,7 +413,7 @@ def _zh_valence(token: str) -> float | None:
     return ZH_SCALE_PAIRS.get(token) or _zh_vocabulary()[0].get(token) or None
 
 
-# A question asserts nothing good: "能准时送达吗？" ("can it come on time?") and "不是说好送饮料吗？" are
+# A question asserts nothing good: "下次能快点送到吗？" ("can it come faster next time?") and "不是说好送饮料吗？" are
 # complaints, so praise words in a question do not count; complaint words do ("怎么这么慢？").
 ZH_QUESTION = re.compile(r"[？?]\W*$")
 # Words that sum a review up ("总的来说", "总之"): the sentence that holds one weighs double.
