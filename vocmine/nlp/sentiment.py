@@ -16,9 +16,12 @@ Methods (measured in ``benchmarks/sentiment_eval.py``, discussed in ``docs/senti
   words VADER's social-media lexicon lacks ("late", "overcharged", "sorted") or reads the wrong
   way for complaints ("joke").
 - ``zh``: a small, project-written lexicon baseline (``lexicons/zh.tsv``), longest-match tokens and
-  the same VADER-like rules as Polish. snownlp was measured and not used: it scores neutral
-  enquiries as strongly negative, half of ChnSentiCorp is in its training text (57% on the rest),
-  and it does 52-289 segments/s.
+  the same VADER-like rules as Polish, applied sentence by sentence, plus a few Chinese ones (conceded
+  flaws weigh half, measured noun + adjective pairs, no praise in a question, opening and summing-up
+  sentences weigh more, a business's appended reply is not read). snownlp was measured and not used:
+  it scores neutral enquiries as strongly negative, half of ChnSentiCorp is in its training text (57%
+  on the rest), and it does 52-289 segments/s.
+- ``uk``: a small, project-written lexicon baseline (``lexicons/uk.tsv``), built like the Polish one.
 - ``pl``: a small, project-written lexicon baseline (``lexicons/pl.tsv``), stems for inflection.
 
 Redaction placeholders (``[PERSON]``, ``[PHONE]``, ...) are removed before scoring, and a text
