@@ -24,14 +24,18 @@ UK = {"Complaint / Dissatisfaction": "negative", "Gratitude / Positive Feedback"
 PL = {"minus_m": "negative", "minus_s": "negative", "plus_m": "positive", "plus_s": "positive"}
 
 
+ZH_SETS = ("waimai_10k.csv", "ChnSentiCorp_htl_all.csv")  # food delivery, hotels
+
+
+def _chinese(name: str) -> list[tuple[str, str]]:
+    with (SHARED_DATA / "zh_reviews" / name).open(encoding="utf-8", newline="") as f:
+        return [(r["review"], "positive" if r["label"] == "1" else "negative")
+                for r in csv.DictReader(f) if r["review"].strip()]
+
+
 def _labelled(language: str) -> list[tuple[str, str]]:
     if language == "zh":
-        rows = []
-        for name in ("waimai_10k.csv", "ChnSentiCorp_htl_all.csv"):
-            with (SHARED_DATA / "zh_reviews" / name).open(encoding="utf-8", newline="") as f:
-                rows += [(r["review"], "positive" if r["label"] == "1" else "negative")
-                         for r in csv.DictReader(f) if r["review"].strip()]
-        return rows
+        return [row for name in ZH_SETS for row in _chinese(name)]
     if language == "uk":
         with (SHARED_DATA / "uk_reviews" / "uareviews_dev.csv").open(encoding="utf-8", newline="") as f:
             return [(r["text"], UK[r["category"]]) for r in csv.DictReader(f) if r["category"] in UK]
@@ -75,6 +79,15 @@ def test_nlp_sentiment_shared_macro_f1_meets_the_bar(language, minimum):
     rows = _labelled(language)
     assert _macro_f1(rows, language) >= minimum
     assert _macro_f1(_test_half(rows), language) >= minimum
+
+
+@pytest.mark.parametrize("name", ZH_SETS)
+def test_nlp_sentiment_shared_each_chinese_set_meets_the_bar(name):
+    """Food delivery and hotels each, not only together: hotels were 0.798 on the test half before the third pass
+    (docs/sentiment.md); now 0.82 there and 0.84 on food delivery."""
+    rows = _chinese(name)
+    assert _macro_f1(rows, "zh") >= 0.80
+    assert _macro_f1(_test_half(rows), "zh") >= 0.80
 
 
 def test_nlp_sentiment_shared_polish_sentences_meet_the_bar():
