@@ -5,10 +5,10 @@
     python benchmarks/quality.py --cases-demo data/vocmine.duckdb   # ... and on the demo's planted problems
 
 Every method gets the same MiniLM embeddings (computed once and kept in benchmarks/results/,
-which is git-ignored) and the same documents: "vocmine" is discovery as configured (number of
-themes chosen by separation, duplicates merged, one point per distinct vector), "phrasings" the
-same fitted on one point per phrasing (texts passed; not the refit's default), "sqrt" the previous release's rule (about
-sqrt(n/2) themes, no merging), "vanilla" `BERTopic()` as shipped. A size below the set's rows
+which is git-ignored) and the same documents: "vocmine" is discovery as a refit runs it (number
+of themes chosen by separation, duplicates merged, one point per phrasing: the texts are passed),
+"vectors" the same fitted on one point per distinct vector (the refit before phrasings), "sqrt"
+the release before that (about sqrt(n/2) themes, no merging), "vanilla" `BERTopic()` as shipped. A size below the set's rows
 is a seeded random sample of it. Prints NMI and ARI against the labels, number of themes,
 outlier share and fit time. Asserts nothing.
 """
@@ -61,9 +61,9 @@ def subsample(size: str, n_rows: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n_rows, int(size), replace=False))
 
 
-def fit_vocmine(vectors: np.ndarray, documents: list[str], config: ThemesConfig, by_phrasing: bool = False) -> tuple:
-    """``by_phrasing``: one point per phrasing, weighted sqrt(copies) (the texts are passed; not
-    what a refit does yet, docs/themes.md); off, one point per distinct vector, as a refit does."""
+def fit_vocmine(vectors: np.ndarray, documents: list[str], config: ThemesConfig, by_phrasing: bool = True) -> tuple:
+    """``by_phrasing``: one point per phrasing, weighted sqrt(copies) (the texts are passed, as a
+    refit does); off, one point per distinct vector (the refit before phrasings)."""
     started = time.perf_counter()
     fit = discover_themes(vectors, documents, config, documents if by_phrasing else None)
     return fit.assignments, len(fit.labels), fit.outlier_share, time.perf_counter() - started
@@ -87,7 +87,7 @@ def run_method(method: str, vectors: np.ndarray, documents: list[str], seed: int
     if method == "vanilla":
         return fit_vanilla(vectors, documents)
     config = previous_rule(vectors, seed) if method == "sqrt" else ThemesConfig(seed=seed)
-    return fit_vocmine(vectors, documents, config, by_phrasing=method == "phrasings")
+    return fit_vocmine(vectors, documents, config, by_phrasing=method == "vocmine")
 
 
 def print_row(name: str, method: str, labels: list[str], result: tuple) -> None:
@@ -102,7 +102,7 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", default=["banking77", "clinc150"])
     parser.add_argument("--sizes", nargs="+", default=["all"], help="rows per run: numbers or 'all'")
     parser.add_argument("--seed", type=int, default=42, help="seed of the samples and of the fits")
-    parser.add_argument("--methods", nargs="+", default=["vocmine", "phrasings", "sqrt", "vanilla"])
+    parser.add_argument("--methods", nargs="+", default=["vocmine", "vectors", "sqrt", "vanilla"])
     parser.add_argument("--cases", action="store_true",
                         help="instead: the primary theme per CFPB complaint vs its product, on two halves and all "
                         "(the store is built once and kept in results/cfpb_store)")

@@ -26,17 +26,20 @@ def test_analytics_demo_churn_driver_ranks_first_among_lost_customers(demo_plant
     con, planted = demo_planted
     rows = con.execute("SELECT theme_id, journey_stage, lift, median_days_before_loss FROM lost_customers "
                        "ORDER BY rank").fetchall()
-    assert planted[rows[0][0]] == "exit_fee"
+    assert planted.get(rows[0][0]) == "exit_fee"
     assert rows[0][1] == "renewal_cancellation" and rows[0][2] > 3
     assert rows[0][3] <= 4          # raised at the very end, as planted (0-4 days before leaving)
-    early = [r for r in rows[:10] if planted[r[0]] in ("double_charge", "price_rise_renewal")]
+    # Double charges are planted only weeks before a customer leaves (8-40 days): the early warning.
+    # Price rises are planted then and in the last contact too (4 final contacts in 10), so 45% of the
+    # lost customers who raise one first do so under a week before leaving (median 12 days): a
+    # price-rise theme's median falls either side of a week with the registers a fit gathers in it.
+    # A theme of lines that only come beside another problem (agents' actions, "Transferred to
+    # retentions.") maps to no planted problem and is neither.
+    early = [r for r in rows[:10] if planted.get(r[0]) == "double_charge"]
     assert early and all(r[3] >= 7 for r in early)  # the early warnings come weeks before
+    assert any(planted.get(r[0]) == "price_rise_renewal" for r in rows[:10])
 
 
-@pytest.mark.xfail(strict=False, reason="fit-sensitive: the same demo segments and MiniLM vectors, read in another order "
-                   "(the cache now also holds long feedback's whole texts, keys carry the model version), fit themes "
-                   "whose three worst for handle time are IVR loop, refund and roaming; double charge is 11th by "
-                   "priority. Issue 18: make the planted effort robust to the fit, not to one fit")
 def test_analytics_demo_effortful_theme_drives_handle_time_and_exit_fees_churn(demo_planted):
     con, planted = demo_planted
     worst = dict(con.execute("SELECT outcome, theme_id FROM theme_drivers WHERE harm_rank = 1").fetchall())
@@ -92,9 +95,6 @@ def test_analytics_demo_priorities_rank_fifteen_and_include_the_emerging_theme(d
     assert esim and esim[0][2] == 1.0 and esim[0][3]   # the fastest grower, and flagged
 
 
-@pytest.mark.xfail(strict=False, reason="fit-sensitive: on the fit described above, a 37-segment exit-fee register "
-                   "('quoted ETF', 100% negative, shrunk to 0.64) is 15th by priority, its score 0.220 just above "
-                   "the 16th: the exit fees still split by register (issue 18)")
 def test_analytics_demo_priorities_leave_out_small_themes_unless_emerging(demo_planted):
     """Without shrinkage, six themes of 8 to 41 segments, 83-100% negative, ranked 8th to 14th."""
     con, _ = demo_planted
@@ -139,9 +139,10 @@ def test_analytics_demo_journey_grid_puts_billing_themes_at_the_bill(demo_plante
     assert planted[delivery[0]] in ("late_delivery", "damaged_device")
 
 
-@pytest.mark.xfail(strict=False, reason="on this fit 'network coverage' lands on a theme that mixes in-flight "
-                   "roaming charges with 'looking at other networks' (its segments share the word network), "
-                   "not on 'calls drop' or 'mobile data is painfully slow'; open in issue 18 item 5")
+@pytest.mark.xfail(strict=False, reason="fit-sensitive: with the refit's one point per phrasing 'network coverage' "
+                   "lands on poor signal on seeds 1 and 2 but on seed 42 (this fit) on a theme that mixes in-flight "
+                   "roaming charges with 'looking at other networks' (benchmarks/demo_fit_stability.py, docs/themes.md); "
+                   "assumption matching is open in issue 18 item 5")
 def test_analytics_demo_network_coverage_lands_on_signal_or_data(demo_planted):
     con, planted = demo_planted
     theme = con.execute("SELECT theme_id FROM assumption_gap WHERE assumption = 'network coverage'").fetchone()[0]

@@ -275,3 +275,22 @@ def test_nightly_show_of_a_theme_group_lists_its_themes(store_writer):
     group = show_theme(store_writer.con, 100)
     assert [(m["theme_id"], m["label"]) for m in group["members"]] == [(1, "late courier"), (2, "refund missing")]
     assert show_theme(store_writer.con, 1)["members"] == []
+
+
+def test_refit_fits_a_template_once_whatever_its_numbers(store_writer, monkeypatch):
+    """A refit fits one point per phrasing: call notes of one template that differ only by their
+    amounts say one thing, so every copy takes one theme, even where the amounts pull the copies'
+    vectors apart, between two subjects (fitted copy by copy, they split between both)."""
+    from vocmine.themes.registry import refit_themes
+
+    rng = np.random.default_rng(0)
+    for subject, words in ((COURIER, "courier late"), (REFUND, "refund missing")):
+        for _ in range(60):
+            made_up = "".join(rng.choice(list("bcdfghjklmnpqrstvwxz"), 6))
+            store_writer.segment(f"{words} {made_up}", subject + 0.2 * rng.standard_normal(4), START)
+    copies = [store_writer.segment(f"Cust quoted ETF £{10 + i}.50", w * COURIER + (1 - w) * REFUND
+                                   + 0.05 * rng.standard_normal(4), START)
+              for i, w in enumerate(np.linspace(0.1, 0.9, 30))]
+    refit_themes(store_writer.con, MODEL, ThemesConfig(min_themes=2, max_themes=4))
+    themes = {_theme_of(store_writer.con, sid) for sid in copies}
+    assert len(themes) == 1 and None not in themes, themes

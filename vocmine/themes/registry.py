@@ -97,9 +97,11 @@ def refit_themes(
         with transaction(con):  # a changed segment's old theme is not kept by the refit (_keep_previous)
             result.changed = forget_changed_segments(con)
         phase(1, REFIT_PHASES, f"fitting themes on {len(ids):,} segments")
-        fit = fit_on_sample(vectors, theme_documents(con, ids, every=True), config)
+        inputs = label_inputs(con, ids, every=True)
+        # one point per phrasing (the segments' texts): a template's copies are one way of saying it
+        fit = fit_on_sample(vectors, theme_documents(con, ids, every=True), config, phrasings=inputs[0])
         phase(2, REFIT_PHASES, f"labelling {len(fit.centroids):,} themes")
-        fit, group_labels = _phrase_labels(con, model, ids, fit, config, encode)
+        fit, group_labels = _phrase_labels(con, model, inputs, fit, config, encode)
         result.outlier_share = fit.outlier_share
         phase(3, REFIT_PHASES, "storing themes")
         _store_refit(con, model, config, folder, ids, vectors, fit, group_labels, result)
@@ -170,12 +172,13 @@ def themed_embeddings(con: duckdb.DuckDBPyConnection, model: str,
     return [ids[i] for i in keep], vectors[keep]
 
 
-def _phrase_labels(con, model: str, ids: list[str], fit, config: ThemesConfig,
-                   encode: Encoder | None) -> tuple[object, list[str]]:
-    """The fit with phrase labels for its themes, and labels for its groups (level 1).
+def _phrase_labels(con, model: str, inputs: tuple[list[str], list[list[str]], list[str]], fit,
+                   config: ThemesConfig, encode: Encoder | None) -> tuple[object, list[str]]:
+    """The fit with phrase labels for its themes, and labels for its groups (level 1); ``inputs``
+    are the fitted segments' ``label_inputs``.
 
     Analysts' names of themes that stay are taken, so no generated label repeats one."""
-    texts, phrases, languages = label_inputs(con, ids, every=True)
+    texts, phrases, languages = inputs
     taken = [r[0] for r in con.execute("SELECT label FROM themes WHERE custom_label AND model = ? "
                                        "AND status IN ('active', 'merged')", [model]).fetchall()]
     common = {"phrases": phrases, "languages": languages, "similarity": fit.similarity,
