@@ -72,21 +72,25 @@ def test_analytics_assumptions_one_assumption_per_row_and_theme_most_similar_fir
 
 def test_analytics_assumptions_a_shared_word_does_not_match_beside_the_theme_about_it(fresh_db):
     """Every segment of the roaming theme says "network", so all of them are above the cut-off
-    for "network coverage"; the signal theme has one segment about coverage, which comes closer
-    than any roaming segment, and its keyword says coverage: it is the theme about the assumption."""
+    for "network coverage"; the signal theme has one segment in 15 about coverage, which comes
+    closer than any roaming segment, and a keyword saying coverage: it is the theme about it."""
     words = VocabularyBackend(("network", "coverage", "signal", "flight", "roaming", "bill"))
     _theme(fresh_db, 1, "in-flight network", ["network", "flight"], ["flight network roaming"] * 10, words=words)
-    _theme(fresh_db, 2, "signal at home", ["signal", "coverage"], ["coverage signal"] + ["signal"] * 9, words=words)
+    _theme(fresh_db, 2, "signal at home", ["signal", "coverage"], ["coverage signal"] + ["signal"] * 14, words=words)
     _theme(fresh_db, 3, "bill", ["bill"], ["bill"] * 30, words=words)
     found = _matches(fresh_db, "network coverage", words=words, min_segment_similarity=0.3)
-    assert [(theme, share) for theme, _, share, _ in found["network coverage"]] == [(2, pytest.approx(0.1))]
-    # before: the roaming theme matched first, by its share (every segment above the cut-off)
+    assert [(theme, share) for theme, _, share, _ in found["network coverage"]] == [(2, pytest.approx(1 / 15))]
+    # before: the roaming theme matched by its share (every segment above the cut-off), the
+    # signal theme not at all (too few segments, under half of min_segment_share)
     evidence = read_theme_evidence(fresh_db, "words")
-    wanted = words.encode(["network coverage"])
-    scores = score_themes(wanted, evidence, encode_names(words, evidence.names), 0.3)
+    scores = score_themes(words.encode(["network coverage"]), evidence, encode_names(words, evidence.names), 0.3)
     assert scores.segment_share[0, 0] == pytest.approx(1.0)
-    assert matches(scores, 0.42, 0.2, reach=0)[0].tolist() == [True, True, False]
     assert scores.similarity[0, 1] > scores.similarity[0, 0]
+    assert matches(scores, 0.42, 0.2, reach=0)[0].tolist() == [True, True, False]
+    # the closest segments alone are not enough for so few: without a name saying coverage, nothing matches
+    fresh_db.execute("UPDATE themes SET keywords = ['signal'] WHERE theme_id = 2")
+    assert [theme for theme, *_ in _matches(fresh_db, "network coverage", words=words,
+                                             min_segment_similarity=0.3)["network coverage"]] == [None]
 
 
 def test_analytics_assumptions_unmatched_keeps_how_close_the_best_theme_came(tariff_store):
