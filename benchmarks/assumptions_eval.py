@@ -1,6 +1,14 @@
-"""Assumed priorities matched to themes: the centre/label rule (before) vs segments + name (now).
+"""Assumed priorities matched to themes: centre/label, segments + name (before), themes about it (now).
 
     python benchmarks/assumptions_eval.py [--sets banking77 clinc150] [--sizes 3000 10000] [--cost 1000000]
+
+Three rules on the same themes, store and cut-offs: "centre/label", the first rule (the
+assumption within min_similarity of a theme's centroid or label); "segments+name", the rule
+before issue 18 item 5 (enough of a theme's segments above the cut-off, or its name and half
+that share; the most similar match is the theme whose closest tenth of segments comes closest);
+"about it", ``match_assumptions`` now (the same evidence, but a theme matches only when its
+closest distinct phrasings come within reach of those of the theme most about the assumption,
+which also matches on its closest segments and its name).
 
 On a labelled set, themes are fitted (vocmine's discovery, MiniLM embeddings cached in
 benchmarks/results/) on a seeded sample, written into an in-memory store, and every intent
@@ -10,7 +18,7 @@ majority of the segments. Prints, per method: micro precision and recall of the 
 the share of assumptions whose most similar match (the theme `assumption_gap` shows when no
 match is a priority) is one of theirs, the same for the largest match, and the share left
 unmatched. Assumptions whose intent holds no theme's majority count for precision only. The
-same themes, store and cut-offs serve both methods. Asserts nothing.
+same themes, store and cut-offs serve every rule. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ import pyarrow as pa
 import quality
 from quality import embeddings, load_set
 
-from vocmine.analytics.assumptions import match_assumptions
+from vocmine.analytics.assumptions import encode_names, match_assumptions, read_theme_evidence, score_themes
 from vocmine.config import AssumptionsConfig, ThemesConfig
 from vocmine.embed import load_backend
 from vocmine.embed.backends import normalise_rows
@@ -98,6 +106,21 @@ def centre_or_label(con, config: AssumptionsConfig, backend) -> dict[str, list[i
 
 
 def segments_and_name(con, config: AssumptionsConfig, backend) -> dict[str, list[int]]:
+    """The rule before "about it": a theme matches when min_segment_share of its sampled segments
+    are above the cut-off, or its label or a keyword is within min_similarity and half that share
+    backs it up; matches ordered by the cosine the theme's closest tenth of segments reaches."""
+    evidence = read_theme_evidence(con, backend.name)
+    wanted = normalise_rows(np.asarray(backend.encode(config.priorities), dtype=np.float32))
+    scores = score_themes(wanted, evidence, encode_names(backend, evidence.names), config.min_segment_similarity)
+    tenth = np.column_stack([np.quantile(wanted @ members.T, 0.9, axis=1) for members in evidence.members])
+    matched = ((scores.segment_share >= config.min_segment_share)
+               | ((scores.name_similarity >= config.min_similarity)
+                  & (scores.segment_share >= config.min_segment_share / 2)))
+    return {a: [evidence.theme_ids[j] for j in np.argsort(-tenth[i], kind="stable") if matched[i, j]]
+            for i, a in enumerate(config.priorities)}
+
+
+def about_it(con, config: AssumptionsConfig, backend) -> dict[str, list[int]]:
     rows = match_assumptions(con, config, backend).to_pylist()
     found: dict[str, list[int]] = {a: [] for a in config.priorities}
     for row in rows:
@@ -150,7 +173,8 @@ def evaluate(name: str, size: int, seed: int, backend) -> list[dict]:
         names = sorted(set(gold_labels))
         config = AssumptionsConfig(priorities=[n.replace("_", " ") for n in names])
         gold = {n.replace("_", " "): {t for t, lab in theme_label.items() if lab == n} for n in names}
-        for method, match in (("centre/label", centre_or_label), ("segments+name", segments_and_name)):
+        for method, match in (("centre/label", centre_or_label), ("segments+name", segments_and_name),
+                              ("about it", about_it)):
             started = time.perf_counter()
             found = match(con, config, backend)
             results.append({"set": name, "n": size, "themes": len(fit.labels), "kind": kind,

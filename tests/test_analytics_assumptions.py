@@ -7,14 +7,15 @@ import numpy as np
 import pytest
 from support.fakes import VocabularyBackend
 
-from vocmine.analytics.assumptions import match_assumptions, read_theme_evidence
+from vocmine.analytics.assumptions import encode_names, match_assumptions, matches, read_theme_evidence, score_themes
 from vocmine.config import AssumptionsConfig
 
 WORDS = VocabularyBackend(("price", "sim", "tariff", "bill", "date", "courier", "delivery", "staff"))
 
 
-def _theme(con, theme_id: int, label: str, keywords: list[str], texts: list[str], *, cached: bool = True) -> None:
-    vectors = WORDS.encode(texts)
+def _theme(con, theme_id: int, label: str, keywords: list[str], texts: list[str], *, cached: bool = True,
+           words: VocabularyBackend = WORDS) -> None:
+    vectors = words.encode(texts)
     centroid = vectors.mean(axis=0) / np.linalg.norm(vectors.mean(axis=0))
     con.execute("INSERT INTO themes (theme_id, label, keywords, level, status, size, centroid, model, created_run, "
                 "updated_run) VALUES (?, ?, ?, 2, 'active', ?, ?, 'words', 'r', 'r')",
@@ -41,8 +42,8 @@ def tariff_store(fresh_db):
     return con
 
 
-def _matches(con, *priorities: str, **settings) -> dict[str, list[tuple]]:
-    table = match_assumptions(con, AssumptionsConfig(priorities=list(priorities), **settings), WORDS)
+def _matches(con, *priorities: str, words: VocabularyBackend = WORDS, **settings) -> dict[str, list[tuple]]:
+    table = match_assumptions(con, AssumptionsConfig(priorities=list(priorities), **settings), words)
     found: dict[str, list[tuple]] = {}
     for row in table.to_pylist():
         found.setdefault(row["assumption"], []).append(
@@ -69,9 +70,32 @@ def test_analytics_assumptions_one_assumption_per_row_and_theme_most_similar_fir
     assert similarities == sorted(similarities, reverse=True)
 
 
+def test_analytics_assumptions_a_shared_word_does_not_match_beside_the_theme_about_it(fresh_db):
+    """Every segment of the roaming theme says "network", so all of them are above the cut-off
+    for "network coverage"; the signal theme has one segment in 15 about coverage, which comes
+    closer than any roaming segment, and a keyword saying coverage: it is the theme about it."""
+    words = VocabularyBackend(("network", "coverage", "signal", "flight", "roaming", "bill"))
+    _theme(fresh_db, 1, "in-flight network", ["network", "flight"], ["flight network roaming"] * 10, words=words)
+    _theme(fresh_db, 2, "signal at home", ["signal", "coverage"], ["coverage signal"] + ["signal"] * 14, words=words)
+    _theme(fresh_db, 3, "bill", ["bill"], ["bill"] * 30, words=words)
+    found = _matches(fresh_db, "network coverage", words=words, min_segment_similarity=0.3)
+    assert [(theme, share) for theme, _, share, _ in found["network coverage"]] == [(2, pytest.approx(1 / 15))]
+    # before: the roaming theme matched by its share (every segment above the cut-off), the
+    # signal theme not at all (too few segments, under half of min_segment_share)
+    evidence = read_theme_evidence(fresh_db, "words")
+    scores = score_themes(words.encode(["network coverage"]), evidence, encode_names(words, evidence.names), 0.3)
+    assert scores.segment_share[0, 0] == pytest.approx(1.0)
+    assert scores.similarity[0, 1] > scores.similarity[0, 0]
+    assert matches(scores, 0.42, 0.2, reach=0)[0].tolist() == [True, True, False]
+    # the closest segments alone are not enough for so few: without a name saying coverage, nothing matches
+    fresh_db.execute("UPDATE themes SET keywords = ['signal'] WHERE theme_id = 2")
+    assert [theme for theme, *_ in _matches(fresh_db, "network coverage", words=words,
+                                             min_segment_similarity=0.3)["network coverage"]] == [None]
+
+
 def test_analytics_assumptions_unmatched_keeps_how_close_the_best_theme_came(tariff_store):
     found = _matches(tariff_store, "price of a bill", min_similarity=0.9, min_segment_similarity=0.9)
-    ((theme, similarity, share, name),) = found["price of a bill"]
+    ((theme, similarity, share, _),) = found["price of a bill"]
     assert theme is None and share == 0.0
     assert similarity == pytest.approx(np.sqrt(0.5), abs=1e-3)   # half its words in theme 40's segments
 

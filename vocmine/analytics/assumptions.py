@@ -1,4 +1,4 @@
-"""Assumed priorities matched to themes by what the themes hold, not only by their centre.
+"""Assumed priorities matched to the themes that are about them, by what the themes hold.
 
 A theme's centre is one point: a theme that mixes SIM-only tariffs, mid-contract price rises
 and promotions sits between them, so "price" can be far from its centre while hundreds of its
@@ -7,6 +7,17 @@ date. So each assumption is compared with a sample of every theme's own segments
 embedding cache) and with the theme's label and keywords: a theme matches when enough of its
 segments mean the assumption (``segment_share``), or when its name means it and some of its
 segments back that up. One assumption may match several themes.
+
+Enough segments close to the assumption is not yet about it: "network coverage" is close to
+every segment that says "network" ("phone joined the in-flight network", "looking at other
+networks"), and a theme of those has most of its segments above the cut-off, while the segments
+about coverage itself ("coverage map says excellent") come much closer. So a theme's
+``similarity`` is how close its closest distinct segments come, the theme whose segments come
+closest is the one most about the assumption (its main match), and a theme only matches when
+its closest segments come within reach of the main match's (``REACH``): one shared word brings
+a theme near the assumption, not as near as the theme that is about it. The main match also
+matches on few segments when its label or a keyword means the assumption: two lines of
+evidence, its closest segments and its name.
 
 Example::
 
@@ -32,8 +43,11 @@ SCHEMA = pa.schema([("assumption", pa.string()), ("position", pa.int32()), ("the
                     ("name_similarity", pa.float64()), ("model", pa.string())])
 NEAREST = 200   # segments nearest a theme's centre in its sample: its core
 RANDOM = 200    # segments drawn at random (seeded) besides: the rest of its mix
-TOP_QUANTILE = 0.9  # ``similarity`` of a theme: the cosine its closest tenth of segments reaches
+CLOSEST = 0.25     # ``similarity`` of a theme: the mean cosine of its closest quarter of distinct phrasings,
+CLOSEST_MAX = 5    # at most its 5 closest (a large theme's few best phrasings, not its bulk)
 CORPUS_QUANTILE = 0.9  # a segment means an assumption only when closer to it than 9 in 10 sampled segments
+REACH = 0.35       # a theme matches only when its similarity is at least this far from the segment cut-off
+                   # towards the main match's: 0 admits every theme with enough segments above the cut-off
 
 
 @dataclass(frozen=True)
@@ -51,7 +65,8 @@ class ThemeScores:
 
     segment_share: np.ndarray     # share of the sampled segments at or above the cut-off
     name_similarity: np.ndarray   # best cosine to the label or a keyword
-    similarity: np.ndarray        # the TOP_QUANTILE of the sampled segments' cosines
+    similarity: np.ndarray        # mean cosine of the theme's closest distinct segments (CLOSEST)
+    levels: np.ndarray            # per assumption: the cosine from which a segment means it
 
 
 def read_theme_evidence(con: duckdb.DuckDBPyConnection, model: str, *, nearest: int = NEAREST,
@@ -84,18 +99,28 @@ def score_themes(wanted: np.ndarray, evidence: ThemeEvidence, name_vectors: list
     A segment means the assumption at ``cutoff`` or above, and only when it is among the tenth of
     all sampled segments closest to the assumption: where every segment speaks of the same
     domain (a bank's customers all write about cards and payments), "card arrival" is close to
-    all of them, and only the closest are about it."""
+    all of them, and only the closest are about it. A theme's similarity counts each phrasing
+    once, so a line sent a thousand times does not make its theme look closer than the theme
+    with the closest different phrasings."""
     shape = (len(wanted), len(evidence.theme_ids))
     share, name, top = np.zeros(shape), np.zeros(shape), np.zeros(shape)
     if not evidence.theme_ids:
-        return ThemeScores(segment_share=share, name_similarity=name, similarity=top)
+        return ThemeScores(segment_share=share, name_similarity=name, similarity=top,
+                           levels=np.full(len(wanted), cutoff))
     levels = np.maximum(cutoff, np.quantile(wanted @ np.vstack(evidence.members).T, CORPUS_QUANTILE, axis=1))
     for j, (members, names) in enumerate(zip(evidence.members, name_vectors, strict=True)):
         cosines = wanted @ members.T                      # assumptions x sampled segments
         share[:, j] = (cosines >= levels[:, None]).mean(axis=1)
-        top[:, j] = np.quantile(cosines, TOP_QUANTILE, axis=1)
+        top[:, j] = [_closest(row) for row in cosines]
         name[:, j] = (wanted @ names.T).max(axis=1)
-    return ThemeScores(segment_share=share, name_similarity=name, similarity=top)
+    return ThemeScores(segment_share=share, name_similarity=name, similarity=top, levels=levels)
+
+
+def _closest(cosines: np.ndarray) -> float:
+    """Mean of the closest quarter (1 to CLOSEST_MAX) of the distinct cosines: copies of a phrasing
+    ("Already looking at other networks." and the same words without the stop) count once."""
+    distinct = np.sort(cosines[np.unique(np.round(cosines, 4), return_index=True)[1]])
+    return float(distinct[-int(np.clip(round(len(distinct) * CLOSEST), 1, CLOSEST_MAX)):].mean())
 
 
 def match_assumptions(
@@ -114,7 +139,7 @@ def match_assumptions(
                          f"{backend.name}: refit the themes (`vocmine themes refit`) or configure that model")
     evidence = read_theme_evidence(con, backend.name)
     wanted = normalise_rows(np.asarray(backend.encode(list(assumptions.priorities)), dtype=np.float32))
-    names = _encode_names(backend, evidence.names)
+    names = encode_names(backend, evidence.names)
     scores = score_themes(wanted, evidence, names, assumptions.min_segment_similarity)
     matched = matches(scores, assumptions.min_similarity, assumptions.min_segment_share)
     rows = []
@@ -127,7 +152,7 @@ def match_assumptions(
     return pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
-def _encode_names(backend: EmbeddingBackend, names: list[list[str]]) -> list[np.ndarray]:
+def encode_names(backend: EmbeddingBackend, names: list[list[str]]) -> list[np.ndarray]:
     """Every theme's label and keywords in one call to the model, split back per theme."""
     flat = [n for theme in names for n in theme]
     vectors = normalise_rows(np.asarray(backend.encode(flat), dtype=np.float32)) if flat else np.zeros((0, 0))
@@ -135,13 +160,26 @@ def _encode_names(backend: EmbeddingBackend, names: list[list[str]]) -> list[np.
     return [vectors[start:stop] for start, stop in pairwise(bounds)]
 
 
-def matches(scores: ThemeScores, min_similarity: float, min_share: float) -> np.ndarray:
-    """Assumptions x themes: True where the theme means the assumption. Enough of its segments
-    mean it, or its name does and at least half that share of segments back the name up (a
-    label that merely shares a word, with no segment about it, is not enough)."""
+def matches(scores: ThemeScores, min_similarity: float, min_share: float, reach: float = REACH) -> np.ndarray:
+    """Assumptions x themes: True where the theme is about the assumption.
+
+    Evidence that it is: enough of its segments mean it; or its name does and at least half that
+    share of segments back the name up (a label that merely shares a word, with no segment about
+    it, is not enough); or it is the main match (its closest segments come closest of all
+    themes') and its name means it too. And in any case its closest segments come within
+    ``reach`` of the main match's: where the segments about coverage come to 0.49 of "network
+    coverage" and a theme's in-flight network charges to 0.35, that theme shares a word, it is
+    not about coverage."""
     by_segments = scores.segment_share >= min_share
     by_name = (scores.name_similarity >= min_similarity) & (scores.segment_share >= min_share / 2)
-    return by_segments | by_name
+    main = np.zeros_like(by_segments)
+    if main.size:
+        main[np.arange(len(main)), np.argmax(scores.similarity, axis=1)] = True
+    by_main = main & (scores.name_similarity >= min_similarity)
+    levels = scores.levels[:, None]
+    best = scores.similarity.max(axis=1, keepdims=True) if main.size else levels
+    within = scores.similarity >= levels + reach * (best - levels)
+    return (by_segments | by_name | by_main) & within
 
 
 def _row(assumption: str, i: int, theme_id: int | None, scores: ThemeScores, j: int | None, model: str) -> dict:
