@@ -12,8 +12,8 @@ from support.stores import copy_demo_store, planted_theme_per_segment
 
 from vocmine.config import ThemesConfig
 from vocmine.embed import segment_embeddings
-from vocmine.embed.backends import backend_key
-from vocmine.themes.discover import _groups, discover_themes, fit_on_sample, fit_points
+from vocmine.embed.backends import backend_key, normalise_rows
+from vocmine.themes.discover import _groups, discover_themes, fit_on_sample, fit_points, weighted_silhouette
 from vocmine.themes.labels import distinct_keywords
 
 
@@ -27,6 +27,44 @@ def test_themes_groups_join_similar_themes():
     centroids = np.array([[1, 0, 0], [0.99, 0.1, 0], [0, 1, 0], [0, 0.98, 0.1], [0, 0, 1]], dtype=np.float32)
     groups = _groups(centroids / np.linalg.norm(centroids, axis=1, keepdims=True))
     assert groups[0] == groups[1] and groups[2] == groups[3] and groups[0] != groups[2]
+
+
+def _families(n_families: int, themes_each: int, spread: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Handmade theme centroids: ``n_families`` domains, each ``themes_each`` themes scattered
+    around the domain's direction by ``spread``; and each theme's domain."""
+    rng = np.random.default_rng(seed)
+    domains = rng.normal(size=(n_families, 64))
+    family = np.repeat(np.arange(n_families), themes_each)
+    return normalise_rows(domains[family] + spread * rng.normal(size=(len(family), 64))), family
+
+
+def test_themes_groups_two_separate_domains_make_two_groups():
+    # food delivery and hotel reviews: 24 themes, 12 per domain; sqrt(24) would make 5 groups
+    centroids, family = _families(2, 12, spread=0.6)
+    sizes = np.random.default_rng(1).integers(20, 400, size=len(centroids))
+    groups = _groups(centroids, sizes)
+    assert normalized_mutual_info_score(family, groups) == 1.0
+
+
+def test_themes_groups_many_domains_make_many_groups():
+    # 9 domains of 4 themes each; sqrt(36) would make 6 groups
+    centroids, family = _families(9, 4, spread=0.5, seed=2)
+    groups = _groups(centroids, np.full(len(centroids), 50))
+    assert normalized_mutual_info_score(family, groups) == 1.0
+
+
+def test_themes_groups_without_structure_are_about_sqrt_k():
+    # 40 themes scattered at random: no cut separates groups, so about sqrt(40) of them
+    centroids = normalise_rows(np.random.default_rng(3).normal(size=(40, 64)))
+    assert len(set(_groups(centroids).tolist())) == 6
+
+
+def test_themes_groups_weigh_a_misplaced_theme_by_its_size():
+    distances = np.array([[0, .1, .8, .8], [.1, 0, .8, .8], [.8, .8, 0, .1], [.8, .8, .1, 0]])
+    misplaced = np.array([0, 1, 1, 1])  # theme 0 alone, theme 1 among the far pair
+    light = weighted_silhouette(distances, misplaced, np.array([10.0, 1.0, 10.0, 10.0]))
+    heavy = weighted_silhouette(distances, misplaced, np.array([10.0, 30.0, 10.0, 10.0]))
+    assert heavy < light < weighted_silhouette(distances, np.array([0, 0, 1, 1]), np.ones(4))
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,8 @@ themes they can read through and almost every segment placed, so the recipe is:
    counting ("obsuga" for "obsługa"; no Chinese or Cyrillic word at all). vocmine does that
    cleaning itself for letters of every script (``clean_documents``), so English keywords are
    what they were ("top-up" counts as "topup", "can't" as "cant");
-5. group themes into two levels by clustering their centroids.
+5. group themes into a second level by clustering their centroids, as many groups as the
+   centroids show (``_groups``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from sklearn.cluster import AgglomerativeClustering
+from scipy.cluster.hierarchy import cut_tree, linkage
+from scipy.spatial.distance import pdist, squareform
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from vocmine.config.themes import ThemesConfig
@@ -105,7 +107,8 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
     assignments = np.where(similarity >= config.similarity_floor, topics, OUTLIER)
     keywords = [[(w, float(s)) for w, s in (model.get_topic(t) or []) if w] for t in range(k)]
     labels = [keyword_label(words, t) for t, words in enumerate(keywords)]
-    return ThemeFit(assignments, similarity, centroids, keywords, labels, _groups(centroids), model)
+    return ThemeFit(assignments, similarity, centroids, keywords, labels,
+                    _groups(centroids, np.bincount(topics, minlength=k)), model)
 
 
 def fit_points(embeddings: np.ndarray, phrasings: Sequence[str] | None = None, minimum: int | None = None,
@@ -252,10 +255,63 @@ def _centroids(embeddings: np.ndarray, topics: np.ndarray, k: int) -> np.ndarray
     return normalise_rows(sums)
 
 
-def _groups(centroids: np.ndarray) -> np.ndarray:
-    """Second level: about sqrt(k) groups of themes by centroid similarity (average link)."""
+# Kaufman & Rousseeuw's reading of a silhouette: at or below 0.25 the data shows no substantial
+# structure, so a number of groups it picks is noise.
+NO_STRUCTURE = 0.25
+
+
+def _groups(centroids: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarray:
+    """Second level: themes grouped by centroid similarity (average link), as many groups as
+    the data shows.
+
+    The average-link tree of the theme centroids (cosine) is cut at every number of groups from
+    2 to a third of the themes (a group holds three themes on average at most), and the cut
+    whose groups are best separated wins: the highest silhouette of the themes, each weighted
+    by its segments (``sizes``), so a big theme in the wrong group costs more than a small one.
+    Two clearly separate domains (food delivery and hotel reviews) make two groups; many make
+    many. Where no cut separates its groups (best silhouette at or under ``NO_STRUCTURE``: one
+    domain of many intents, banking queries), the data gives no number and there are about
+    sqrt(k) groups, a level an analyst can read through.
+
+    >>> families = np.repeat(np.eye(3), 4, axis=0) + 0.05 * np.tile(np.eye(4, 3), (3, 1))
+    >>> np.unique(_groups(normalise_rows(families))).size
+    3
+    """
     k = len(centroids)
     if k < 4:
         return np.zeros(k, dtype=int)
-    clustering = AgglomerativeClustering(n_clusters=max(2, round(math.sqrt(k))), metric="cosine", linkage="average")
-    return clustering.fit_predict(centroids)
+    sizes = np.ones(k) if sizes is None else np.asarray(sizes, dtype=np.float64)
+    distances = np.clip(squareform(pdist(centroids, "cosine")), 0.0, None)
+    counts = list(range(2, max(2, k // 3) + 1))
+    tree = linkage(squareform(distances, checks=False), "average")
+    cuts = cut_tree(tree, n_clusters=counts).T
+    scores = [weighted_silhouette(distances, cut, sizes) for cut in cuts]
+    best = int(np.argmax(scores))  # the fewest groups among equally good cuts
+    if scores[best] > NO_STRUCTURE:
+        return cuts[best].astype(int)
+    return cuts[counts.index(min(max(2, round(math.sqrt(k))), counts[-1]))].astype(int)
+
+
+def weighted_silhouette(distances: np.ndarray, groups: np.ndarray, sizes: np.ndarray) -> float:
+    """Silhouette of themes in groups, each theme weighted by its segments: a theme's distance
+    to a group is the size-weighted mean of its distances to the group's themes (about its
+    distance to the group's segments). A group of one theme scores 0, as in the usual definition.
+
+    >>> d = np.array([[0, .1, .9], [.1, 0, .9], [.9, .9, 0]])
+    >>> round(weighted_silhouette(d, np.array([0, 0, 1]), np.array([1.0, 1.0, 1.0])), 3)
+    0.593
+    """
+    k, n = len(groups), int(groups.max()) + 1
+    members = np.zeros((k, n))
+    members[np.arange(k), groups] = sizes
+    weight = members.sum(axis=0)
+    totals = distances @ members  # size-weighted sum of distances from each theme to each group
+    own_weight = weight[groups] - sizes  # the theme itself is at distance 0 and not its own neighbour
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = totals[np.arange(k), groups] / own_weight
+        between = totals / weight
+    between[np.arange(k), groups] = np.inf
+    nearest = between.min(axis=1)
+    spread = np.maximum(inside, nearest)
+    score = np.where((own_weight > 0) & (spread > 0), (nearest - inside) / np.where(spread > 0, spread, 1), 0.0)
+    return float((score * sizes).sum() / sizes.sum())
