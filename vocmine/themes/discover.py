@@ -289,7 +289,7 @@ def _groups(centroids: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarra
     best = int(np.argmax(scores))  # the fewest groups among equally good cuts
     if scores[best] > NO_STRUCTURE:
         return cuts[best].astype(int)
-    return cuts[counts.index(min(max(2, round(math.sqrt(k))), counts[-1]))].astype(int)
+    return cut_tree(tree, n_clusters=max(2, round(math.sqrt(k))))[:, 0].astype(int)
 
 
 def weighted_silhouette(distances: np.ndarray, groups: np.ndarray, sizes: np.ndarray) -> float:
@@ -309,9 +309,9 @@ def weighted_silhouette(distances: np.ndarray, groups: np.ndarray, sizes: np.nda
     own_weight = weight[groups] - sizes  # the theme itself is at distance 0 and not its own neighbour
     with np.errstate(divide="ignore", invalid="ignore"):
         inside = totals[np.arange(k), groups] / own_weight
-        between = totals / weight
-    between[np.arange(k), groups] = np.inf
-    nearest = between.min(axis=1)
-    spread = np.maximum(inside, nearest)
-    score = np.where((own_weight > 0) & (spread > 0), (nearest - inside) / np.where(spread > 0, spread, 1), 0.0)
+        between = np.where(weight > 0, totals / weight, np.inf)
+        between[np.arange(k), groups] = np.inf
+        nearest = between.min(axis=1)
+        score = (nearest - inside) / np.maximum(inside, nearest)
+    score = np.where((own_weight > 0) & np.isfinite(score), score, 0.0)
     return float((score * sizes).sum() / sizes.sum())
