@@ -284,12 +284,29 @@ def _groups(centroids: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarra
     distances = np.clip(squareform(pdist(centroids, "cosine")), 0.0, None)
     counts = list(range(2, max(2, k // 3) + 1))
     tree = linkage(squareform(distances, checks=False), "average")
-    cuts = cut_tree(tree, n_clusters=counts).T
-    scores = [weighted_silhouette(distances, cut, sizes) for cut in cuts]
+    cuts = [_fold_lone_themes(cut, distances, sizes) for cut in cut_tree(tree, n_clusters=counts).T]
+    scores = [weighted_silhouette(distances, cut, sizes) if cut.max() > 0 else -1.0 for cut in cuts]
     best = int(np.argmax(scores))  # the fewest groups among equally good cuts
     if scores[best] > NO_STRUCTURE:
         return cuts[best].astype(int)
     return cut_tree(tree, n_clusters=max(2, round(math.sqrt(k))))[:, 0].astype(int)
+
+
+def _fold_lone_themes(groups: np.ndarray, distances: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """A group of one theme joins the group of several nearest to it (size-weighted mean
+    distance), groups renumbered 0, 1, ... A theme far from every other stays alone at the top
+    of an average-link tree, and by silhouette a lone far theme makes every other theme look
+    like one tight group: cut in two, 6,660 Chinese review segments against 109 about breakfast.
+    A level above themes has groups of themes."""
+    counts = np.bincount(groups)
+    shared = np.flatnonzero(counts > 1)
+    if len(shared) == 0:
+        return np.zeros_like(groups)
+    folded = groups.copy()
+    for theme in np.flatnonzero(counts[groups] == 1):
+        mean = [np.average(distances[theme, groups == g], weights=sizes[groups == g] + 1e-12) for g in shared]
+        folded[theme] = shared[int(np.argmin(mean))]
+    return np.unique(folded, return_inverse=True)[1].reshape(-1)
 
 
 def weighted_silhouette(distances: np.ndarray, groups: np.ndarray, sizes: np.ndarray) -> float:
