@@ -53,6 +53,15 @@ def test_themes_groups_many_domains_make_many_groups():
     assert normalized_mutual_info_score(family, groups) == 1.0
 
 
+def test_themes_groups_a_lone_far_theme_is_no_group_of_its_own():
+    # one loose domain of 20 themes and a theme far from all: cut in two by the tree, the far
+    # theme alone would make the rest look like one tight group; it joins its nearest group
+    centroids, _ = _families(1, 20, spread=0.6, seed=4)
+    far = normalise_rows(np.random.default_rng(5).normal(size=(1, 64)))
+    groups = _groups(np.vstack([centroids, far]), np.r_[np.full(20, 300), 20])
+    assert len(set(groups.tolist())) >= 2 and np.bincount(groups).min() >= 2
+
+
 def test_themes_groups_without_structure_are_about_sqrt_k():
     # 40 themes scattered at random: no cut separates groups, so about sqrt(40) of them
     centroids = normalise_rows(np.random.default_rng(3).normal(size=(40, 64)))

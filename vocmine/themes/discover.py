@@ -271,7 +271,8 @@ def _groups(centroids: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarra
     Two clearly separate domains (food delivery and hotel reviews) make two groups; many make
     many. Where no cut separates its groups (best silhouette at or under ``NO_STRUCTURE``: one
     domain of many intents, banking queries), the data gives no number and there are about
-    sqrt(k) groups, a level an analyst can read through.
+    sqrt(k) groups, a level an analyst can read through. Either way a group holds two themes or
+    more (``_fold_lone_themes``).
 
     >>> families = np.repeat(np.eye(3), 4, axis=0) + 0.05 * np.tile(np.eye(4, 3), (3, 1))
     >>> np.unique(_groups(normalise_rows(families))).size
@@ -289,7 +290,8 @@ def _groups(centroids: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarra
     best = int(np.argmax(scores))  # the fewest groups among equally good cuts
     if scores[best] > NO_STRUCTURE:
         return cuts[best].astype(int)
-    return cut_tree(tree, n_clusters=max(2, round(math.sqrt(k))))[:, 0].astype(int)
+    return _fold_lone_themes(cut_tree(tree, n_clusters=max(2, round(math.sqrt(k))))[:, 0].astype(int),
+                             distances, sizes)
 
 
 def _fold_lone_themes(groups: np.ndarray, distances: np.ndarray, sizes: np.ndarray) -> np.ndarray:
