@@ -33,7 +33,7 @@ from vocmine.embed.cache import segment_embeddings
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.tx import registered, transaction
 from vocmine.themes.discover import OUTLIER, fit_on_sample
-from vocmine.themes.label_words import distinct_labels
+from vocmine.themes.label_words import distinct_keywords, distinct_labels
 from vocmine.themes.labels import LANGUAGE_SEPARATOR, Encoder, label_themes
 from vocmine.themes.matching import match_themes
 from vocmine.themes.persist import save_fit
@@ -373,16 +373,22 @@ def _theme_rows(fit, theme_rows: list[int], group_ids: list[int], group_centroid
 
 
 def _group_keywords(fit, group: int) -> list[tuple[str, float]]:
+    """Its themes' keywords, each theme's scores weighted by its share of the group's segments:
+    the words of the group's bulk, not of its smallest theme."""
+    sizes = np.bincount(fit.assignments[fit.assignments != OUTLIER], minlength=len(fit.groups)).astype(float)
+    themes = np.flatnonzero(fit.groups == group)
+    share = sizes[themes] / sizes[themes].sum() if sizes[themes].sum() else np.ones(len(themes))
     scores: dict[str, float] = {}
-    for t in np.flatnonzero(fit.groups == group):
+    for t, weight in zip(themes, share, strict=True):
         for word, score in fit.keywords[t]:
-            scores[word] = scores.get(word, 0.0) + score
+            scores[word] = scores.get(word, 0.0) + score * weight
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _group_label(fit, group: int) -> str:
-    """A group's keyword label, for a group whose segments offer no phrase."""
-    return " · ".join(w for w, _ in _group_keywords(fit, group)[:3]) or f"group {group}"
+    """A group's keyword label, for a group whose segments offer no phrase said across it:
+    up to three keywords that each add a word ("早餐 · 价格", not "早餐 · 早餐 早餐")."""
+    return " · ".join(w for w, _ in distinct_keywords(_group_keywords(fit, group))[:3]) or f"group {group}"
 
 
 def current_fit(con: duckdb.DuckDBPyConnection, model: str) -> dict[str, object] | None:
