@@ -21,9 +21,12 @@ and the same documents (words of their language, jieba for Chinese, as enrichmen
 - ``vocmine@k``: vocmine fitted at vanilla's number of topics (``target_themes``);
 - ``vanilla@k``: BERTopic at vocmine's number of themes (its documented k-means clusterer in place
   of HDBSCAN, since ``nr_topics`` can only reduce and vanilla found fewer);
-- ``groups``: vocmine's second level (themes grouped by centroid), what an analyst sees above themes.
+- ``groups``: vocmine's second level (about sqrt(k) groups of themes by centroid), what an analyst
+  sees above themes; ``groups@silhouette``: the same themes grouped where the centroids' silhouette
+  is best (tried, not adopted: ``theme_groups.py``), beside it.
 
-Printed per method: themes, outlier share, then against each label NMI, ARI, homogeneity (each
+Printed per method: themes, outlier share, then against each label (source, and source x
+sentiment) NMI, ARI, homogeneity (each
 theme holds one label), completeness (each label in one theme) and purity (share of documents
 whose theme's majority label is theirs; outliers count as one theme), and the themes that mix
 sources (majority source under 90% of a theme of 10 or more). For the mixed-language set, purity
@@ -49,6 +52,7 @@ from sklearn.metrics import adjusted_rand_score, completeness_score, homogeneity
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from embed_languages import countable, load_set, purity, sample_rows, vectors_for
+from theme_groups import silhouette_groups
 
 from vocmine.config import ThemesConfig
 from vocmine.text.words import stop_words, words
@@ -65,18 +69,21 @@ def documents_of(texts: list[str], language: str) -> list[str]:
 
 
 def fit(method: str, vectors: np.ndarray, documents: list[str], seed: int, k: int | None = None) -> tuple:
-    """(theme per document, number of themes, groups per document or None)."""
+    """(theme per document, number of themes, {way of grouping: group per document})."""
     if method.startswith("vanilla"):
         from bertopic import BERTopic
 
         model = BERTopic() if k is None else BERTopic(hdbscan_model=KMeans(k, n_init=4, random_state=seed))
         topics = np.asarray(model.fit_transform([countable(d) for d in documents], vectors)[0])
-        return topics, len(set(topics.tolist()) - {-1}), None
+        return topics, len(set(topics.tolist()) - {-1}), {}
     config = {"vocmine": ThemesConfig(seed=seed), "vocmine>=2": ThemesConfig(min_themes=2, seed=seed),
               "vocmine@k": ThemesConfig(min_themes=2, target_themes=k, seed=seed)}[method]
     result = discover_themes(vectors, documents, config)
-    groups = np.where(result.assignments >= 0, result.groups[np.maximum(result.assignments, 0)], -1)
-    return result.assignments, len(result.labels), groups
+    sizes = np.bincount(result.assignments[result.assignments >= 0], minlength=len(result.centroids)).astype(float)
+    ways = {"groups": result.groups, "groups@silhouette": silhouette_groups(result.centroids, sizes, result.groups)}
+    return result.assignments, len(result.labels), {
+        name: np.where(result.assignments >= 0, groups[np.maximum(result.assignments, 0)], -1)
+        for name, groups in ways.items()}
 
 
 def scores(themes: np.ndarray, labels: list[str]) -> str:
@@ -109,8 +116,8 @@ def per_language_purity(themes: np.ndarray, domains: list[str], languages: list[
     return " ".join(cells)
 
 
-HEADER = ("{:11s} {:>6s} {:>5s} | {:^29s} | {:^29s} | {:>10s}".format(
-    "method", "themes", "outl.", "source", "source x sentiment", "mixing") + "\n" + "{:11s} {:>6s} {:>5s} | {} | {} | {:>10s}".format(
+HEADER = ("{:13s} {:>6s} {:>5s} | {:^29s} | {:^29s} | {:>10s}".format(
+    "method", "themes", "outl.", "source", "source x sentiment", "mixing") + "\n" + "{:13s} {:>6s} {:>5s} | {} | {} | {:>10s}".format(
     "", "", "", "  NMI   ARI  hom. comp. pur.", "  NMI   ARI  hom. comp. pur.", "themes/docs"))
 
 
@@ -124,11 +131,11 @@ def compare(vectors: np.ndarray, documents: list[str], source: list[str], both: 
         started = time.perf_counter()
         themes, k, groups = fit(method, vectors, documents, seed, found.get(same_as))
         found.setdefault(method, k)
-        rows = [(method, themes, k)] + ([("  groups", groups, len(set(groups.tolist()) - {-1}))]
+        rows = [(method, themes, k)] + ([(f"  {name}", g, len(set(g.tolist()) - {-1})) for name, g in groups.items()]
                                         if method == "vocmine" else [])
         for name, assigned, count in rows:
             mixing, share = mixing_themes(assigned, source)
-            line = (f"{name:11s} {count:6d} {float((assigned == -1).mean()):5.3f} | {scores(assigned, source)} | "
+            line = (f"{name:13s} {count:6d} {float((assigned == -1).mean()):5.3f} | {scores(assigned, source)} | "
                     f"{scores(assigned, both)} | {mixing:3d} {share:6.1%}")
             if languages:
                 line += "   " + per_language_purity(assigned, source, languages)

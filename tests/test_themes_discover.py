@@ -12,7 +12,7 @@ from support.stores import copy_demo_store, planted_theme_per_segment
 
 from vocmine.config import ThemesConfig
 from vocmine.embed import segment_embeddings
-from vocmine.embed.backends import backend_key
+from vocmine.embed.backends import backend_key, normalise_rows
 from vocmine.themes.discover import _groups, discover_themes, fit_on_sample, fit_points
 from vocmine.themes.labels import distinct_keywords
 
@@ -27,6 +27,31 @@ def test_themes_groups_join_similar_themes():
     centroids = np.array([[1, 0, 0], [0.99, 0.1, 0], [0, 1, 0], [0, 0.98, 0.1], [0, 0, 1]], dtype=np.float32)
     groups = _groups(centroids / np.linalg.norm(centroids, axis=1, keepdims=True))
     assert groups[0] == groups[1] and groups[2] == groups[3] and groups[0] != groups[2]
+
+
+def _families(n_families: int, themes_each: int, spread: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Handmade theme centroids: ``n_families`` domains, each ``themes_each`` themes scattered
+    around the domain's direction by ``spread``; and each theme's domain."""
+    rng = np.random.default_rng(seed)
+    domains = rng.normal(size=(n_families, 64))
+    family = np.repeat(np.arange(n_families), themes_each)
+    return normalise_rows(domains[family] + spread * rng.normal(size=(len(family), 64))), family
+
+
+def test_themes_groups_a_lone_far_theme_is_no_group_of_its_own():
+    # one loose domain of 20 themes and a theme far from all: cut in two by the tree, the far
+    # theme alone would make the rest look like one tight group; it joins its nearest group
+    centroids, _ = _families(1, 20, spread=0.6, seed=4)
+    far = normalise_rows(np.random.default_rng(5).normal(size=(1, 64)))
+    groups = _groups(np.vstack([centroids, far]), np.r_[np.full(20, 300), 20])
+    assert len(set(groups.tolist())) >= 2 and np.bincount(groups).min() >= 2
+
+
+def test_themes_groups_are_about_sqrt_k_of_two_themes_or_more():
+    # 40 themes scattered at random: about sqrt(40) groups, none of a single theme
+    centroids = normalise_rows(np.random.default_rng(3).normal(size=(40, 64)))
+    groups = _groups(centroids)
+    assert 2 <= len(set(groups.tolist())) <= 6 and np.bincount(groups).min() >= 2
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +90,7 @@ def test_themes_on_demo_are_analyst_sized_deterministic_and_find_the_planted_the
 def test_themes_fit_saves_and_loads_without_pickle(demo_segments, tmp_path):
     from vocmine.themes.persist import load_fit, save_fit
 
-    ids, vectors, documents, *_ = demo_segments
+    _ids, vectors, documents, *_ = demo_segments
     fit = discover_themes(vectors[:3000], documents[:3000], ThemesConfig(min_themes=10))
     save_fit(fit, tmp_path / "fit", "minilm:all-MiniLM-L6-v2")
     files = [p.name for p in (tmp_path / "fit").rglob("*") if p.is_file()]

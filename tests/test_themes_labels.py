@@ -258,3 +258,23 @@ def test_labels_one_language_store_labels_as_before():
     assert (label_themes(texts, assignments, centroids, random_word_vectors, stop_words=config.stop_words)
             == label_themes(texts, assignments, centroids, random_word_vectors, stop_words=config.stop_words,
                             languages=["en"] * len(texts)))
+
+
+@pytest.mark.parametrize("encode", [random_word_vectors, None], ids=["by meaning", "by words only"])
+def test_labels_a_taken_chinese_label_is_not_given_again(encode):
+    # a Chinese label is written without spaces and its candidate is a tuple of words: both
+    # compare as written, so the taken name is skipped, not numbered "重复扣款 (2)"
+    texts, assignments, centroids = _themes([ZH_CHARGED, ZH_COLD])
+    first = label_themes(texts, assignments, centroids, encode, languages=["zh"] * len(texts))
+    again = label_themes(texts, assignments, centroids, encode, languages=["zh"] * len(texts), taken=[first[0]])
+    assert again[0] != first[0] and "(" not in again[0]
+
+
+@pytest.mark.parametrize("encode", [random_word_vectors, None], ids=["by meaning", "by words only"])
+def test_labels_a_group_is_not_named_after_one_of_its_themes(encode):
+    # one group of both themes: its label neither repeats nor holds nor sits inside a theme's label
+    texts, assignments, centroids = _themes([CHARGED, ESIM])
+    themes = label_themes(texts, assignments, centroids, encode)
+    group = label_themes(texts, np.zeros(len(texts), dtype=int), normalise_rows(centroids.mean(axis=0, keepdims=True)),
+                         encode, avoid=themes, fallback=["billing and eSIM"])[0]
+    assert all(t.lower() not in group.lower() and group.lower() not in t.lower() for t in themes), (group, themes)

@@ -87,6 +87,7 @@ def label_themes(
     similarity: np.ndarray | None = None,
     others: np.ndarray | None = None,
     taken: Iterable[str] = (),
+    avoid: Iterable[str] = (),
     stop_words: Iterable[str] = (),
     fallback: Sequence[str] | None = None,
     sample: int = 60,
@@ -102,17 +103,19 @@ def label_themes(
     重复扣款"). ``phrases``: each segment's stored key phrases. ``similarity``: each segment's
     cosine to its theme, so the sample leans on typical members. ``others``: centroids of
     themes not being labelled that a label should still set its theme apart from (known
-    themes, when nightly proposals are labelled). ``fallback``: a label per theme used when
-    its segments offer no phrase.
+    themes, when nightly proposals are labelled). ``avoid``: labels a label must neither repeat,
+    contain nor sit inside (for theme groups: the themes' labels, so a group is not named after
+    one of its themes: "送餐速度" names one theme of the food-delivery group, not the group).
+    ``fallback``: a label per theme used when its segments offer no phrase.
     """
     k = len(centroids)
     assignments = np.asarray(assignments)
-    taken = list(taken)
+    taken, avoid = list(taken), [part for label in avoid for part in label.split(LANGUAGE_SEPARATOR)]
     present = sorted(set(languages)) if languages is not None else ["en"]
     if len(present) <= 1:
         chosen = _label_language(_Inputs(texts, assignments, phrases, similarity), centroids, encode,
                                  present[0] if present else "en", others, taken, stop_words, sample, shortlist,
-                                 seed)
+                                 seed, avoid=avoid)
         labels = [label or (fallback[t] if fallback else f"theme {t}") for t, label in enumerate(chosen)]
         return distinct_labels(labels, taken)
     languages = np.asarray(languages)
@@ -127,7 +130,7 @@ def label_themes(
         inputs = _Inputs([texts[i] for i in rows], sub, [phrases[i] for i in rows] if phrases is not None else None,
                          similarity[rows] if similarity is not None else None)
         per_language[language] = _label_language(inputs, centroids, encode, language, others, taken, stop_words,
-                                                  sample, shortlist, seed, own_words=True)
+                                                  sample, shortlist, seed, own_words=True, avoid=avoid)
     labels = []
     for t in range(k):
         parts = [per_language[language][t] for language in shown[t] if per_language[language][t]]
@@ -162,7 +165,8 @@ class _Inputs:
 
 def _label_language(inputs: _Inputs, centroids: np.ndarray, encode: Encoder | None, language: str,
                     others: np.ndarray | None, taken: list[str], stop_words: Iterable[str], sample: int,
-                    shortlist: int, seed: int, own_words: bool = False) -> list[str | None]:
+                    shortlist: int, seed: int, own_words: bool = False,
+                    avoid: Sequence[str] = ()) -> list[str | None]:
     """A label per theme from the segments of one language (None: no phrase). ``own_words``: a
     theme with no phrase gets its most distinctive words in this language instead."""
     k = len(centroids)
@@ -184,7 +188,7 @@ def _label_language(inputs: _Inputs, centroids: np.ndarray, encode: Encoder | No
         ranked.append(sorted(found, key=lambda c: (-c.words, c.key))[:shortlist])
     if encode is not None:
         _rank_by_meaning(ranked, centroids, others, encode, language)
-    chosen = _unique([[c.key for c in r] for r in ranked], [len(m) for m in members], taken)
+    chosen = _unique([[c.key for c in r] for r in ranked], [len(m) for m in members], taken, language, avoid)
     labels: list[str | None] = []
     for t, key in enumerate(chosen):
         if key is not None:
@@ -370,18 +374,38 @@ def _mmr(candidates: list[Candidate], vectors: np.ndarray, diversity: float = 0.
     return [candidates[i] for i in order]
 
 
-def _unique(ranked: list[list[tuple[str, ...]]], sizes: list[int],
-            taken: Iterable[str]) -> list[tuple[str, ...] | None]:
-    """Each theme's first choice not already used; larger themes choose first."""
-    used = {" ".join(t.lower().split()) for t in taken}
+def _unique(ranked: list[list[tuple[str, ...]]], sizes: list[int], taken: Iterable[str], language: str = "en",
+            avoid: Iterable[str] = ()) -> list[tuple[str, ...] | None]:
+    """Each theme's first choice not already used, and neither inside nor around a label to
+    ``avoid``; larger themes choose first."""
+    used = {_compared(t, language) for t in taken}
+    avoided = [_compared(a, language) for a in avoid]
     chosen: list[tuple[str, ...] | None] = [None] * len(ranked)
     for t in sorted(range(len(ranked)), key=lambda t: (-sizes[t], t)):
         for key in ranked[t]:
-            if " ".join(key) not in used:
+            form = _compared(" ".join(key), language)
+            if form not in used and not any(_overlaps(form, a, language) for a in avoided):
                 chosen[t] = key
-                used.add(" ".join(key))
+                used.add(form)
                 break
     return chosen
+
+
+def _compared(label: str, language: str) -> str:
+    """How labels are compared: lower-cased words; Chinese and Japanese without spaces, as their
+    labels are written (a candidate is a tuple of words, "送餐 速度", its label "送餐速度")."""
+    words = label.lower().split()
+    return "".join(words) if language in UNSPACED else " ".join(words)
+
+
+def _overlaps(form: str, other: str, language: str) -> bool:
+    """One label holds the other whole ("两个小时才送到" and "小时才送到"; "late delivery" and
+    "very late delivery", not "bill" and "billing")."""
+    if not form or not other:
+        return False
+    if language in UNSPACED:
+        return form in other or other in form
+    return f" {form} " in f" {other} " or f" {other} " in f" {form} "
 
 
 __all__ = ["FORMULA_WORDS", "LANGUAGE_SEPARATOR", "distinct_keywords", "keyword_label", "label_themes",

@@ -33,7 +33,8 @@ from vocmine.embed.cache import segment_embeddings
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.tx import registered, transaction
 from vocmine.themes.discover import OUTLIER, fit_on_sample
-from vocmine.themes.labels import Encoder, label_themes
+from vocmine.themes.label_words import distinct_keywords, distinct_labels
+from vocmine.themes.labels import LANGUAGE_SEPARATOR, Encoder, label_themes
 from vocmine.themes.matching import match_themes
 from vocmine.themes.persist import save_fit
 from vocmine.themes.store import forget_changed_segments, store_refit
@@ -177,7 +178,8 @@ def _phrase_labels(con, model: str, inputs: tuple[list[str], list[list[str]], li
     """The fit with phrase labels for its themes, and labels for its groups (level 1); ``inputs``
     are the fitted segments' ``label_inputs``.
 
-    Analysts' names of themes that stay are taken, so no generated label repeats one."""
+    Analysts' names of themes that stay are taken, so no generated label repeats one; a group's
+    label neither repeats nor contains a theme's label."""
     texts, phrases, languages = inputs
     taken = [r[0] for r in con.execute("SELECT label FROM themes WHERE custom_label AND model = ? "
                                        "AND status IN ('active', 'merged')", [model]).fetchall()]
@@ -186,9 +188,41 @@ def _phrase_labels(con, model: str, inputs: tuple[list[str], list[list[str]], li
     labels = label_themes(texts, fit.assignments, fit.centroids, encode, taken=taken, fallback=fit.labels, **common)
     groups = np.where(fit.assignments == OUTLIER, OUTLIER, fit.groups[np.maximum(fit.assignments, 0)])
     fallback = [_group_label(fit, g) for g in range(int(fit.groups.max()) + 1)]
+    # a group is not named after one of its themes (nor a phrase around one): its themes' words
+    # say more of it than one theme's phrase
     group_labels = label_themes(texts, groups, _group_centroids(fit), encode, taken=taken + labels,
-                                fallback=fallback, **common)
-    return replace(fit, labels=labels), group_labels
+                                avoid=labels, fallback=fallback, **common)
+    across = said_across(group_labels, texts, fit.assignments, fit.groups)
+    group_labels = [label if across[g] else fallback[g] for g, label in enumerate(group_labels)]
+    return replace(fit, labels=labels), distinct_labels(group_labels, taken + labels)
+
+
+def said_across(labels: list[str], texts: list[str], assignments: np.ndarray, groups: np.ndarray) -> list[bool]:
+    """Whether customers say each group's phrase (``labels[g]``) in at least half of its themes
+    (``groups``: the group of each theme; ``assignments``: the theme of each segment of ``texts``).
+
+    A phrase said in one corner of a group names the group after a few of its themes: on
+    food-delivery and hotel reviews the food group's best phrase, "送餐很快" (delivery was
+    fast), is said in 4 of its 16 themes, while the hotel group's "不错的酒店" (a good hotel) is
+    said in 6 of its 7. A group whose phrase is not said across it is named by the words its
+    themes share (its keyword label) instead.
+
+    >>> texts = ["Late  delivery again", "late delivery", "refund please", "wrong size"]
+    >>> said_across(["late delivery"], texts, np.array([0, 0, 1, 2]), np.array([0, 0, 0]))
+    [False]
+    >>> said_across(["late delivery"], texts, np.array([0, 1, 1, 2]), np.array([0, 0, 0]))
+    [True]
+    """
+    parts = [[" ".join(p.lower().split()) for p in label.split(LANGUAGE_SEPARATOR)] for label in labels]
+    saying: list[set[int]] = [set() for _ in labels]
+    for text, theme in zip(texts, assignments.tolist(), strict=True):
+        if theme == OUTLIER:
+            continue
+        group = int(groups[theme])
+        if theme not in saying[group] and any(p in " ".join(text.lower().split()) for p in parts[group]):
+            saying[group].add(theme)
+    themes = np.bincount(groups, minlength=len(labels))
+    return [bool(2 * len(saying[g]) >= themes[g]) for g in range(len(labels))]
 
 
 def _group_centroids(fit) -> np.ndarray:
@@ -342,16 +376,22 @@ def _theme_rows(fit, theme_rows: list[int], group_ids: list[int], group_centroid
 
 
 def _group_keywords(fit, group: int) -> list[tuple[str, float]]:
+    """Its themes' keywords, each theme's scores weighted by its share of the group's segments:
+    the words of the group's bulk, not of its smallest theme."""
+    sizes = np.bincount(fit.assignments[fit.assignments != OUTLIER], minlength=len(fit.groups)).astype(float)
+    themes = np.flatnonzero(fit.groups == group)
+    share = sizes[themes] / sizes[themes].sum() if sizes[themes].sum() else np.ones(len(themes))
     scores: dict[str, float] = {}
-    for t in np.flatnonzero(fit.groups == group):
+    for t, weight in zip(themes, share, strict=True):
         for word, score in fit.keywords[t]:
-            scores[word] = scores.get(word, 0.0) + score
+            scores[word] = scores.get(word, 0.0) + score * weight
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _group_label(fit, group: int) -> str:
-    """A group's keyword label, for a group whose segments offer no phrase."""
-    return " · ".join(w for w, _ in _group_keywords(fit, group)[:3]) or f"group {group}"
+    """A group's keyword label, for a group whose segments offer no phrase said across it:
+    up to three keywords that each add a word ("早餐 · 价格", not "早餐 · 早餐 早餐")."""
+    return " · ".join(w for w, _ in distinct_keywords(_group_keywords(fit, group))[:3]) or f"group {group}"
 
 
 def current_fit(con: duckdb.DuckDBPyConnection, model: str) -> dict[str, object] | None:
