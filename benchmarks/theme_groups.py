@@ -6,9 +6,8 @@
 One vocmine fit per set and size (cached MiniLM vectors, as ``quality.py``), then the fit's
 theme centroids grouped two ways, so both see the same themes:
 
-- ``sqrt k``: the previous rule, about sqrt(k) groups by average link of the centroids;
-- ``fit``: the fit's own groups (``vocmine.themes.discover._groups``): the same tree cut at
-  about sqrt(k), a group of one theme joined to its nearest group;
+- ``fit``: the fit's own groups (``vocmine.themes.discover._groups``): about sqrt(k) groups by
+  average link of the centroids;
 - ``silhouette``: tried, not adopted (docs/themes.md "Theme groups: how many"): the same tree
   cut where the themes' size-weighted silhouette is best (2 to k/3 groups, lone themes joined),
   the fit's groups where no cut shows structure (best silhouette <= 0.25);
@@ -27,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import sys
@@ -43,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import SHARED, embeddings, load_set, subsample
 
 from vocmine.config import ThemesConfig
-from vocmine.themes.discover import _fold_lone_themes, discover_themes
+from vocmine.themes.discover import discover_themes
 
 # Kaufman & Rousseeuw's reading of a silhouette: at or below 0.25 the data shows no substantial
 # structure, so a number of groups it picks is noise.
@@ -53,12 +51,6 @@ NO_STRUCTURE = 0.25
 def tree_cut(centroids: np.ndarray, n_groups: int) -> np.ndarray:
     """Average link of the centroids (cosine), cut into ``n_groups``."""
     return cut_tree(linkage(pdist(centroids, "cosine"), "average"), n_clusters=n_groups)[:, 0].astype(int)
-
-
-def sqrt_groups(centroids: np.ndarray) -> np.ndarray:
-    """The previous rule: about sqrt(k) groups (k >= 4)."""
-    k = len(centroids)
-    return np.zeros(k, dtype=int) if k < 4 else tree_cut(centroids, max(2, round(math.sqrt(k))))
 
 
 def weighted_silhouette(distances: np.ndarray, groups: np.ndarray, sizes: np.ndarray) -> float:
@@ -86,6 +78,22 @@ def weighted_silhouette(distances: np.ndarray, groups: np.ndarray, sizes: np.nda
     return float((score * sizes).sum() / sizes.sum())
 
 
+def fold_lone_themes(groups: np.ndarray, distances: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """A group of one theme joins the group of several nearest to it (size-weighted mean
+    distance), groups renumbered 0, 1, ... By silhouette a lone far theme makes every other
+    theme look like one tight group (cut in two, 6,660 Chinese review segments against 109
+    about breakfast), so the tried rule scores cuts with lone themes joined."""
+    counts = np.bincount(groups)
+    shared = np.flatnonzero(counts > 1)
+    if len(shared) == 0:
+        return np.zeros_like(groups)
+    folded = groups.copy()
+    for theme in np.flatnonzero(counts[groups] == 1):
+        mean = [np.average(distances[theme, groups == g], weights=sizes[groups == g] + 1e-12) for g in shared]
+        folded[theme] = shared[int(np.argmin(mean))]
+    return np.unique(folded, return_inverse=True)[1].reshape(-1)
+
+
 def silhouette_groups(centroids: np.ndarray, sizes: np.ndarray, fallback: np.ndarray) -> np.ndarray:
     """The tried rule: the average-link cut (2 to k/3 groups, lone themes joined to their nearest
     group) with the best size-weighted silhouette; ``fallback`` where none exceeds NO_STRUCTURE."""
@@ -95,7 +103,7 @@ def silhouette_groups(centroids: np.ndarray, sizes: np.ndarray, fallback: np.nda
     distances = np.clip(1 - centroids @ centroids.T, 0.0, None)
     np.fill_diagonal(distances, 0.0)
     tree = linkage(pdist(centroids, "cosine"), "average")
-    cuts = [_fold_lone_themes(cut.astype(int), distances, sizes)
+    cuts = [fold_lone_themes(cut.astype(int), distances, sizes)
             for cut in cut_tree(tree, n_clusters=list(range(2, max(2, k // 3) + 1))).T]
     scores = [weighted_silhouette(distances, cut, sizes) if cut.max() > 0 else -1.0 for cut in cuts]
     best = int(np.argmax(scores))  # the fewest groups among equally good cuts
@@ -143,7 +151,6 @@ def main() -> None:
                   f"({time.perf_counter() - started:.0f} s)"
                   + (f", {len(set(truth))} domains" if truth else ""))
             print(f"  {'method':10s} {'groups':>6s} {'silh.':>6s} {'NMI':>6s} {'ARI':>6s}   group sizes (segments)")
-            report("sqrt k", sqrt_groups(fit.centroids), fit.assignments, sizes, fit.centroids, truth)
             report("fit", fit.groups, fit.assignments, sizes, fit.centroids, truth)
             report("silhouette", silhouette_groups(fit.centroids, sizes, fit.groups), fit.assignments, sizes,
                    fit.centroids, truth)

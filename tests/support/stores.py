@@ -8,6 +8,7 @@ conftest.py) and shared: a test that changes a store works on ``copy_demo_store(
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 from typing import NamedTuple
@@ -105,3 +106,17 @@ def planted_theme_of(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
             votes.setdefault(theme_id, {}).setdefault(truth[segment_id], 0)
             votes[theme_id][truth[segment_id]] += 1
     return {theme_id: max(v, key=v.get) for theme_id, v in votes.items()}
+
+
+def exit_fee_segments(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Segments naming the exit fee, from demo feedback whose only planted problem is the exit fee
+    (call notes, reviews, complaints and German feedback: the fee in four registers)."""
+    with (DEMO / "ground_truth.csv").open(encoding="utf-8", newline="") as handle:
+        planted: dict[tuple[str, str], set[str]] = {}
+        for row in csv.DictReader(handle):
+            planted.setdefault((row["source"], row["record_id"]), set()).add(row["theme"])
+    rows = con.execute("SELECT f.source, f.external_id, s.segment_id, s.text FROM segments s "
+                       "JOIN feedback f USING (feedback_id)").fetchall()
+    names_fee = re.compile(r"exit fee|termination|\bETF\b|early exit|Kündigung", re.IGNORECASE)
+    return [sid for source, rid, sid, text in rows
+            if planted.get((source, rid)) == {"exit_fee"} and names_fee.search(text)]

@@ -36,8 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.cluster.hierarchy import cut_tree, linkage
-from scipy.spatial.distance import pdist, squareform
+from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from vocmine.config.themes import ThemesConfig
@@ -108,7 +107,7 @@ def discover_themes(embeddings: np.ndarray, documents: list[str], config: Themes
     keywords = [[(w, float(s)) for w, s in (model.get_topic(t) or []) if w] for t in range(k)]
     labels = [keyword_label(words, t) for t, words in enumerate(keywords)]
     return ThemeFit(assignments, similarity, centroids, keywords, labels,
-                    _groups(centroids, np.bincount(topics, minlength=k)), model)
+                    _groups(centroids), model)
 
 
 def fit_points(embeddings: np.ndarray, phrasings: Sequence[str] | None = None, minimum: int | None = None,
@@ -255,9 +254,8 @@ def _centroids(embeddings: np.ndarray, topics: np.ndarray, k: int) -> np.ndarray
     return normalise_rows(sums)
 
 
-def _groups(centroids: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarray:
-    """Second level: about sqrt(k) groups of themes by centroid similarity (average link, cosine),
-    each holding two themes or more (``_fold_lone_themes``).
+def _groups(centroids: np.ndarray) -> np.ndarray:
+    """Second level: about sqrt(k) groups of themes by centroid similarity (average link, cosine).
 
     Why not as many groups as the centroids show: cutting the tree where the themes' silhouette
     is best (measured, ``benchmarks/theme_groups.py``, docs/themes.md "Theme groups: how many")
@@ -265,32 +263,11 @@ def _groups(centroids: np.ndarray, sizes: np.ndarray | None = None) -> np.ndarra
     language, putting Polish product reviews with Ukrainian public services, and on a real store
     fitted on clauses made one group of hotel praise and one of food and hotel complaints
     together. About sqrt(k) groups mix no domains on those sets; an analyst reads through them.
-
-    >>> families = np.repeat(np.eye(3), 4, axis=0) + 0.05 * np.tile(np.eye(4, 3), (3, 1))
-    >>> np.unique(_groups(normalise_rows(families))).size
-    3
+    A theme far from every other may be a group of its own: a small domain (the Polish products
+    of that set) is one theme.
     """
     k = len(centroids)
     if k < 4:
         return np.zeros(k, dtype=int)
-    sizes = np.ones(k) if sizes is None else np.asarray(sizes, dtype=np.float64)
-    distances = np.clip(squareform(pdist(centroids, "cosine")), 0.0, None)
-    tree = linkage(squareform(distances, checks=False), "average")
-    return _fold_lone_themes(cut_tree(tree, n_clusters=max(2, round(math.sqrt(k))))[:, 0].astype(int),
-                             distances, sizes)
-
-
-def _fold_lone_themes(groups: np.ndarray, distances: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """A group of one theme joins the group of several nearest to it (size-weighted mean
-    distance), groups renumbered 0, 1, ... A theme far from every other stays alone at the top
-    of an average-link tree (on 3,000 banking77 queries, groups of one theme of 12-45 queries):
-    a level above themes has groups of themes."""
-    counts = np.bincount(groups)
-    shared = np.flatnonzero(counts > 1)
-    if len(shared) == 0:
-        return np.zeros_like(groups)
-    folded = groups.copy()
-    for theme in np.flatnonzero(counts[groups] == 1):
-        mean = [np.average(distances[theme, groups == g], weights=sizes[groups == g] + 1e-12) for g in shared]
-        folded[theme] = shared[int(np.argmin(mean))]
-    return np.unique(folded, return_inverse=True)[1].reshape(-1)
+    clustering = AgglomerativeClustering(n_clusters=max(2, round(math.sqrt(k))), metric="cosine", linkage="average")
+    return clustering.fit_predict(centroids)
