@@ -57,12 +57,12 @@ class Fit:
 
 
 def fitted(name: str, size: int, seed: int, texts: list[str], vectors: np.ndarray) -> Fit:
-    cached = quality.RESULTS / f"{name}-{size}-{seed}-themes.npz"
+    cached = quality.RESULTS / f"{name}-{size}-{seed}-phrasings-themes.npz"  # fitted as a refit fits
     if cached.exists():
         data = np.load(cached, allow_pickle=False)
         keywords = json.loads(str(data["keywords"]))
         return Fit(data["assignments"], data["similarity"], data["centroids"], data["labels"].tolist(), keywords)
-    fit = discover_themes(vectors, [t.lower() for t in texts], ThemesConfig(seed=seed))
+    fit = discover_themes(vectors, [t.lower() for t in texts], ThemesConfig(seed=seed), phrasings=texts)
     keywords = [[w for w, _ in k[:10]] for k in fit.keywords]
     quality.RESULTS.mkdir(exist_ok=True)
     np.savez(cached, assignments=fit.assignments, similarity=fit.similarity, centroids=fit.centroids,

@@ -81,7 +81,7 @@ def module_at(ref: str, module: str):
 def run(name: str, size: int, backend, judges: dict[str, object], config: ThemesConfig,
         before: str | None = None) -> None:
     texts, intents, vectors = sample_rows(name, size)
-    fit = discover_themes(vectors, [t.lower() for t in texts], config)
+    fit = discover_themes(vectors, [t.lower() for t in texts], config, phrasings=texts)  # as a refit fits
     started = time.perf_counter()
     phrases = label_themes(texts, fit.assignments, fit.centroids, backend.encode, similarity=fit.similarity,
                            stop_words=config.stop_words, fallback=fit.labels, seed=config.seed)

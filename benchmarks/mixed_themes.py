@@ -78,7 +78,7 @@ def fit(method: str, vectors: np.ndarray, documents: list[str], seed: int, k: in
         return topics, len(set(topics.tolist()) - {-1}), {}
     config = {"vocmine": ThemesConfig(seed=seed), "vocmine>=2": ThemesConfig(min_themes=2, seed=seed),
               "vocmine@k": ThemesConfig(min_themes=2, target_themes=k, seed=seed)}[method]
-    result = discover_themes(vectors, documents, config)
+    result = discover_themes(vectors, documents, config, phrasings=documents)  # one point per phrasing, as a refit
     sizes = np.bincount(result.assignments[result.assignments >= 0], minlength=len(result.centroids)).astype(float)
     ways = {"groups": result.groups, "groups@silhouette": silhouette_groups(result.centroids, sizes, result.groups)}
     return result.assignments, len(result.labels), {

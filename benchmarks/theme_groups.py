@@ -143,7 +143,8 @@ def main() -> None:
         for size in args.sizes:
             rows = subsample(size, len(texts), args.seed)
             started = time.perf_counter()
-            fit = discover_themes(vectors[rows], [texts[i].lower() for i in rows], ThemesConfig(seed=args.seed))
+            fit = discover_themes(vectors[rows], [texts[i].lower() for i in rows], ThemesConfig(seed=args.seed),
+                                  phrasings=[texts[i] for i in rows])
             truth = domains_of(name, [labels[i] for i in rows])
             k = len(fit.centroids)
             sizes = np.bincount(fit.assignments[fit.assignments >= 0], minlength=k).astype(float)
