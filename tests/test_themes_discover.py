@@ -202,6 +202,30 @@ def test_themes_discover_keywords_keep_every_script(monkeypatch):
     assert all(set(w) & set("abcdefghijklmnopqrstuvwxyz") == set() or w in docs["pl"] for w in keywords)
 
 
+def test_themes_discover_a_theme_without_words_joins_its_nearest_theme(monkeypatch):
+    """Segments of interjections only ("呃………", "这啥？") have no keyword: their theme would be
+    labelled "theme N"; they join the nearest theme that says something."""
+    import umap
+    from sklearn.decomposition import PCA
+
+    monkeypatch.setattr(umap, "UMAP", lambda n_components, **_: PCA(n_components=n_components))
+    rng = np.random.default_rng(1)
+    centres = rng.standard_normal((4, 16))
+    centres[3] = centres[0] + 0.6 * rng.standard_normal(16)  # the wordless ones sit nearest theme 0
+    words = ["refund late", "signal drop", "bill twice", ""]
+    rows, documents = [], []
+    for k, text in enumerate(words):
+        for i in range(40):
+            rows.append(centres[k] + 0.05 * rng.standard_normal(16))
+            documents.append(f"{text} {['again', 'still', 'today', 'now'][i % 4]}" if text else "")
+    vectors = normalise_rows(np.array(rows, dtype=np.float32))
+    fit = discover_themes(vectors, documents, ThemesConfig(min_themes=2, max_themes=4, target_themes=4,
+                                                           merge_similarity=None))
+    assert all(words for words in fit.keywords), fit.labels
+    assert not [label for label in fit.labels if label.startswith("theme ")]
+    assert len(set(fit.assignments[120:].tolist())) == 1 and fit.assignments[120] == fit.assignments[0]
+
+
 def _clustered(rng: np.random.Generator, centres: np.ndarray, per: int, spread: float = 0.05) -> np.ndarray:
     rows = np.repeat(centres, per, axis=0) + spread * rng.standard_normal((len(centres) * per, centres.shape[1]))
     return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)

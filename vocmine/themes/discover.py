@@ -181,10 +181,12 @@ def fit_on_sample(embeddings: np.ndarray, documents: list[str], config: ThemesCo
 
 def _merge_duplicates(model, embeddings: np.ndarray, documents: list[str], topics: np.ndarray,
                       config: ThemesConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Topics and centroids after themes that say the same thing twice are merged."""
+    """Topics and centroids after themes that say the same thing twice are merged, and themes
+    without a word of their own joined to their nearest theme."""
     k = int(topics.max()) + 1
     centroids = _centroids(embeddings, topics, k)
-    into = duplicate_themes(centroids, model.c_tf_idf_[:k].toarray(), config)
+    weights = model.c_tf_idf_[:k].toarray()
+    into = _fold_wordless(duplicate_themes(centroids, weights, config), centroids, weights)
     if into.max() + 1 == k:
         return topics, centroids
     topics = into[topics]
@@ -192,6 +194,24 @@ def _merge_duplicates(model, embeddings: np.ndarray, documents: list[str], topic
     _update_keywords(model, documents, topics, model.vectorizer_model, model.ctfidf_model)
     model.topic_embeddings_ = centroids  # BERTopic cannot recompute them without an embedding model
     return topics, centroids
+
+
+def _fold_wordless(into: np.ndarray, centroids: np.ndarray, keyword_weights: np.ndarray) -> np.ndarray:
+    """``into`` with every theme whose segments hold no countable word (interjections, "呃………",
+    "这啥？", stop words only) joined to the nearest theme that has words, renumbered 0..m-1.
+    Such a theme has no keywords, so no label but "theme N", and says nothing an analyst could
+    act on; its segments still belong somewhere.
+
+    >>> _fold_wordless(np.array([0, 1, 2]), np.eye(3)[[0, 1, 0]], np.array([[1.0], [1.0], [0.0]])).tolist()
+    [0, 1, 0]
+    """
+    wordless = ~np.asarray(keyword_weights, dtype=np.float64).any(axis=1)
+    if not wordless.any() or wordless.all():
+        return into
+    similarity = centroids[wordless] @ centroids[~wordless].T
+    into = into.copy()
+    into[wordless] = into[~wordless][similarity.argmax(axis=1)]
+    return np.unique(into, return_inverse=True)[1].reshape(-1)
 
 
 def _update_keywords(model, documents: list[str], topics: np.ndarray, vectorizer, ctfidf) -> None:
