@@ -141,6 +141,7 @@ def score(con, queries: list[str], labels: list[str]) -> dict:
     theme_lines: dict[int, list[bool]] = {}
     theme_texts: dict[int, list[str]] = {}
     examples = []
+    missed: dict[str, int] = {}
     for fid, _, text, theme, flagged in rows:
         query = _plain(queries[fid])
         inside = f" {_plain(text)} " in f" {query} "
@@ -150,6 +151,8 @@ def score(con, queries: list[str], labels: list[str]) -> dict:
         counts["mixed"] += not inside and not wrapper
         counts["flagged"] += flagged
         counts["flagged_wrapper"] += flagged and wrapper
+        if wrapper and not flagged:
+            missed[_plain(text)] = missed.get(_plain(text), 0) + 1
         if flagged and inside:
             counts["false_positives"] += 1
             examples.append(text)
@@ -166,6 +169,7 @@ def score(con, queries: list[str], labels: list[str]) -> dict:
     boilerplate_themes = [t for t in largest if np.mean(theme_lines[t]) > 0.5]
     return {**counts, "nmi": normalized_mutual_info_score(labels, assigned), "themes": len(theme_lines),
             "boilerplate_in_top15": len(boilerplate_themes), "fp_examples": examples[:8],
+            "missed_lines": sorted(missed.items(), key=lambda kv: -kv[1])[:8],
             "boilerplate_theme_lines": [theme_texts[t][:4] for t in boilerplate_themes]}
 
 
@@ -293,6 +297,7 @@ def print_row(row: dict) -> None:
           f"segments mixing both {w['mixed']}")
     print(f"  boilerplate themes among the largest 15: removal {w['boilerplate_in_top15']}, "
           f"no removal {o['boilerplate_in_top15']}")
+    print("  wrapper lines most often missed: " + "; ".join(f"{line!r} {n}" for line, n in w["missed_lines"]))
     for lines in w["boilerplate_theme_lines"]:
         print(f"    with removal, a theme of wrapper lines: {lines}")
     for example in c["fp_examples"] + w["fp_examples"]:
