@@ -229,11 +229,18 @@ def real_sets(pipelines: Pipelines, nlp: NlpConfig) -> dict:
                 top = con.execute("""
                     SELECT b.rule, b.line, count(*) FROM segment_boilerplate b JOIN feedback f USING (feedback_id)
                     WHERE f.metadata->>'group' = ? GROUP BY ALL ORDER BY 3 DESC, 2 LIMIT 12""", [group_name]).fetchall()
+                fixed = con.execute("""
+                    SELECT b.line, any_value(b.reason), count(*) FROM segment_boilerplate b JOIN feedback f USING (feedback_id)
+                    WHERE f.metadata->>'group' = ? AND b.reason LIKE '%only in lines repeated%'
+                    GROUP BY ALL ORDER BY 3 DESC, 1""", [group_name]).fetchall()
                 out[f"{name}:{group_name}"] = {"segments": segments, "flagged": flagged, "repeated": repeated,
-                                               "top": [list(t) for t in top]}
+                                               "top": [list(t) for t in top], "fixed_phrases": [list(t) for t in fixed]}
                 print(f"\n{name} {group_name}: {segments} segments, {flagged} boilerplate ({flagged / segments:.1%}; "
                       f"{repeated} by the repeated-line rule)")
                 print("  most frequent: " + "; ".join(f"{line!r} {n} ({rule})" for rule, line, n in top))
+                print(f"  repeated lines whose words live only in repeated lines: {len(fixed)} lines, "
+                      f"{sum(n for *_, n in fixed)} segments: "
+                      + "; ".join(f"{line!r} {n} [{reason.split('; ')[-1]}]" for line, reason, n in fixed[:25]))
             con.close()
     return out
 
