@@ -13,11 +13,13 @@ boilerplate when
   is in at least ``min_feedback`` feedback from ``min_customers`` customers, mostly beside
   other content (a *spread* line), and has no content word of its own. A word is not the
   line's own when it is in the formula vocabulary, or when the corpus uses it (almost) only
-  inside spread lines (``min_formula_share`` of its segments): "nice" of "Have a nice day!" or
-  "await" of "Awaiting your response." never appear in what customers say, so the line is a
-  formula even though no list names it. That is the guard: "my card was declined", said by
-  fifty customers, has words the corpus uses everywhere else ("card" in hundreds of other
-  segments), so it stays content.
+  inside spread lines (``min_formula_share`` of its segments), at most one such word per line
+  and no more than the line has vocabulary words: "nice" of "Have a nice day!" or "await" of
+  "Awaiting your response." never appear in what customers say, so the line is a formula even
+  though no list names it. That is the guard: "my card was declined", said by fifty
+  customers, has words the corpus uses everywhere else ("card" in hundreds of other segments),
+  and "really disappointed", repeated word for word, has no formula wording at all: both stay
+  content.
 
 A greeting or sign-off glued to content ("Dear Sir, my bill is wrong") is cut into its own
 segment during enrichment (``vocmine_formulas``), so the content keeps its segment.
@@ -49,6 +51,11 @@ from vocmine.store.tx import registered, transaction
 RULES = ("no_words", "greeting", "signoff", "header", "formula", "repeated")  # as vocmine/store/checks.toml
 _KIND_NAMES = {"greeting": "greeting", "signoff": "sign-off", "header": "header", "formula": "formula"}
 _PLACEHOLDER = re.compile(r"^(<\w+>|x|0+|\^)$")
+# A repeated line may hold this many words that only the data vouches for, and no more than it has
+# vocabulary words: a formula's variant ("have a nice day", "awaiting your response") is anchored
+# in formula wording; a stock opinion repeated by generated or templated feedback ("really
+# disappointed", "would not recommend", "been a customer for 0 years and expected better") is not.
+_FIXED_WORDS = 1
 
 
 @cache
@@ -158,6 +165,9 @@ class LineRules:
             return None
         outside = {w for w in lemmas.lower().split() if w not in self.words}
         fixed = sorted(w for w in outside if word_shares.get(w, 0.0) >= c.min_formula_share)
+        vocabulary = len({w for w in lemmas.lower().split() if w in self.words})
+        if len(fixed) > min(_FIXED_WORDS, vocabulary):  # a stock opinion, not a formula's variant
+            fixed = []
         own = sorted(outside - set(fixed))
         if len(own) > c.max_content_words:
             return None
