@@ -141,6 +141,7 @@ def score(con, queries: list[str], labels: list[str]) -> dict:
     theme_lines: dict[int, list[bool]] = {}
     theme_texts: dict[int, list[str]] = {}
     examples = []
+    missed: dict[str, int] = {}
     for fid, _, text, theme, flagged in rows:
         query = _plain(queries[fid])
         inside = f" {_plain(text)} " in f" {query} "
@@ -150,6 +151,8 @@ def score(con, queries: list[str], labels: list[str]) -> dict:
         counts["mixed"] += not inside and not wrapper
         counts["flagged"] += flagged
         counts["flagged_wrapper"] += flagged and wrapper
+        if wrapper and not flagged:
+            missed[_plain(text)] = missed.get(_plain(text), 0) + 1
         if flagged and inside:
             counts["false_positives"] += 1
             examples.append(text)
@@ -166,6 +169,7 @@ def score(con, queries: list[str], labels: list[str]) -> dict:
     boilerplate_themes = [t for t in largest if np.mean(theme_lines[t]) > 0.5]
     return {**counts, "nmi": normalized_mutual_info_score(labels, assigned), "themes": len(theme_lines),
             "boilerplate_in_top15": len(boilerplate_themes), "fp_examples": examples[:8],
+            "missed_lines": sorted(missed.items(), key=lambda kv: -kv[1])[:8],
             "boilerplate_theme_lines": [theme_texts[t][:4] for t in boilerplate_themes]}
 
 
@@ -225,11 +229,18 @@ def real_sets(pipelines: Pipelines, nlp: NlpConfig) -> dict:
                 top = con.execute("""
                     SELECT b.rule, b.line, count(*) FROM segment_boilerplate b JOIN feedback f USING (feedback_id)
                     WHERE f.metadata->>'group' = ? GROUP BY ALL ORDER BY 3 DESC, 2 LIMIT 12""", [group_name]).fetchall()
+                fixed = con.execute("""
+                    SELECT b.line, any_value(b.reason), count(*) FROM segment_boilerplate b JOIN feedback f USING (feedback_id)
+                    WHERE f.metadata->>'group' = ? AND b.reason LIKE '%only in lines repeated%'
+                    GROUP BY ALL ORDER BY 3 DESC, 1""", [group_name]).fetchall()
                 out[f"{name}:{group_name}"] = {"segments": segments, "flagged": flagged, "repeated": repeated,
-                                               "top": [list(t) for t in top]}
+                                               "top": [list(t) for t in top], "fixed_phrases": [list(t) for t in fixed]}
                 print(f"\n{name} {group_name}: {segments} segments, {flagged} boilerplate ({flagged / segments:.1%}; "
                       f"{repeated} by the repeated-line rule)")
                 print("  most frequent: " + "; ".join(f"{line!r} {n} ({rule})" for rule, line, n in top))
+                print(f"  repeated lines whose words live only in repeated lines: {len(fixed)} lines, "
+                      f"{sum(n for *_, n in fixed)} segments: "
+                      + "; ".join(f"{line!r} {n} [{reason.split('; ')[-1]}]" for line, reason, n in fixed[:25]))
             con.close()
     return out
 
@@ -293,6 +304,7 @@ def print_row(row: dict) -> None:
           f"segments mixing both {w['mixed']}")
     print(f"  boilerplate themes among the largest 15: removal {w['boilerplate_in_top15']}, "
           f"no removal {o['boilerplate_in_top15']}")
+    print("  wrapper lines most often missed: " + "; ".join(f"{line!r} {n}" for line, n in w["missed_lines"]))
     for lines in w["boilerplate_theme_lines"]:
         print(f"    with removal, a theme of wrapper lines: {lines}")
     for example in c["fp_examples"] + w["fp_examples"]:

@@ -76,3 +76,21 @@ def test_boilerplate_demo_status_counts_boilerplate_per_source(demo_pipeline):
     counts = {row["source"]: row for row in source_counts(con)}
     assert counts["complaints"]["boilerplate"] > 500  # the letters
     assert all(0 <= row["boilerplate"] < row["segments"] for row in counts.values())
+
+
+def test_boilerplate_demo_opinions_said_word_for_word_stay_content(demo_pipeline):
+    """The generator repeats its stock opinions word for word ("Really disappointed.", "Would not
+    recommend.", "I have been a customer for 7 years and expected better."): their words are used
+    only in lines repeated like them, yet they are what customers say, not formulas."""
+    _, con, _ = demo_pipeline
+    cat = _catalogue()
+    said = [line for kind in ("negative", "positive", "churn") for line in cat.REVIEW_EXTRAS[kind]
+            if not line.startswith("Thanks")] + cat.COMPLAINT_CHURN + [cat.COMPLAINT_EXTRAS[-1]]
+    patterns = [re.compile(_plain(line.replace("{years}", "7")).replace("7", r"\d+")) for line in said]
+    flagged = [_plain(t) for (t,) in con.execute(
+        "SELECT s.text FROM segment_boilerplate JOIN segments s USING (segment_id)").fetchall()]
+    assert [t for t in flagged if any(p.fullmatch(t) for p in patterns)] == []
+    themed = [_plain(t) for (t,) in con.execute(
+        "SELECT s.text FROM segment_themes st JOIN segments s USING (segment_id) WHERE st.theme_id IS NOT NULL"
+    ).fetchall()]
+    assert sum(any(p.fullmatch(t) for p in patterns) for t in themed) > 500

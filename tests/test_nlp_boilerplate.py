@@ -12,7 +12,14 @@ from pydantic import ValidationError
 
 import vocmine.nlp.components  # noqa: F401  (registers vocmine_formulas)
 from vocmine.config import BoilerplateConfig, NlpConfig, ThemesConfig
-from vocmine.nlp.boilerplate import LineStats, formula_sets, line_rules, mark_boilerplate, split_patterns
+from vocmine.nlp.boilerplate import (
+    LineStats,
+    formula_sets,
+    formula_word_shares,
+    line_rules,
+    mark_boilerplate,
+    split_patterns,
+)
 from vocmine.store.checks import run_checks
 from vocmine.themes.assign import assign_new_segments
 from vocmine.themes.registry import themed_embeddings
@@ -70,6 +77,49 @@ def test_boilerplate_repeated_line_needs_spread_company_and_no_words_of_its_own(
     assert rules.classify(line, lemmas, LineStats(500, 400, alone_share=0.9)) is None  # the whole feedback
     assert rules.classify(line, lemmas, LineStats(500, 2, alone_share=0.1)) is None  # two customers
     assert rules.classify(line, lemmas, LineStats(3, 3, alone_share=0.1)) is None  # rare
+
+
+def test_boilerplate_repeated_line_whose_words_live_only_in_repeated_lines_is_a_formula():
+    # "nice" and "await" are used only inside lines repeated across customers; "card" and
+    # "decline" in many other segments too
+    lines = [("en", "nice day", EVERYWHERE, 120), ("en", "nice weekend", EVERYWHERE, 30),
+             ("en", "await response", EVERYWHERE, 90), ("en", "await card", LineStats(1, 1, 0.0), 1),
+             ("en", "card decline", EVERYWHERE, 50), ("en", "card arrive", LineStats(2, 2, 1.0), 400),
+             ("en", "decline payment", LineStats(1, 1, 0.0), 60), ("en", "really disappoint", EVERYWHERE, 130),
+             ("en", "absolute joke", EVERYWHERE, 130)]
+    shares = formula_word_shares(lines, CONFIG)["en"]
+    assert shares["nice"] == 1.0 and shares["await"] == pytest.approx(90 / 91)
+    assert shares["card"] < 0.2 and shares["decline"] < 0.5 and "arrive" not in shares
+    for line, lemmas in [("have a nice day", "nice day"), ("awaiting your response", "await response")]:
+        rule, reason = EN.classify(line, lemmas, EVERYWHERE, shares)
+        assert rule == "repeated" and "only in lines repeated like this one" in reason
+    assert EN.classify("my card was declined", "card decline", EVERYWHERE, shares) is None
+    # said word for word by many (generated or templated feedback), but no formula wording: content
+    assert shares["disappoint"] == 1.0 and shares["joke"] == 1.0
+    assert EN.classify("really disappointed", "really disappoint", EVERYWHERE, shares) is None
+    assert EN.classify("absolute joke", "absolute joke", EVERYWHERE, shares) is None
+    assert EN.classify("have a nice weekend nice day", "nice weekend day", EVERYWHERE, shares) is None  # two
+    assert EN.classify("have a nice day", "nice day", LineStats(500, 400, 0.9), shares) is None  # the whole feedback
+    assert EN.classify("have a nice day", "nice day", EVERYWHERE) is None  # no corpus: only the vocabulary vouches
+    strict = line_rules(BoilerplateConfig(min_formula_share=1.0))["en"]
+    assert strict.classify("awaiting your response", "await response", EVERYWHERE, shares) is None
+
+
+def test_boilerplate_fixed_phrase_outside_every_list_is_found_in_a_store(fresh_db):
+    corpus = Corpus(fresh_db)
+    issues = ["My bill is wrong.", "The app crashes on login.", "My parcel never arrived.", "The router keeps dropping."]
+    closings = []
+    for i in range(12):
+        closings.append(corpus.feedback(issues[i % 4], "Awaiting reply!")[1])
+    declined = [corpus.feedback("My card was declined.", issues[i % 4])[0] for i in range(12)]
+    for i in range(30):
+        corpus.feedback(f"The card reader {i} declined payments again.")
+    mark_boilerplate(fresh_db, CONFIG, "run1")
+    flagged = corpus.flagged()
+    assert {s: flagged.get(s) for s in closings} == dict.fromkeys(closings, "repeated")
+    assert not set(declined) & set(flagged)  # "card" and "declined" are said elsewhere: content
+    strict = mark_boilerplate(fresh_db, CONFIG.model_copy(update={"min_formula_share": 1.0}), "run2")
+    assert strict.segments == 12  # "awaiting" is nowhere else
 
 
 def test_boilerplate_config_reads_language_tables_adds_to_shipped_and_names_bad_regexes():

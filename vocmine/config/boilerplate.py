@@ -49,6 +49,9 @@ class BoilerplateConfig(Strict):
                                    "else (a line that is the whole feedback is its content)")
     max_content_words: int = Field(0, ge=0, description="... with at most this many content words outside the "
                                    "formula vocabulary")
+    min_formula_share: float = Field(0.75, gt=0, le=1, description="a word outside the vocabulary still counts as "
+                                     "formula wording when at least this share of the segments using it are "
+                                     "repeated lines ('nice' in 'have a nice day'); 1: only if never used elsewhere")
     languages: dict[str, FormulaSet] = Field(default_factory=dict)
 
     @model_validator(mode="before")

@@ -11,8 +11,15 @@ boilerplate when
   formulas (shipped in ``boilerplate.toml``, extended by ``[nlp.boilerplate.<lang>]``);
 - ``repeated``: the same line (after normalising names, numbers, handles and placeholders)
   is in at least ``min_feedback`` feedback from ``min_customers`` customers, mostly beside
-  other content, and has no content word outside the formula vocabulary. The vocabulary is
-  the guard: "my card was declined", said by fifty customers, has words of its own.
+  other content (a *spread* line), and has no content word of its own. A word is not the
+  line's own when it is in the formula vocabulary, or when the corpus uses it (almost) only
+  inside spread lines (``min_formula_share`` of its segments), at most one such word per line
+  and no more than the line has vocabulary words: "nice" of "Have a nice day!" or "await" of
+  "Awaiting your response." never appear in what customers say, so the line is a formula even
+  though no list names it. That is the guard: "my card was declined", said by fifty
+  customers, has words the corpus uses everywhere else ("card" in hundreds of other segments),
+  and "really disappointed", repeated word for word, has no formula wording at all: both stay
+  content.
 
 A greeting or sign-off glued to content ("Dear Sir, my bill is wrong") is cut into its own
 segment during enrichment (``vocmine_formulas``), so the content keeps its segment.
@@ -28,6 +35,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -42,6 +51,11 @@ from vocmine.store.tx import registered, transaction
 RULES = ("no_words", "greeting", "signoff", "header", "formula", "repeated")  # as vocmine/store/checks.toml
 _KIND_NAMES = {"greeting": "greeting", "signoff": "sign-off", "header": "header", "formula": "formula"}
 _PLACEHOLDER = re.compile(r"^(<\w+>|x|0+|\^)$")
+# A repeated line may hold this many words that only the data vouches for, and no more than it has
+# vocabulary words: a formula's variant ("have a nice day", "awaiting your response") is anchored
+# in formula wording; a stock opinion repeated by generated or templated feedback ("really
+# disappointed", "would not recommend", "been a customer for 0 years and expected better") is not.
+_FIXED_WORDS = 1
 
 
 @cache
@@ -70,6 +84,33 @@ class LineStats:
     customers: int
     alone_share: float  # of its feedback, the share where it is the only segment
 
+    def spread(self, config: BoilerplateConfig) -> bool:
+        """In many feedback from many customers, mostly beside other content: how a formula repeats."""
+        return (self.feedback >= config.min_feedback and self.customers >= config.min_customers
+                and self.alone_share <= config.max_alone_share)
+
+
+def formula_word_shares(lines: Iterable[tuple[str, str, LineStats, int]],
+                        config: BoilerplateConfig) -> dict[str, dict[str, float]]:
+    """Per language, each word's share of its segments that are spread lines.
+
+    ``lines`` holds (language, lemmas, stats, segments) per distinct line. Why: a word that the
+    corpus uses only inside lines repeated the same way across customers ("nice" in "have a nice
+    day", "await" in "awaiting your response") is part of a fixed phrase, not something a
+    customer says about their case; a word like "card" is used in many other segments too.
+    The lemmas of a line stand for all its segments (one normalised line, one wording).
+    """
+    total: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    spread: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for language, lemmas, stats, segments in lines:
+        is_spread = stats.spread(config)
+        for word in set(lemmas.lower().split()):
+            total[language][word] += segments
+            if is_spread:
+                spread[language][word] += segments
+    return {language: {w: spread[language][w] / n for w, n in words.items() if spread[language][w]}
+            for language, words in total.items()}
+
 
 class LineRules:
     """The rules of one language, compiled once: ``classify`` says whether a line is boilerplate.
@@ -79,6 +120,8 @@ class LineRules:
     'greeting'
     >>> rules.classify("my card was declined", "card decline", LineStats(50, 50, 0.2)) is None
     True
+    >>> rules.classify("have a nice day", "nice day", LineStats(50, 50, 0.2), {"nice": 1.0})[0]
+    'repeated'
     """
 
     def __init__(self, formulas: FormulaSet, config: BoilerplateConfig) -> None:
@@ -96,8 +139,10 @@ class LineRules:
         self.any = re.compile("|".join(f"(?:{p.pattern})" for _, patterns in self.kinds for p, _ in patterns)
                               or "(?!)")
 
-    def classify(self, line: str, lemmas: str, stats: LineStats) -> tuple[str, str] | None:
-        """(rule, reason) for a boilerplate line, None for content."""
+    def classify(self, line: str, lemmas: str, stats: LineStats,
+                 word_shares: Mapping[str, float] | None = None) -> tuple[str, str] | None:
+        """(rule, reason) for a boilerplate line, None for content. ``word_shares``: the
+        language's ``formula_word_shares`` (without it, only the vocabulary vouches for words)."""
         if not any(ch.isalpha() for token in line.split() if not _PLACEHOLDER.match(token)
                    for ch in token.lstrip("^")):
             return "no_words", "no words of its own: only personal data, numbers or symbols"
@@ -107,23 +152,29 @@ class LineRules:
                     match = pattern.fullmatch(line)
                     if match and (kind not in ("greeting", "signoff") or self._addressed(match.group(pattern.groups))):
                         return kind, f"matches the {_KIND_NAMES[kind]} '{source}'"
-        return self._repeated(lemmas, stats)
+        return self._repeated(lemmas, stats, word_shares or {})
 
     def _addressed(self, rest: str) -> bool:
         """What follows a greeting or sign-off: placeholders, vocabulary, initials and at most one
         other word (a name: "yours sincerely aisha f")."""
         return sum(not (_PLACEHOLDER.match(w) or w in self.words or len(w) == 1) for w in rest.split()) <= 1
 
-    def _repeated(self, lemmas: str, stats: LineStats) -> tuple[str, str] | None:
+    def _repeated(self, lemmas: str, stats: LineStats, word_shares: Mapping[str, float]) -> tuple[str, str] | None:
         c = self.config
-        if stats.feedback < c.min_feedback or stats.customers < c.min_customers or stats.alone_share > c.max_alone_share:
+        if not stats.spread(c):
             return None
-        own = sorted({w for w in lemmas.lower().split() if w not in self.words})
+        outside = {w for w in lemmas.lower().split() if w not in self.words}
+        fixed = sorted(w for w in outside if word_shares.get(w, 0.0) >= c.min_formula_share)
+        vocabulary = len({w for w in lemmas.lower().split() if w in self.words})
+        if len(fixed) > min(_FIXED_WORDS, vocabulary):  # a stock opinion, not a formula's variant
+            fixed = []
+        own = sorted(outside - set(fixed))
         if len(own) > c.max_content_words:
             return None
         return "repeated", (f"the same line in {stats.feedback} feedback from {stats.customers} customers, "
                             f"{1 - stats.alone_share:.0%} of them beside other content, no content words "
-                            "outside the formula vocabulary" + (f" but {', '.join(own)}" if own else ""))
+                            "outside the formula vocabulary" + (f" but {', '.join(own)}" if own else "")
+                            + (f"; {', '.join(fixed)} only in lines repeated like this one" if fixed else ""))
 
 
 def line_rules(config: BoilerplateConfig) -> dict[str, LineRules]:
@@ -165,12 +216,15 @@ def mark_boilerplate(con: duckdb.DuckDBPyConnection, config: BoilerplateConfig, 
     statements = read_sql("vocmine.nlp", "boilerplate_lines.sql")
     for statement in statements[:-1]:
         con.execute(statement)
-    lines = con.execute(statements[-1]).fetchall() if config.enabled else []
+    rows = con.execute(statements[-1]).fetchall() if config.enabled else []
+    lines = [(language, line, lemmas or "", LineStats(feedback, customers, alone), segments)
+             for language, line, feedback, customers, alone, lemmas, segments in rows]
+    shares = formula_word_shares(((lang, lemmas, stats, n) for lang, _, lemmas, stats, n in lines), config)
     rules = line_rules(config)
     generic = LineRules(FormulaSet(), config)
     found = []
-    for language, line, feedback, customers, alone, lemmas in lines:
-        verdict = rules.get(language, generic).classify(line, lemmas or "", LineStats(feedback, customers, alone))
+    for language, line, lemmas, stats, _ in lines:
+        verdict = rules.get(language, generic).classify(line, lemmas, stats, shares.get(language, {}))
         if verdict:
             found.append((language, line, *verdict))
     table = pa.table({"language": pa.array([f[0] for f in found], pa.string()),
@@ -198,6 +252,7 @@ __all__ = [
     "LineRules",
     "LineStats",
     "formula_sets",
+    "formula_word_shares",
     "line_rules",
     "mark_boilerplate",
     "shipped_formulas",

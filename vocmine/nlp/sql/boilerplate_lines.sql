@@ -5,7 +5,7 @@
 -- numbers 0, punctuation a space, all lowercase.
 -- Output: temp table boilerplate_segments (one row per segment) and the query's rows, one per
 -- (language, line): feedback, customers (feedback without a customer count as their own),
--- alone_share (feedback saying nothing else), lemmas (of one of its segments).
+-- alone_share (feedback saying nothing else), lemmas (of one of its segments), segments.
 CREATE OR REPLACE TEMP MACRO boilerplate_line(t) AS
     trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
     regexp_replace(lower(regexp_replace(regexp_replace(t,
@@ -29,7 +29,8 @@ SELECT language, line,
        count(DISTINCT feedback_id) AS feedback,
        count(DISTINCT coalesce(customer_id, feedback_id)) AS customers,
        avg(CASE WHEN feedback_segments = 1 THEN 1.0 ELSE 0.0 END) AS alone_share,
-       min(lemmas) AS lemmas
+       min(lemmas) AS lemmas,
+       count(*) AS segments
 FROM boilerplate_segments
 GROUP BY language, line
 ORDER BY language, line;
