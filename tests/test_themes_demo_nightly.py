@@ -84,7 +84,12 @@ def test_nightly_keeps_every_earlier_segment_in_its_theme(nights):
     con, before, _, result = nights
     assert result.refit is None and result.assigned.new_segments > 0.1 * len(before)
     after = dict(con.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall())
-    assigned_before = {s: t for s, t in before.items() if t is not None}
+    # boilerplate is judged on the whole corpus each night: a line the new night makes repeated
+    # across customers ("it's ok I guess") is a formula now and leaves its theme, as designed
+    formulas = {r[0] for r in con.execute("SELECT segment_id FROM segment_boilerplate").fetchall()}
+    now_formulas = [s for s, t in before.items() if t is not None and s in formulas]
+    assert len(now_formulas) <= 0.01 * len(before), len(now_formulas)
+    assigned_before = {s: t for s, t in before.items() if t is not None and s not in formulas}
     kept = sum(after[s] == t for s, t in assigned_before.items())
     assert kept / len(assigned_before) >= 0.95
     # every segment has its theme row, but boilerplate (greetings, letter formulas), which themes never see
