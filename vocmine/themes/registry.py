@@ -28,13 +28,13 @@ import numpy as np
 import pyarrow as pa
 
 from vocmine.config.themes import ThemesConfig
-from vocmine.embed.backends import normalise_rows
 from vocmine.embed.cache import segment_embeddings
 from vocmine.store.runs import finish_run, start_run
 from vocmine.store.tx import registered, transaction
 from vocmine.themes.discover import OUTLIER, fit_on_sample
-from vocmine.themes.label_words import distinct_keywords, distinct_labels
-from vocmine.themes.labels import LANGUAGE_SEPARATOR, Encoder, label_themes
+from vocmine.themes.groups import centroids_of_groups, group_keywords, group_label, said_across
+from vocmine.themes.label_words import distinct_labels
+from vocmine.themes.labels import Encoder, label_themes
 from vocmine.themes.matching import match_themes
 from vocmine.themes.persist import save_fit
 from vocmine.themes.store import forget_changed_segments, store_refit
@@ -125,7 +125,7 @@ def _store_refit(con, model: str, config: ThemesConfig, folder: Path | None, ids
                  fit, group_labels: list[str], result: RefitResult) -> None:
     """Identify, assign, record lineage, save the fit and store it all in one transaction."""
     next_id = con.execute("SELECT coalesce(max(theme_id), 0) + 1 FROM themes").fetchall()[0][0]
-    group_centroids = _group_centroids(fit)
+    group_centroids = centroids_of_groups(fit)
     groups, next_id = _identify(con, model, 1, group_centroids, config, next_id, result.events)
     themes, _ = _identify(con, model, 2, fit.centroids, config, next_id, result.events)
     previous = dict(con.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall())
@@ -187,47 +187,14 @@ def _phrase_labels(con, model: str, inputs: tuple[list[str], list[list[str]], li
               "stop_words": config.stop_words, "seed": config.seed}
     labels = label_themes(texts, fit.assignments, fit.centroids, encode, taken=taken, fallback=fit.labels, **common)
     groups = np.where(fit.assignments == OUTLIER, OUTLIER, fit.groups[np.maximum(fit.assignments, 0)])
-    fallback = [_group_label(fit, g) for g in range(int(fit.groups.max()) + 1)]
+    fallback = [group_label(fit, g) for g in range(int(fit.groups.max()) + 1)]
     # a group is not named after one of its themes (nor a phrase around one): its themes' words
     # say more of it than one theme's phrase
-    group_labels = label_themes(texts, groups, _group_centroids(fit), encode, taken=taken + labels,
+    group_labels = label_themes(texts, groups, centroids_of_groups(fit), encode, taken=taken + labels,
                                 avoid=labels, fallback=fallback, **common)
     across = said_across(group_labels, texts, fit.assignments, fit.groups)
     group_labels = [label if across[g] else fallback[g] for g, label in enumerate(group_labels)]
     return replace(fit, labels=labels), distinct_labels(group_labels, taken + labels)
-
-
-def said_across(labels: list[str], texts: list[str], assignments: np.ndarray, groups: np.ndarray) -> list[bool]:
-    """Whether customers say each group's phrase (``labels[g]``) in at least half of its themes
-    (``groups``: the group of each theme; ``assignments``: the theme of each segment of ``texts``).
-
-    A phrase said in one corner of a group names the group after a few of its themes: on
-    food-delivery and hotel reviews the food group's best phrase, "送餐很快" (delivery was
-    fast), is said in 4 of its 16 themes, while the hotel group's "不错的酒店" (a good hotel) is
-    said in 6 of its 7. A group whose phrase is not said across it is named by the words its
-    themes share (its keyword label) instead.
-
-    >>> texts = ["Late  delivery again", "late delivery", "refund please", "wrong size"]
-    >>> said_across(["late delivery"], texts, np.array([0, 0, 1, 2]), np.array([0, 0, 0]))
-    [False]
-    >>> said_across(["late delivery"], texts, np.array([0, 1, 1, 2]), np.array([0, 0, 0]))
-    [True]
-    """
-    parts = [[" ".join(p.lower().split()) for p in label.split(LANGUAGE_SEPARATOR)] for label in labels]
-    saying: list[set[int]] = [set() for _ in labels]
-    for text, theme in zip(texts, assignments.tolist(), strict=True):
-        if theme == OUTLIER:
-            continue
-        group = int(groups[theme])
-        if theme not in saying[group] and any(p in " ".join(text.lower().split()) for p in parts[group]):
-            saying[group].add(theme)
-    themes = np.bincount(groups, minlength=len(labels))
-    return [bool(2 * len(saying[g]) >= themes[g]) for g in range(len(labels))]
-
-
-def _group_centroids(fit) -> np.ndarray:
-    return normalise_rows(np.array([fit.centroids[fit.groups == g].mean(axis=0)
-                                    for g in range(int(fit.groups.max()) + 1)]))
 
 
 def label_inputs(con: duckdb.DuckDBPyConnection, segment_ids: list[str],
@@ -362,7 +329,7 @@ def _theme_rows(fit, theme_rows: list[int], group_ids: list[int], group_centroid
     themes = [(row, fit.labels[t], fit.centroids[t], group_ids[int(fit.groups[t])], 2, floors[t])
               for t, row in enumerate(theme_rows)]
     keywords = [[w for w, _ in words[:10]] for words in
-                [_group_keywords(fit, g) for g in range(len(group_ids))] + fit.keywords]
+                [group_keywords(fit, g) for g in range(len(group_ids))] + fit.keywords]
     everything = groups + themes
     return {
         "theme_id": pa.array([r[0] for r in everything], pa.int32()),
@@ -373,25 +340,6 @@ def _theme_rows(fit, theme_rows: list[int], group_ids: list[int], group_centroid
         "level": pa.array([r[4] for r in everything], pa.int32()),
         "assign_floor": pa.array([r[5] for r in everything], pa.float64()),
     }
-
-
-def _group_keywords(fit, group: int) -> list[tuple[str, float]]:
-    """Its themes' keywords, each theme's scores weighted by its share of the group's segments:
-    the words of the group's bulk, not of its smallest theme."""
-    sizes = np.bincount(fit.assignments[fit.assignments != OUTLIER], minlength=len(fit.groups)).astype(float)
-    themes = np.flatnonzero(fit.groups == group)
-    share = sizes[themes] / sizes[themes].sum() if sizes[themes].sum() else np.ones(len(themes))
-    scores: dict[str, float] = {}
-    for t, weight in zip(themes, share, strict=True):
-        for word, score in fit.keywords[t]:
-            scores[word] = scores.get(word, 0.0) + score * weight
-    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def _group_label(fit, group: int) -> str:
-    """A group's keyword label, for a group whose segments offer no phrase said across it:
-    up to three keywords that each add a word ("早餐 · 价格", not "早餐 · 早餐 早餐")."""
-    return " · ".join(w for w, _ in distinct_keywords(_group_keywords(fit, group))[:3]) or f"group {group}"
 
 
 def current_fit(con: duckdb.DuckDBPyConnection, model: str) -> dict[str, object] | None:
