@@ -164,7 +164,11 @@ def halves(texts: list[str]) -> dict[str, list[int]]:
 
 
 def baseline_scorer(ref: str):
-    """score_segments as it was at git ``ref`` (module and lexicons), loaded beside the current one."""
+    """score_segments as it was at git ``ref`` (modules and lexicons), loaded beside the current one.
+
+    Every ``vocmine/nlp/sentiment*.py`` at the ref is copied (sentiment.py, and since the split
+    sentiment_rules.py and sentiment_zh.py) with its imports of them pointed at the copies, so the
+    baseline never mixes in today's rules or lexicons."""
     folder = Path(tempfile.mkdtemp(prefix="sentiment_baseline_"))
     package = folder / "sentiment_baseline"
     (package / "lexicons").mkdir(parents=True)
@@ -175,10 +179,15 @@ def baseline_scorer(ref: str):
                               check=False)
         return done.stdout if done.returncode == 0 else None
 
-    source = show("vocmine/nlp/sentiment.py")
-    if source is None:
+    listed = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "--name-only", ref, "vocmine/nlp/"],
+                            capture_output=True, text=True, check=False).stdout.split()
+    modules = [Path(path).name for path in listed if re.fullmatch(r"vocmine/nlp/sentiment\w*\.py", path)]
+    if "sentiment.py" not in modules:
         raise SystemExit(f"--baseline {ref}: git cannot show vocmine/nlp/sentiment.py at that ref")
-    (package / "sentiment.py").write_text(source.replace('"vocmine.nlp"', '"sentiment_baseline"'), encoding="utf-8")
+    for name in modules:
+        source = (show(f"vocmine/nlp/{name}") or "").replace('"vocmine.nlp"', '"sentiment_baseline"')
+        source = source.replace("vocmine.nlp.sentiment", "sentiment_baseline.sentiment")
+        (package / name).write_text(source, encoding="utf-8")
     for name in ("pl.tsv", "zh.tsv", "uk.tsv"):
         text = show(f"vocmine/nlp/lexicons/{name}")
         if text is not None:

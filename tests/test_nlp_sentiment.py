@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vocmine.nlp import sentiment
+from vocmine.nlp import sentiment_rules
 from vocmine.nlp.sentiment import SUPPORTED, method_for, score_segments
 
 # All example sentences below were written for these tests.
@@ -155,7 +155,7 @@ def test_sentiment_polish_intensifier_and_contrast():
 
 @pytest.mark.parametrize("name,minimum", [("pl.tsv", 300), ("zh.tsv", 200), ("uk.tsv", 250)])
 def test_sentiment_lexicon_files_are_well_formed(name, minimum):
-    lexicon = sentiment._read_lexicon(name)
+    lexicon = sentiment_rules.read_lexicon(name)
     assert len(lexicon) >= minimum
     assert all(-4 <= v <= 4 for v in lexicon.values())
     stems = [entry for entry in lexicon if entry.endswith("*")]
@@ -165,6 +165,6 @@ def test_sentiment_lexicon_files_are_well_formed(name, minimum):
 def test_sentiment_lexicon_error_names_file_and_line(tmp_path, monkeypatch):
     (tmp_path / "lexicons").mkdir()
     (tmp_path / "lexicons" / "xx.tsv").write_text("# comment\ndobry\t1.5\nzły -2\n", encoding="utf-8")
-    monkeypatch.setattr(sentiment.resources, "files", lambda package: tmp_path)
+    monkeypatch.setattr(sentiment_rules.resources, "files", lambda package: tmp_path)
     with pytest.raises(ValueError, match=r"xx.tsv:3: expected 'entry<TAB>score'"):
-        sentiment._read_lexicon("xx.tsv")
+        sentiment_rules.read_lexicon("xx.tsv")
