@@ -1,4 +1,5 @@
-"""Which words may make a theme label, where a label's phrases end, how the chosen words are
+"""Which words may make a theme label, where a label's phrases start and end, how a label is
+compared with those it must not repeat or overlap (``avoid=``), how the chosen words are
 spelled, and the keyword label a theme falls back to: what the labeller
 (:mod:`vocmine.themes.labels`) reads, kept apart so its ranking logic reads alone.
 
@@ -12,7 +13,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from vocmine.text.words import UNSPACED
 from vocmine.text.words import join as join_words
+from vocmine.text.words import stop_words as stop_words_of
 
 PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]*\]")  # what redaction leaves: [PERSON], [EMAIL], ...
 # clause boundaries: punctuation that ends a thought, PII placeholders, brand handles and links
@@ -47,6 +52,43 @@ NOT_STOP = {"bill", "call", "system", "amount", "detail", "fire", "interest", "n
              "take", "get", "done", "part"}
 CONTRACTIONS = {"i'm", "i've", "i'd", "i'll", "it's", "that's", "there's", "you're", "we're", "they're", "he's",
                  "she's", "let's", "what's", "i’m", "it’s"}
+
+
+def label_stop_words(language: str, extra: Iterable[str]) -> set[str]:
+    """English keeps its tuned list; other languages use spaCy's, both with the formulas."""
+    own = (ENGLISH_STOP_WORDS - NOT_STOP) | CONTRACTIONS if language == "en" else stop_words_of(language)
+    return {w.lower() for w in extra} | set(own) | FORMULA_WORDS
+
+
+def is_content(word: str, stops: set[str]) -> bool:
+    return any(ch.isalpha() for ch in word) and word not in stops
+
+
+def can_end(word: str, stops: set[str], language: str = "en") -> bool:
+    """A phrase ends on a content word that is not a dangling modifier or an English -ly adverb."""
+    return (is_content(word, stops) and word not in NO_END
+            and not (language == "en" and word.endswith("ly") and word not in LY_NOUNS))
+
+
+def can_start(word: str, stops: set[str]) -> bool:
+    return is_content(word, stops) or word in NEGATIONS
+
+
+def compared(label: str, language: str) -> str:
+    """How labels are compared: lower-cased words; Chinese and Japanese without spaces, as their
+    labels are written (a candidate is a tuple of words, "送餐 速度", its label "送餐速度")."""
+    words = label.lower().split()
+    return "".join(words) if language in UNSPACED else " ".join(words)
+
+
+def overlaps(form: str, other: str, language: str) -> bool:
+    """One label holds the other whole ("两个小时才送到" and "小时才送到"; "late delivery" and
+    "very late delivery", not "bill" and "billing")."""
+    if not form or not other:
+        return False
+    if language in UNSPACED:
+        return form in other or other in form
+    return f" {form} " in f" {other} " or f" {other} " in f" {form} "
 
 
 def casing(clauses: Iterable[list[list[str]]]) -> dict[str, str]:

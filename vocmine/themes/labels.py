@@ -39,28 +39,27 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from vocmine.text.words import UNSPACED
 from vocmine.text.words import join as join_words
-from vocmine.text.words import stop_words as stop_words_of
 from vocmine.text.words import words as language_words
 from vocmine.themes.label_words import (
     CLAUSE,
-    CONTRACTIONS,
     EDGE,
     FORMULA_WORDS,
-    LY_NOUNS,
-    NEGATIONS,
-    NO_END,
-    NOT_STOP,
     PARTICULAR,
     PLACEHOLDER,
+    can_end,
+    can_start,
     cased,
     casing,
+    compared,
     distinct_keywords,
     distinct_labels,
+    is_content,
     keyword_label,
+    label_stop_words,
+    overlaps,
 )
 
 Encoder = Callable[[list[str]], np.ndarray]
@@ -171,7 +170,7 @@ def _label_language(inputs: _Inputs, centroids: np.ndarray, encode: Encoder | No
     theme with no phrase gets its most distinctive words in this language instead."""
     k = len(centroids)
     texts, assignments = inputs.texts, inputs.assignments
-    stops = _stops(language, stop_words)
+    stops = label_stop_words(language, stop_words)
     members = _sample_members(texts, assignments, k, inputs.similarity, sample, seed)
     background = np.flatnonzero((assignments < 0) | (assignments >= k))
     if len(background) > sample * 4:
@@ -195,16 +194,10 @@ def _label_language(inputs: _Inputs, centroids: np.ndarray, encode: Encoder | No
             labels.append(cased(key, cases, language))
         elif own_words and weights[t]:
             best = sorted(weights[t].items(), key=lambda item: (-item[1], item[0]))[:3]
-            labels.append(" · ".join(cases.get(w, w) for w, _ in best if _content(w, stops)) or None)
+            labels.append(" · ".join(cases.get(w, w) for w, _ in best if is_content(w, stops)) or None)
         else:
             labels.append(None)
     return labels
-
-
-def _stops(language: str, extra: Iterable[str]) -> set[str]:
-    """English keeps its tuned list; other languages use spaCy's, both with the formulas."""
-    own = (ENGLISH_STOP_WORDS - NOT_STOP) | CONTRACTIONS if language == "en" else stop_words_of(language)
-    return {w.lower() for w in extra} | set(own) | FORMULA_WORDS
 
 
 def _sample_members(texts: Sequence[str], assignments: np.ndarray, k: int, similarity: np.ndarray | None,
@@ -275,20 +268,6 @@ def _word_weights(classes: list[list[str]], stops: set[str]) -> list[dict[str, f
     return weights
 
 
-def _content(word: str, stops: set[str]) -> bool:
-    return any(ch.isalpha() for ch in word) and word not in stops
-
-
-def _can_end(word: str, stops: set[str], language: str = "en") -> bool:
-    """A phrase ends on a content word that is not a dangling modifier or an English -ly adverb."""
-    return (_content(word, stops) and word not in NO_END
-            and not (language == "en" and word.endswith("ly") and word not in LY_NOUNS))
-
-
-def _can_start(word: str, stops: set[str]) -> bool:
-    return _content(word, stops) or word in NEGATIONS
-
-
 def _candidates(members: np.ndarray, clauses: dict[int, list[list[str]]],
                 phrases: Sequence[Iterable[str]] | None, stops: set[str], language: str = "en") -> list[Candidate]:
     """Every 2-7 word run of a member clause that starts and ends on a content word (or starts
@@ -299,16 +278,16 @@ def _candidates(members: np.ndarray, clauses: dict[int, list[list[str]]],
         for words in clauses[i]:
             lower = [w.lower() for w in words]
             for start, first in enumerate(lower):
-                if not _can_start(first, stops):
+                if not can_start(first, stops):
                     continue
                 for end in range(start + MIN_WORDS, min(len(lower), start + MAX_WORDS) + 1):
-                    if _can_end(lower[end - 1], stops, language):
+                    if can_end(lower[end - 1], stops, language):
                         seen.add(tuple(lower[start:end]))
         if phrases is not None:
             for phrase in phrases[i] or ():
                 key = tuple(phrase.lower().split())
-                if (MIN_WORDS <= len(key) <= MAX_WORDS and _can_start(key[0], stops)
-                        and _can_end(key[-1], stops, language)):
+                if (MIN_WORDS <= len(key) <= MAX_WORDS and can_start(key[0], stops)
+                        and can_end(key[-1], stops, language)):
                     seen.add(key)
         support.update(seen)
     keep = 2 if len(members) >= 4 else 1
@@ -378,34 +357,17 @@ def _unique(ranked: list[list[tuple[str, ...]]], sizes: list[int], taken: Iterab
             avoid: Iterable[str] = ()) -> list[tuple[str, ...] | None]:
     """Each theme's first choice not already used, and neither inside nor around a label to
     ``avoid``; larger themes choose first."""
-    used = {_compared(t, language) for t in taken}
-    avoided = [_compared(a, language) for a in avoid]
+    used = {compared(t, language) for t in taken}
+    avoided = [compared(a, language) for a in avoid]
     chosen: list[tuple[str, ...] | None] = [None] * len(ranked)
     for t in sorted(range(len(ranked)), key=lambda t: (-sizes[t], t)):
         for key in ranked[t]:
-            form = _compared(" ".join(key), language)
-            if form not in used and not any(_overlaps(form, a, language) for a in avoided):
+            form = compared(" ".join(key), language)
+            if form not in used and not any(overlaps(form, a, language) for a in avoided):
                 chosen[t] = key
                 used.add(form)
                 break
     return chosen
-
-
-def _compared(label: str, language: str) -> str:
-    """How labels are compared: lower-cased words; Chinese and Japanese without spaces, as their
-    labels are written (a candidate is a tuple of words, "送餐 速度", its label "送餐速度")."""
-    words = label.lower().split()
-    return "".join(words) if language in UNSPACED else " ".join(words)
-
-
-def _overlaps(form: str, other: str, language: str) -> bool:
-    """One label holds the other whole ("两个小时才送到" and "小时才送到"; "late delivery" and
-    "very late delivery", not "bill" and "billing")."""
-    if not form or not other:
-        return False
-    if language in UNSPACED:
-        return form in other or other in form
-    return f" {form} " in f" {other} " or f" {other} " in f" {form} "
 
 
 __all__ = ["FORMULA_WORDS", "LANGUAGE_SEPARATOR", "distinct_keywords", "keyword_label", "label_themes",
