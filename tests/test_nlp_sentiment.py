@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from importlib import resources
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -160,6 +163,17 @@ def test_sentiment_lexicon_files_are_well_formed(name, minimum):
     assert all(-4 <= v <= 4 for v in lexicon.values())
     stems = [entry for entry in lexicon if entry.endswith("*")]
     assert all(len(stem) >= 4 for stem in stems)  # 3 letters + "*": shorter stems would match far too many words
+
+
+@pytest.mark.parametrize("name", ["pl.tsv", "zh.tsv", "uk.tsv"])
+def test_sentiment_lexicon_files_list_each_entry_once(name):
+    """A second line for an entry silently replaces the first (the later one wins), so a reader of the file
+    would see a score that is not in force."""
+    text = (resources.files("vocmine.nlp") / "lexicons" / name).read_text(encoding="utf-8")
+    entries = [line.split("\t")[0].strip().lower() for line in text.splitlines()
+               if line.strip() and not line.startswith("#")]
+    repeated = sorted(entry for entry, n in Counter(entries).items() if n > 1)
+    assert not repeated, f"{name}: listed more than once: {repeated}"
 
 
 def test_sentiment_lexicon_error_names_file_and_line(tmp_path, monkeypatch):
