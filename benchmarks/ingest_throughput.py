@@ -25,8 +25,9 @@ from vocmine.config import IngestConfig, SourceConfig
 from vocmine.ingest import ingest_files
 from vocmine.store import connect
 
-WORDS = ("delivery late courier refund bill charged twice app crash signal dropped agent helpful "
-         "waiting hold minutes store staff contract cancel fee roaming data slow activation sim").split()
+WORDS = ["delivery", "late", "courier", "refund", "bill", "charged", "twice", "app", "crash", "signal", "dropped",
+         "agent", "helpful", "waiting", "hold", "minutes", "store", "staff", "contract", "cancel", "fee", "roaming",
+         "data", "slow", "activation", "sim"]
 
 
 def write_csv(path: Path, rows: int, bad_every: int, seed: int) -> None:

@@ -81,7 +81,7 @@ def _email(rng: random.Random) -> str:
 
 def _phone(rng: random.Random) -> str:
     """One of 30 formats across 10 countries."""
-    d = lambda n: _digits(rng, n)  # noqa: E731
+    d = lambda n: _digits(rng, n)
     uk_mob = f"7700 900{d(3)}"
     area, uk_local = rng.choice((("20", f"7946 0{d(3)}"), ("113", f"496 0{d(3)}"), ("161", f"496 0{d(3)}")))
     uk_geo = f"{area} {uk_local}"

@@ -149,7 +149,7 @@ def test_ingest_csv_dates_in_common_and_explicit_formats(fresh_db, tmp_path):
 
 
 def test_ingest_file_is_one_transaction(fresh_db, tmp_path, review_source, monkeypatch):
-    import vocmine.ingest.load as load
+    from vocmine.ingest import load
 
     path = write_bytes(tmp_path, "r.csv", HEADER + "A1,ok,,,,,\nA2,,,,,,\n")
     real = load.run_sql

@@ -191,7 +191,7 @@ def test_ingest_a_directory_is_read_as_its_files(fresh_db, tmp_path, review_sour
 
 
 def test_ingest_a_load_that_loses_a_row_does_not_reconcile(fresh_db, tmp_path, review_source, monkeypatch):
-    import vocmine.ingest.load as load
+    from vocmine.ingest import load
 
     real = load.add_loaded
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -202,7 +203,7 @@ def test_pii_spans_are_sorted_and_disjoint(testset):
     for item in testset:
         spans = find_pii(item.text, DEFAULT_TEST_RULES)
         assert spans == sorted(spans)
-        assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+        assert all(a.end <= b.start for a, b in pairwise(spans))
 
 
 @settings(max_examples=200, deadline=None)
@@ -210,7 +211,7 @@ def test_pii_spans_are_sorted_and_disjoint(testset):
 def test_pii_find_pii_total_on_noise(text):
     spans = find_pii(text)
     assert all(0 <= s.start < s.end <= len(text) for s in spans)
-    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(spans))
 
 
 def test_pii_testset_is_deterministic_large_and_labelled(testset):

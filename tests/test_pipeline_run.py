@@ -88,9 +88,8 @@ def test_pipeline_refuses_to_run_beside_another_writer(recording_steps):
     config, _, _ = recording_steps
     settings = load_settings(config)
     connect(settings.db_path).close()
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "print('ready', flush=True); time.sleep(60)", str(settings.db_path)],
-                              stdout=subprocess.PIPE, text=True)
+    hold = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)"
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(settings.db_path)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
         started = []
@@ -171,7 +170,7 @@ def _set_exits(monkeypatch, exits: dict[str, BaseException]) -> None:
 
 
 def test_pipeline_cli_tells_when_the_store_cannot_be_opened(recording_steps, tmp_path, monkeypatch):
-    import vocmine.pipeline.run as run
+    from vocmine.pipeline import run
 
     config, _, _ = recording_steps
     told = tmp_path / "told.txt"

@@ -56,12 +56,18 @@ _NO_PERSON_BEFORE = frozenset({"the", "a", "an", "your", "our", "their", "my", "
 # A product's model or a plan after a word makes the word a product: "Pixel 9", "Galaxy S24", "Max 5G".
 _MODEL = re.compile(r"\d+[A-Za-z+]*|[A-Z]\d+[A-Za-z+]*|XL|XR|XS|SE|Pro|Plus|Ultra|Max|Mini|Lite")
 _NOT_A_MODEL_AFTER = re.compile(r"\s*(?:/|out of|stars?\b|x\b)")
-NOT_NAMES = frozenset("""
-madam sir dear hi hello hey thanks thank regards cheers team customer cust agent advisor manager
-the a an i it this that they we you he she my our your their please yes no ok okay
-today yesterday tomorrow
-bill email app conf callback order acct account plan phone call chat store website online support
-""".split())
+NOT_NAMES = frozenset({
+    # greetings and the people of a conversation
+    "madam", "sir", "dear", "hi", "hello", "hey", "thanks", "thank", "regards", "cheers", "team", "customer", "cust",
+    "agent", "advisor", "manager",
+    # small words
+    "the", "a", "an", "i", "it", "this", "that", "they", "we", "you", "he", "she", "my", "our", "your", "their",
+    "please", "yes", "no", "ok", "okay",
+    "today", "yesterday", "tomorrow",
+    # what feedback is about
+    "bill", "email", "app", "conf", "callback", "order", "acct", "account", "plan", "phone", "call", "chat", "store",
+    "website", "online", "support",
+})
 _TITLE_WORDS = frozenset(_TITLES.split("|"))
 
 

@@ -64,9 +64,9 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "card": re.compile(
         r"[1-9](?<![\w+.,-].)\d{3}(?:(?P<s>[ -])\d{4}(?P=s)\d{4}(?P=s)\d{1,4}(?:(?P=s)\d{1,3})?"
         r"|(?P<a>[ -])\d{6}(?P=a)\d{4,5}|\d{9,15})(?!\w|[.,-]\d)"),
-    "iban": re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b", re.I),
+    "iban": re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b", re.IGNORECASE),
     "ssn": re.compile(r"(\d(?<![\w-]\d)\d\d)-(\d{2})-(\d{4})(?![\w-]|\.\d)"),
-    "ni": re.compile(r"\b([A-Z]{2}) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.I),
+    "ni": re.compile(r"\b([A-Z]{2}) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.IGNORECASE),
     "phone_intl": re.compile(
         r"[+0(](?<![\w+].)(?:(?<=\+)\d{8,15}|(?<=0)0\d{8,13}|(?:(?<=\()\+\d{1,3}\)|(?<=\+)\d{1,3}|(?<=0)0\d{1,3})"
         r"(?:[ .-]?\(0\)[ .-]?\d{1,5}|[ .-]?\(\d{1,5}\)|[ .-]?\d{1,8})(?:[ .-]\d{1,8}){0,6})" + _RIGHT),
@@ -80,10 +80,10 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
                        r"(?!\d|[-/.]\d)"),
     "email": re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.%+'-]{0,63}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}"
                         r"(?![\w-]|\.[A-Za-z0-9])"),
-    "url": re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.I),
+    "url": re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE),
     "url_bare": re.compile(
         r"(?<![\w@./-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|co|uk|us|ly|me|gl|gd|to|de|fr|es|it|nl|pl"
-        r"|ie|be|ch|at|pt|eu|info|biz|app|dev|ai|tv|shop|link|page)/[^\s<>\"]*", re.I),
+        r"|ie|be|ch|at|pt|eu|info|biz|app|dev|ai|tv|shop|link|page)/[^\s<>\"]*", re.IGNORECASE),
     "handle": re.compile(r"@(?<![\w@/:+-]@)([A-Za-z0-9_]{1,15})(?![\w@]|[:.]\d)"),
 }
 # Cheap pre-checks: a detector only runs when its hint is present (most feedback has no PII at all).
@@ -93,9 +93,9 @@ _HINTS: dict[str, re.Pattern[str]] = {
     "ni": re.compile(r"\d\d ?\d\d ?\d\d ?[A-Da-d]\b"),
     "url_bare": re.compile(r"\.[A-Za-z]{2,4}/"),
 }
-_BRAND_SUFFIX = re.compile(r"(?:help|support|care|cares|service|team|official|_cs)$", re.I)
+_BRAND_SUFFIX = re.compile(r"(?:help|support|care|cares|service|team|official|_cs)$", re.IGNORECASE)
 _ASK_BRAND = re.compile(r"^[Aa]sk[A-Z]")
-_TIME_HANDLE = re.compile(r"^\d{1,2}(?:am|pm)$", re.I)
+_TIME_HANDLE = re.compile(r"^\d{1,2}(?:am|pm)$", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?'\"*"
 
 # IBAN lengths per country (ISO 13616 registry) for the countries we see; others accept 15-34.
@@ -202,12 +202,12 @@ def _other_grouped_number(raw: str, groups: list[str]) -> bool:
     first, digits = groups[0], sum(map(len, groups))
     if len(first) == 1 and not (first in "01" and digits >= 10 + (first == "1")):
         return True  # a lone leading digit is a trunk prefix (0 7700..., 1 800...), else a count
-    if "." in raw and not re.search(r"[ ()-]", raw):
-        if all(len(g) == 3 for g in groups[1:]) or (len(groups) == 4 and all(int(g) < 256 for g in groups)):
-            return True
-    if len(first) == 4 and first[:2] in ("19", "20"):
-        if len(groups[1]) <= 2 or all(len(g) == 4 and g[:2] in ("19", "20") for g in groups):
-            return True  # 2026 09 14 10 22, 2019 2020 2021
+    dotted = "." in raw and not re.search(r"[ ()-]", raw)
+    if dotted and (all(len(g) == 3 for g in groups[1:]) or (len(groups) == 4 and all(int(g) < 256 for g in groups))):
+        return True  # 1.234.567, 192.168.0.1
+    year_first = len(first) == 4 and first[:2] in ("19", "20")
+    if year_first and (len(groups[1]) <= 2 or all(len(g) == 4 and g[:2] in ("19", "20") for g in groups)):
+        return True  # 2026 09 14 10 22, 2019 2020 2021
     return bool(_PATTERNS["date"].search(raw))
 
 
@@ -223,9 +223,7 @@ def _urls(m: re.Match[str], rules: PiiRules) -> Iterator[Candidate]:
     """Trailing sentence punctuation and an unbalanced closing bracket belong to the sentence."""
     url = m.group()
     while url:
-        if url[-1] in _URL_TRAILING:
-            url = url[:-1]
-        elif url[-1] == ")" and url.count("(") < url.count(")"):
+        if url[-1] in _URL_TRAILING or (url[-1] == ")" and url.count("(") < url.count(")")):
             url = url[:-1]
         else:
             break

@@ -39,8 +39,8 @@ def render_markdown(report: TeamReport) -> str:
          {True: "on target", False: "**off target**", None: "-"}[k.on_target]] for k in report.kpis])
     lines += ["", "## Top priorities", ""]
     if report.priorities:
-        lines += [f"Volume in the score counts {report.priorities[0].get('counts') or 'segments'}; segments: how "
-                  "often a theme is said, cases: feedback whose primary theme it is.", ""]
+        lines += [(f"Volume in the score counts {report.priorities[0].get('counts') or 'segments'}; segments: how "
+                   "often a theme is said, cases: feedback whose primary theme it is."), ""]
     lines += _table(["rank", "theme", "score", "segments", "cases", "negative", "stage", "touchpoint"], [
         [str(r["priority_rank"]), r["label"] + (" (emerging)" if r["emerging"] else ""), f"{r['score']:.2f}",
          f"{r['segments']:,}", f"{r['cases']:,}", fmt_percent(r["negative_share"]),
