@@ -36,7 +36,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from vocmine.nlp.sentiment_rules import NEGATION_SCALAR, LexiconRules, read_lexicon, vader_like
 from vocmine.nlp.sentiment_zh import score_zh
@@ -150,8 +150,6 @@ def _fold_uk(word: str) -> str:
     return word.replace("’", "'").replace("ʼ", "'").replace("ґ", "г")
 
 
-
-
 @lru_cache(maxsize=4)
 def _stem_tables(file: str, fold: Callable[[str], str]
                  ) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, float]]:
@@ -223,31 +221,20 @@ LEXICONS: dict[str, StemLexicon] = {
 }
 
 
-@lru_cache(maxsize=65536)
-def _pl_valence(word: str) -> float | None:
-    return _stem_valence(LEXICONS["lexicon-pl"], word)
+def _stem_scorer(lexicon: StemLexicon) -> Callable[[list[str]], list[float]]:
+    """The scorer of one stem lexicon, with a cache of its word scores of its own (words repeat across
+    segments, and a stem lookup tries every prefix)."""
+    valence = lru_cache(maxsize=65536)(partial(_stem_valence, lexicon))
 
+    def score(texts: list[str]) -> list[float]:
+        return [vader_like(lexicon.tokens(text), valence, lexicon.rules) for text in texts]
 
-@lru_cache(maxsize=65536)
-def _uk_valence(word: str) -> float | None:
-    return _stem_valence(LEXICONS["lexicon-uk"], word)
-
-
-def _score_pl(texts: list[str]) -> list[float]:
-    lexicon = LEXICONS["lexicon-pl"]
-    return [vader_like(lexicon.tokens(text), _pl_valence, lexicon.rules) for text in texts]
-
-
-def _score_uk(texts: list[str]) -> list[float]:
-    lexicon = LEXICONS["lexicon-uk"]
-    return [vader_like(lexicon.tokens(text), _uk_valence, lexicon.rules) for text in texts]
-
-
+    return score
 
 
 _SCORERS: dict[str, Callable[[list[str]], list[float]]] = {
     "vader+cx": _score_vader,
-    "lexicon-pl": _score_pl,
+    "lexicon-pl": _stem_scorer(LEXICONS["lexicon-pl"]),
     "lexicon-zh": score_zh,
-    "lexicon-uk": _score_uk,
+    "lexicon-uk": _stem_scorer(LEXICONS["lexicon-uk"]),
 }
