@@ -140,12 +140,17 @@ def sentence_level(args, loaded: dict) -> None:
     sets = {"HA replies": lambda langs: home_assistant_replies(langs)}
     if args.udhr:
         sets["UDHR paragraphs"] = lambda langs: udhr_paragraphs(Path(args.udhr), langs)
-    print(f"{'set':16s} {'pair':6s} {'items':>5s} {'chance':>6s} " + " ".join(f"{b:>8s}" for b in args.backends))
+    names = [f"{b}{c}" for b in args.backends for c in (("", "+c") if args.centre else ("",))]
+    print(f"{'set':16s} {'pair':6s} {'items':>5s} {'chance':>6s} " + " ".join(f"{n:>8s}" for n in names))
     for name, load in sets.items():
         for other in args.pairs:
             rows = load(["en", other])
             items = len({r.item_id for r in rows})
-            cells = [nearest_same_item(vectors(rows, b, loaded), rows, across=True) for b in args.backends]
+            cells = []
+            for backend in args.backends:
+                v = vectors(rows, backend, loaded)
+                cells += [nearest_same_item(v, rows, across=True)]
+                cells += [nearest_same_item(centred(v, rows), rows, across=True)] if args.centre else []
             print(f"{name:16s} en-{other:3s} {items:5d} {1 / items:6.3f} " + " ".join(f"{c:8.3f}" for c in cells),
                   flush=True)
 
