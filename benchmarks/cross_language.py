@@ -1,0 +1,317 @@
+"""One theme space across languages: does the same complaint in two languages land in one theme?
+
+    VOCMINE_SHARED_DATA=../shared/data python benchmarks/cross_language.py [--sizes 600 1500]
+        [--background 1.0] [--languages 1500:1000:513] [--min-segments 50] [--seed 42]
+
+Every domain in ../shared/data is in one language, but the same *kinds* of feedback occur in
+several of them: rude staff (Chinese hotels and food delivery, Ukrainian public services, English
+tweets to brands), waiting and queues, late delivery, price, cleanliness, thanks. ``CONCEPTS``
+names each kind by keyword patterns per language, kept here. They are **silver labels**: a
+feedback counts for a concept when its text matches the patterns of exactly one concept (one that
+matches two is left unlabelled); nobody read them one by one, and a pattern both misses feedback
+and catches some that only mention the word. They are good enough to compare methods on the
+same feedback, not to quote as accuracy.
+
+The sets (read from ../shared/data, never copied into the repository), each a seeded permutation
+of which the first ``HEADS`` rows are candidates (the vectors ``embed_languages.py`` and
+``mixed_themes.py`` already cache): zh food-delivery and hotel reviews, uk public-service reviews,
+pl product reviews, English customer tweets (twcs, inbound only) and bitext customer requests.
+
+For each size: a seeded sample of ``size`` concept-labelled feedback, drawn in turn from each
+(concept, language) cell so that small cells are not drowned, plus ``background`` x size
+unlabelled feedback of the same sets (drawn in turn from each set): themes are fitted on both, as
+a store holds both; the measures read the labelled ones. The smaller sample is part of the larger.
+
+Vectors: e5 (what ``backend = "auto"`` picks for feedback not in English; a store with 2% or more
+of it embeds its English with e5 too), the same for every method, cached in benchmarks/results/.
+Methods, on the same vectors and documents:
+
+- ``vanilla``: ``BERTopic()`` as shipped (HDBSCAN, its own number of topics);
+- ``vocmine``: vocmine's discovery as a refit runs it (default ``ThemesConfig``, one point per
+  phrasing);
+- ``+neutral``: the same after each language's vectors are moved onto the common centre
+  (``vocmine.themes.neutral``: the vector of each language with ``--min-segments`` or more
+  feedback gets ``mean of all - mean of its language`` added, then is L2-normalised).
+
+Printed per method, per concept and overall:
+
+- **x-lang share**: the share of a concept's feedback whose theme also holds that concept in
+  another language (2 or more of its feedback there): the same complaint, one theme;
+- **pairs across / within**: for two feedback of one concept in two languages, how often they
+  share a theme (mean over language pairs with 5+ feedback each); beside it, the same for two
+  feedback of one concept in one language, which is what a theme space should reach across
+  languages;
+- **concept purity / NMI**: the share of labelled feedback whose theme's majority concept is
+  theirs, and NMI against the concept: moving all languages together must not blur concepts;
+- **multi-language themes**: themes whose second language holds 10% and 3+ of their feedback;
+- **domain** measures of ``mixed_themes.py``: themes of 10+ feedback whose biggest domain holds
+  under 90% of them, and per language the share of its feedback in themes whose majority domain
+  is its own. Here a concept's theme may rightly hold two domains (rude staff in a hotel and in a
+  public office); on the zh + uk + pl set of ``mixed_themes.py`` (printed last, ``--languages``)
+  the domains share no concept, so mixing there is a loss.
+
+Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import re
+import sys
+import time
+from collections import Counter
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import homogeneity_score, normalized_mutual_info_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from embed_languages import SHARED, countable, load_set, multilingual_share, purity, sample_rows, vectors_for
+from mixed_themes import documents_of, mixed_languages, mixing_themes, per_language_purity
+
+from vocmine.config import ThemesConfig
+from vocmine.themes.discover import discover_themes
+from vocmine.themes.neutral import language_shifts, shift_vectors
+
+# Silver labels: per concept, one pattern per language (case-insensitive search in the raw text).
+CONCEPTS: dict[str, dict[str, str]] = {
+    "rude staff": {
+        "zh": r"态度(很|太|非常|极|特别)?(差|不好|恶劣|冷淡|生硬)|不耐烦|爱理不理|服务员.{0,6}(凶|骂|差劲)",
+        "uk": r"груб|хамств|хамськ|хамил|нечемн|неввічлив|зневажлив|невихован",
+        "pl": r"nieuprzejm|niemił|chamsk|arogan",
+        "en": r"\brude\b|unhelpful|unprofessional|\battitude\b|impolite|disrespect",
+    },
+    "waiting": {
+        "zh": r"排队|等了(很久|好久|半天)|等(很|好)久",
+        "uk": r"черг|довго чека|чекал[аи]? (годин|довго)|годин[уи]? чека|очікуванн",
+        "pl": r"czeka|kolejk",
+        "en": r"on hold|\bhold for\b|been waiting|waiting for|\bqueue\b|wait time|still waiting",
+    },
+    "late delivery": {
+        "zh": r"送.{0,4}(慢|晚|迟)|配送.{0,3}慢|超时|迟到|晚到|(一|两|2|1)个(多)?小时才|才送(到|来)",
+        "uk": r"доставк.{0,20}(довго|затрим|запізн)",
+        "pl": r"(dostaw|przesyłk|kurier).{0,40}(opóźn|długo|późn)|(opóźn|długo|późn).{0,40}(dostaw|przesyłk|kurier)",
+        "en": r"\blate\b.{0,30}(deliver|order|package|parcel)|(deliver|order|package|parcel).{0,30}(\blate\b|delay|"
+              r"not arrived|hasn't arrived|never arrived|still not|hasn't been delivered)|"
+              r"where is my (order|package|parcel)",
+    },
+    "price": {
+        "zh": r"价格|价钱|性价比|太贵|偏贵|便宜|贵了|划算",
+        "uk": r"\bцін[аиуіо]|вартіст|дорог[оий]|дешев|переплат",
+        "pl": r"\bcen[aęyie]\b|\bcenow|drog[io]|\btani[oe]?\b|opłacal",
+        "en": r"\bprices?\b|\bexpensive|overcharg|\bcheap|cost too much",
+    },
+    "cleanliness": {
+        "zh": r"脏|不干净|卫生|干净|异味|蟑螂|头发",
+        "uk": r"брудн|чистот|прибиран|антисанітар|смердит",
+        "pl": r"brud|czyst|zabrudz|śmierdz",
+        "en": r"\bdirty|\bclean|filthy|\bsmell|hygien",
+    },
+    "thanks": {
+        "zh": r"谢谢|感谢|多谢",
+        "uk": r"дяку|вдячн|спасиб",
+        "pl": r"dziękuj|dzięki|podziękow",
+        "en": r"\bthank|\bthanks\b|\bthx\b|appreciate|grateful",
+    },
+}
+HEADS = {"zh": 7000, "uk": 2500, "pl": 513, "twcs": 2778, "bitext": 2000}  # candidates: first rows of the permutation
+LANGUAGE = {"zh": "zh", "uk": "uk", "pl": "pl", "twcs": "en", "bitext": "en"}
+DOMAIN = {"waimai": "food delivery", "hotel": "hotel", "uk": "public services", "pl": "products",
+          "twcs": "brands on Twitter", "bitext": "online shop"}
+HOLD = 2  # feedback of a concept in a language that make a theme hold it
+CELL = 5  # feedback of a concept in a language needed to compare that language in pairs
+
+
+def concept_of(text: str, language: str) -> str | None:
+    """The one concept whose patterns match the text; None for no match or more than one."""
+    hits = [name for name, patterns in CONCEPTS.items()
+            if language in patterns and re.search(patterns[language], text, re.IGNORECASE)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def load_english(name: str) -> tuple[list[str], list[str]]:
+    """(texts, '') of twcs (customers' tweets only) or bitext (the customers' requests)."""
+    if name == "twcs":
+        with (SHARED / "twcs_head5k" / "twcs_first5000.csv").open(encoding="utf-8", newline="") as handle:
+            texts = [r["text"] for r in csv.DictReader(handle) if r["inbound"] == "True"]
+    else:
+        with next((SHARED / "bitext_customer_support").glob("*.csv")).open(encoding="utf-8", newline="") as handle:
+            texts = [r["instruction"] for r in csv.DictReader(handle)]
+    return texts, [name] * len(texts)
+
+
+def candidates(seed: int) -> dict[str, dict]:
+    """Per set: its texts, domains and concepts of the first HEADS rows of its seeded permutation."""
+    sets = {}
+    for name, head in HEADS.items():
+        texts, labels = (load_set(name)[:2] if name in ("zh", "uk", "pl") else load_english(name))
+        rows = sample_rows(len(texts), min(head, len(texts)), seed)
+        language = LANGUAGE[name]
+        sets[name] = {"texts": texts, "rows": rows, "language": language,
+                      "domains": [DOMAIN[labels[i]] if name == "zh" else DOMAIN[name] for i in rows],
+                      "concepts": [concept_of(texts[i], language) for i in rows]}
+    return sets
+
+
+def draw(sets: dict, size: int, background: float, seed: int) -> list[tuple[str, int]]:
+    """(set, position in its candidates) of ``size`` labelled feedback, drawn in turn from each
+    (concept, language) cell, and ``background`` x size unlabelled ones drawn in turn from each set.
+    The same seed gives the same order, so a smaller draw is the head of a larger one."""
+    rng = np.random.default_rng(seed)
+    cells: dict[tuple[str, str], list] = {}
+    unlabelled: dict[str, list] = {}
+    for name, s in sets.items():
+        for position, concept in enumerate(s["concepts"]):
+            if concept is None:
+                unlabelled.setdefault(name, []).append((name, position))
+            else:
+                cells.setdefault((concept, s["language"]), []).append((name, position))
+    return _in_turn([cells[k] for k in sorted(cells)], size, rng) + \
+        _in_turn([unlabelled[k] for k in sorted(unlabelled)], round(background * size), rng)
+
+
+def _in_turn(pools: list[list], count: int, rng: np.random.Generator) -> list:
+    queues = [[pool[i] for i in rng.permutation(len(pool))] for pool in pools]
+    drawn, turn = [], 0
+    while len(drawn) < count and any(queues):
+        if queues[turn % len(queues)]:
+            drawn.append(queues[turn % len(queues)].pop(0))
+        turn += 1
+    return drawn
+
+
+def fit(method: str, vectors: np.ndarray, documents: list[str], languages: list[str], seed: int,
+        min_segments: int) -> np.ndarray:
+    """Theme per feedback (-1: outlier) for ``vanilla`` or ``vocmine``, ``+neutral`` on moved vectors."""
+    if method.endswith("+neutral"):
+        vectors = shift_vectors(vectors, languages, language_shifts(vectors, languages, min_segments))
+    if method.startswith("vanilla"):
+        from bertopic import BERTopic
+
+        return np.asarray(BERTopic().fit_transform([countable(d) for d in documents], vectors)[0])
+    return np.asarray(discover_themes(vectors, documents, ThemesConfig(seed=seed), phrasings=documents).assignments)
+
+
+def pair_rate(themes: np.ndarray, a: np.ndarray, b: np.ndarray | None = None) -> float:
+    """How often two feedback (one of ``a``, one of ``b``; or two of ``a``) share a theme;
+    outliers share none."""
+    counts_a = Counter(t for t in themes[a].tolist() if t != -1)
+    if b is None:
+        pairs = len(a) * (len(a) - 1)
+        return sum(n * (n - 1) for n in counts_a.values()) / pairs if pairs else float("nan")
+    counts_b = Counter(t for t in themes[b].tolist() if t != -1)
+    return sum(n * counts_b[t] for t, n in counts_a.items()) / (len(a) * len(b))
+
+
+def concept_scores(themes: np.ndarray, concepts: list[str | None], languages: list[str], concept: str) -> tuple:
+    """(feedback, languages, x-lang share, pairs across, pairs within) of one concept."""
+    members = np.array([c == concept for c in concepts])
+    langs = np.array(languages)
+    holds: dict[int, Counter] = {}
+    for i in np.flatnonzero(members):
+        holds.setdefault(int(themes[i]), Counter())[languages[i]] += 1
+    joined = [themes[i] != -1 and any(lang != languages[i] and n >= HOLD for lang, n in holds[int(themes[i])].items())
+              for i in np.flatnonzero(members)]
+    cells = {lang: np.flatnonzero(members & (langs == lang)) for lang in sorted(set(langs[members]))}
+    big = [lang for lang, rows in cells.items() if len(rows) >= CELL]
+    across = [pair_rate(themes, cells[x], cells[y]) for x, y in combinations(big, 2)]
+    within = [pair_rate(themes, cells[x]) for x in big]
+    return (int(members.sum()), "/".join(f"{lang} {len(cells[lang])}" for lang in cells), float(np.mean(joined)),
+            float(np.mean(across)) if across else float("nan"), float(np.mean(within)) if within else float("nan"))
+
+
+def report(method: str, themes: np.ndarray, concepts: list[str | None], languages: list[str], domains: list[str],
+           seconds: float) -> list[float]:
+    labelled = np.array([c is not None for c in concepts])
+    truth = [c for c in concepts if c is not None]
+    rows = [concept_scores(themes, concepts, languages, concept) for concept in CONCEPTS]
+    for concept, (n, cells, share, across, within) in zip(CONCEPTS, rows, strict=True):
+        print(f"  {method:17s} {concept:14s} {n:5d} {share:8.3f} {across:8.3f} {within:8.3f}   {cells}")
+    weights = np.array([r[0] for r in rows], dtype=float)
+    share = float(np.average([r[2] for r in rows], weights=weights))
+    across = float(np.nanmean([r[3] for r in rows]))
+    within = float(np.nanmean([r[4] for r in rows]))
+    multi, k = multilingual_share(themes, languages)
+    mixing, mixed_share = mixing_themes(themes, domains)
+    print(f"  {method:17s} {'ALL':14s} {int(weights.sum()):5d} {share:8.3f} {across:8.3f} {within:8.3f}   "
+          f"themes {k}, outliers {float((themes == -1).mean()):.3f}, concept purity "
+          f"{purity(themes[labelled], truth):.3f}, NMI concept "
+          f"{normalized_mutual_info_score(truth, themes[labelled]):.3f}, multi-language themes "
+          f"{round(multi * k)}/{k}, domain-mixing themes {mixing} ({mixed_share:.1%}), domain purity "
+          f"{per_language_purity(themes, domains, languages)}   ({seconds:.0f} s)", flush=True)
+    return [share, across, within]
+
+
+METHODS = ("vanilla", "vanilla+neutral", "vocmine", "vocmine+neutral")
+
+
+def cross_language(args, sets: dict, size: int, loaded: dict) -> None:
+    chosen = draw(sets, size, args.background, args.seed)
+    vectors_of = {name: vectors_for(name, args.backend, s["texts"], s["rows"], args.seed, loaded)
+                  for name, s in sets.items() if any(n == name for n, _ in chosen)}
+    vectors = np.vstack([vectors_of[name][position] for name, position in chosen])
+    texts = [sets[name]["texts"][sets[name]["rows"][position]] for name, position in chosen]
+    languages = [sets[name]["language"] for name, _ in chosen]
+    concepts = [sets[name]["concepts"][position] for name, position in chosen]
+    domains = [sets[name]["domains"][position] for name, position in chosen]
+    documents = []
+    for language in sorted(set(languages)):  # words of each language, as enrichment gives them
+        rows = [i for i, lang in enumerate(languages) if lang == language]
+        for i, document in zip(rows, documents_of([texts[i] for i in rows], language), strict=True):
+            documents.append((i, document))
+    documents = [d for _, d in sorted(documents)]
+    print(f"\n## cross-language: {size:,} concept-labelled + {len(chosen) - size:,} unlabelled feedback, "
+          f"{dict(Counter(languages))}")
+    print(f"  {'method':17s} {'concept':14s} {'n':>5s} {'x-lang':>8s} {'across':>8s} {'within':>8s}   "
+          "feedback per language")
+    for method in METHODS:
+        started = time.perf_counter()
+        themes = fit(method, vectors, documents, languages, args.seed, args.min_segments)
+        report(method, themes, concepts, languages, domains, time.perf_counter() - started)
+
+
+def domains_only(args, counts: dict[str, int], loaded: dict) -> None:
+    """The zh + uk + pl set of mixed_themes.py: domains share no concept, so mixing them is a loss."""
+    data = {name: load_set(name) for name in ("zh", "uk", "pl")}
+    vectors, documents, domains, _, languages = mixed_languages(args, data, counts, loaded)
+    print(f"\n## zh + uk + pl (mixed_themes.py): {len(documents):,} feedback, {dict(Counter(domains))}")
+    for method in METHODS:
+        started = time.perf_counter()
+        themes = fit(method, vectors, documents, languages, args.seed, args.min_segments)
+        mixing, share = mixing_themes(themes, domains)
+        multi, k = multilingual_share(themes, languages)
+        print(f"  {method:17s} themes {k:3d}, outliers {float((themes == -1).mean()):.3f}, NMI domain "
+              f"{normalized_mutual_info_score(domains, themes):.3f}, homogeneity {homogeneity_score(domains, themes):.3f}, "
+              f"purity {purity(themes, domains):.3f}, per language {per_language_purity(themes, domains, languages)}, "
+              f"domain-mixing themes {mixing} ({share:.1%}), multi-language themes {round(multi * k)}   "
+              f"({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", type=int, default=[600, 1500], help="concept-labelled feedback per fit")
+    parser.add_argument("--background", type=float, default=1.0, help="unlabelled feedback per labelled one")
+    parser.add_argument("--languages", nargs="*", default=["1500:1000:513"],
+                        help="zh:uk:pl feedback per fit of the mixed_themes.py set")
+    parser.add_argument("--min-segments", type=int, default=50, help="feedback a language needs to be moved")
+    parser.add_argument("--backend", default="e5")
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.1f}; backend {args.backend}, seed {args.seed}")
+    sets = candidates(args.seed)
+    for name, s in sets.items():
+        print(f"{name:7s} {len(s['rows']):5d} candidates: {dict(Counter(c for c in s['concepts'] if c))}")
+    loaded: dict = {}
+    for size in args.sizes:
+        cross_language(args, sets, size, loaded)
+    for spec in args.languages:
+        domains_only(args, dict(zip(("zh", "uk", "pl"), (int(n) for n in spec.split(":")), strict=True)), loaded)
+
+
+if __name__ == "__main__":
+    main()
