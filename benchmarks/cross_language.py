@@ -31,7 +31,10 @@ Methods, on the same vectors and documents:
   phrasing);
 - ``+neutral``: the same after each language's vectors are moved onto the common centre
   (``vocmine.themes.neutral``: the vector of each language with ``--min-segments`` or more
-  feedback gets ``mean of all - mean of its language`` added, then is L2-normalised).
+  feedback gets ``mean of all - mean of its language`` added, then is L2-normalised);
+- ``+centred``: each such language's mean only subtracted (Libovický et al. 2020), so every
+  language is centred on zero: cosines spread out and no longer sit on the scale vocmine's
+  similarity floors were set for (more outliers).
 
 Printed per method, per concept and overall:
 
@@ -57,6 +60,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import os
 import platform
 import re
@@ -70,10 +74,12 @@ import numpy as np
 from sklearn.metrics import homogeneity_score, normalized_mutual_info_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from embed_languages import SHARED, countable, load_set, multilingual_share, purity, sample_rows, vectors_for
+from embed_languages import (RESULTS, SHARED, countable, load_set, model, multilingual_share, purity, sample_rows,
+                             segments_of, vectors_for)
 from mixed_themes import documents_of, mixed_languages, mixing_themes, per_language_purity
 
 from vocmine.config import ThemesConfig
+from vocmine.embed.backends import backend_key
 from vocmine.themes.discover import discover_themes
 from vocmine.themes.neutral import language_shifts, shift_vectors
 
@@ -144,17 +150,38 @@ def load_english(name: str) -> tuple[list[str], list[str]]:
     return texts, [name] * len(texts)
 
 
-def candidates(seed: int) -> dict[str, dict]:
-    """Per set: its texts, domains and concepts of the first HEADS rows of its seeded permutation."""
+def candidates(seed: int, unit: str = "feedback") -> dict[str, dict]:
+    """Per set: the texts, domains and concepts of its candidates: the first HEADS rows of its
+    seeded permutation (``unit`` feedback) or their sentences (``unit`` segment)."""
     sets = {}
     for name, head in HEADS.items():
         texts, labels = (load_set(name)[:2] if name in ("zh", "uk", "pl") else load_english(name))
         rows = sample_rows(len(texts), min(head, len(texts)), seed)
         language = LANGUAGE[name]
-        sets[name] = {"texts": texts, "rows": rows, "language": language,
-                      "domains": [DOMAIN[labels[i]] if name == "zh" else DOMAIN[name] for i in rows],
-                      "concepts": [concept_of(texts[i], language) for i in rows]}
+        domain = [DOMAIN[labels[i]] if name == "zh" else DOMAIN[name] for i in rows]
+        if unit == "feedback":
+            items, domains = [texts[i] for i in rows], domain
+        else:
+            pieces = [[p for p in segments_of([texts[i]], 10**6)] for i in rows]
+            items = [p for piece in pieces for p in piece]
+            domains = [d for piece, d in zip(pieces, domain, strict=True) for _ in piece]
+        sets[name] = {"texts": texts, "rows": rows, "language": language, "items": items, "domains": domains,
+                      "concepts": [concept_of(t, language) for t in items]}
     return sets
+
+
+def segment_vectors(backend: str, texts: list[str], loaded: dict) -> np.ndarray:
+    """Vectors of drawn sentences, cached in benchmarks/results/ in chunks of 250 by their texts."""
+    RESULTS.mkdir(exist_ok=True)
+    parts = []
+    for start in range(0, len(texts), 250):
+        chunk = texts[start:start + 250]
+        key = hashlib.sha256("\x1f".join([backend_key(backend), *chunk]).encode("utf-8")).hexdigest()[:20]
+        cached = RESULTS / f"cross_language-segments-{key}.npy"
+        if not cached.exists():
+            np.save(cached, model(backend, loaded).encode(chunk))
+        parts.append(np.load(cached))
+    return np.vstack(parts) if parts else np.zeros((0, 0), np.float32)
 
 
 def draw(sets: dict, size: int, background: float, seed: int) -> list[tuple[str, int]]:
@@ -187,8 +214,9 @@ def _in_turn(pools: list[list], count: int, rng: np.random.Generator) -> list:
 def fit(method: str, vectors: np.ndarray, documents: list[str], languages: list[str], seed: int,
         min_segments: int) -> np.ndarray:
     """Theme per feedback (-1: outlier) for ``vanilla`` or ``vocmine``, ``+neutral`` on moved vectors."""
-    if method.endswith("+neutral"):
-        vectors = shift_vectors(vectors, languages, language_shifts(vectors, languages, min_segments))
+    if "+" in method:
+        shifts = language_shifts(vectors, languages, min_segments, keep_centre=method.endswith("+neutral"))
+        vectors = shift_vectors(vectors, languages, shifts)
     if method.startswith("vanilla"):
         from bertopic import BERTopic
 
@@ -224,6 +252,34 @@ def concept_scores(themes: np.ndarray, concepts: list[str | None], languages: li
             float(np.mean(across)) if across else float("nan"), float(np.mean(within)) if within else float("nan"))
 
 
+def nearest(vectors: np.ndarray, languages: list[str], concepts: list[str | None], min_segments: int) -> None:
+    """Before any clustering: how often a labelled feedback's nearest labelled feedback in another
+    language has its concept, and how often its nearest one overall is in its own language."""
+    labelled = np.array([c is not None for c in concepts])
+    lang, concept = np.array(languages)[labelled], np.array([c or "" for c in concepts])[labelled]
+    for name in ("plain", "+neutral", "+centred"):
+        moved = vectors if name == "plain" else shift_vectors(
+            vectors, languages, language_shifts(vectors, languages, min_segments, keep_centre=name == "+neutral"))
+        similarity = moved[labelled] @ moved[labelled].T
+        np.fill_diagonal(similarity, -np.inf)
+        own = lang[similarity.argmax(axis=1)] == lang
+        similarity[lang[:, None] == lang[None, :]] = -np.inf
+        same = concept[similarity.argmax(axis=1)] == concept
+        print(f"  vectors {name:9s}: nearest in another language has the concept {same.mean():.3f}; "
+              f"nearest overall is in the same language {own.mean():.3f}")
+
+
+def mixed_language_themes(themes: np.ndarray, languages: list[str], minority: float = 0.1) -> list[int]:
+    """Themes whose second language holds ``minority`` and 3+ of their feedback (as
+    ``multilingual_share`` counts them)."""
+    members: dict[int, Counter] = {}
+    for theme, language in zip(themes.tolist(), languages, strict=True):
+        if theme != -1:
+            members.setdefault(theme, Counter())[language] += 1
+    return [t for t, c in members.items()
+            if len(c) > 1 and c.most_common(2)[1][1] >= max(3, minority * sum(c.values()))]
+
+
 def report(method: str, themes: np.ndarray, concepts: list[str | None], languages: list[str], domains: list[str],
            seconds: float) -> list[float]:
     labelled = np.array([c is not None for c in concepts])
@@ -232,29 +288,36 @@ def report(method: str, themes: np.ndarray, concepts: list[str | None], language
     for concept, (n, cells, share, across, within) in zip(CONCEPTS, rows, strict=True):
         print(f"  {method:17s} {concept:14s} {n:5d} {share:8.3f} {across:8.3f} {within:8.3f}   {cells}")
     weights = np.array([r[0] for r in rows], dtype=float)
-    share = float(np.average([r[2] for r in rows], weights=weights))
+    share = float(np.average(np.nan_to_num([r[2] for r in rows]), weights=weights))
     across = float(np.nanmean([r[3] for r in rows]))
     within = float(np.nanmean([r[4] for r in rows]))
     multi, k = multilingual_share(themes, languages)
     mixing, mixed_share = mixing_themes(themes, domains)
+    in_mixed = labelled & np.isin(themes, mixed_language_themes(themes, languages))
+    mixed_purity = purity(themes[in_mixed], [c for c, m in zip(concepts, in_mixed, strict=True) if m]) \
+        if in_mixed.any() else float("nan")
     print(f"  {method:17s} {'ALL':14s} {int(weights.sum()):5d} {share:8.3f} {across:8.3f} {within:8.3f}   "
           f"themes {k}, outliers {float((themes == -1).mean()):.3f}, concept purity "
           f"{purity(themes[labelled], truth):.3f}, NMI concept "
           f"{normalized_mutual_info_score(truth, themes[labelled]):.3f}, multi-language themes "
-          f"{round(multi * k)}/{k}, domain-mixing themes {mixing} ({mixed_share:.1%}), domain purity "
+          f"{round(multi * k)}/{k} (concept purity in them {mixed_purity:.3f}, {int(in_mixed.sum())} labelled), "
+          f"domain-mixing themes {mixing} ({mixed_share:.1%}), domain purity "
           f"{per_language_purity(themes, domains, languages)}   ({seconds:.0f} s)", flush=True)
     return [share, across, within]
 
 
-METHODS = ("vanilla", "vanilla+neutral", "vocmine", "vocmine+neutral")
+METHODS = ("vanilla", "vanilla+neutral", "vanilla+centred", "vocmine", "vocmine+neutral", "vocmine+centred")
 
 
 def cross_language(args, sets: dict, size: int, loaded: dict) -> None:
     chosen = draw(sets, size, args.background, args.seed)
-    vectors_of = {name: vectors_for(name, args.backend, s["texts"], s["rows"], args.seed, loaded)
-                  for name, s in sets.items() if any(n == name for n, _ in chosen)}
-    vectors = np.vstack([vectors_of[name][position] for name, position in chosen])
-    texts = [sets[name]["texts"][sets[name]["rows"][position]] for name, position in chosen]
+    texts = [sets[name]["items"][position] for name, position in chosen]
+    if args.unit == "feedback":
+        vectors_of = {name: vectors_for(name, args.backend, s["texts"], s["rows"], args.seed, loaded)
+                      for name, s in sets.items() if any(n == name for n, _ in chosen)}
+        vectors = np.vstack([vectors_of[name][position] for name, position in chosen])
+    else:
+        vectors = segment_vectors(args.backend, texts, loaded)
     languages = [sets[name]["language"] for name, _ in chosen]
     concepts = [sets[name]["concepts"][position] for name, position in chosen]
     domains = [sets[name]["domains"][position] for name, position in chosen]
@@ -264,11 +327,12 @@ def cross_language(args, sets: dict, size: int, loaded: dict) -> None:
         for i, document in zip(rows, documents_of([texts[i] for i in rows], language), strict=True):
             documents.append((i, document))
     documents = [d for _, d in sorted(documents)]
-    print(f"\n## cross-language: {size:,} concept-labelled + {len(chosen) - size:,} unlabelled feedback, "
+    print(f"\n## cross-language ({args.unit}s): {size:,} concept-labelled + {len(chosen) - size:,} unlabelled, "
           f"{dict(Counter(languages))}")
+    nearest(vectors, languages, concepts, args.min_segments)
     print(f"  {'method':17s} {'concept':14s} {'n':>5s} {'x-lang':>8s} {'across':>8s} {'within':>8s}   "
           "feedback per language")
-    for method in METHODS:
+    for method in args.methods:
         started = time.perf_counter()
         themes = fit(method, vectors, documents, languages, args.seed, args.min_segments)
         report(method, themes, concepts, languages, domains, time.perf_counter() - started)
@@ -279,7 +343,7 @@ def domains_only(args, counts: dict[str, int], loaded: dict) -> None:
     data = {name: load_set(name) for name in ("zh", "uk", "pl")}
     vectors, documents, domains, _, languages = mixed_languages(args, data, counts, loaded)
     print(f"\n## zh + uk + pl (mixed_themes.py): {len(documents):,} feedback, {dict(Counter(domains))}")
-    for method in METHODS:
+    for method in args.methods:
         started = time.perf_counter()
         themes = fit(method, vectors, documents, languages, args.seed, args.min_segments)
         mixing, share = mixing_themes(themes, domains)
@@ -298,12 +362,15 @@ def main() -> None:
     parser.add_argument("--languages", nargs="*", default=["1500:1000:513"],
                         help="zh:uk:pl feedback per fit of the mixed_themes.py set")
     parser.add_argument("--min-segments", type=int, default=50, help="feedback a language needs to be moved")
+    parser.add_argument("--methods", nargs="*", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--unit", choices=("feedback", "segment"), default="feedback",
+                        help="fit whole feedback (as mixed_themes.py) or their sentences (as a store's segments)")
     parser.add_argument("--backend", default="e5")
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f}; backend {args.backend}, seed {args.seed}")
-    sets = candidates(args.seed)
+    sets = candidates(args.seed, args.unit)
     for name, s in sets.items():
         print(f"{name:7s} {len(s['rows']):5d} candidates: {dict(Counter(c for c in s['concepts'] if c))}")
     loaded: dict = {}

@@ -27,15 +27,21 @@ import numpy as np
 from vocmine.embed.backends import normalise_rows
 
 
-def language_shifts(vectors: np.ndarray, languages: Sequence[str], min_segments: int) -> dict[str, np.ndarray]:
+def language_shifts(vectors: np.ndarray, languages: Sequence[str], min_segments: int,
+                    keep_centre: bool = True) -> dict[str, np.ndarray]:
     """{language: vector to add to its segments} for every language with ``min_segments`` or
-    more segments, when the store holds two or more such languages; otherwise nothing to move."""
+    more segments, when the store holds two or more such languages; otherwise nothing to move.
+
+    ``keep_centre``: each language is moved onto the mean of all segments, so cosines keep the
+    scale the similarity floors were set on; without it each language's mean is only
+    subtracted (Libovický et al.'s centring), which also removes what all segments share and
+    spreads cosines out."""
     languages = np.asarray(languages)
     names, counts = np.unique(languages, return_counts=True)
     kept = [str(n) for n, c in zip(names, counts, strict=True) if c >= min_segments]
     if len(kept) < 2:
         return {}
-    overall = vectors.mean(axis=0, dtype=np.float64)
+    overall = vectors.mean(axis=0, dtype=np.float64) if keep_centre else np.zeros(vectors.shape[1])
     return {name: (overall - vectors[languages == name].mean(axis=0, dtype=np.float64)).astype(np.float32)
             for name in kept}
 
