@@ -74,8 +74,18 @@ import numpy as np
 from sklearn.metrics import homogeneity_score, normalized_mutual_info_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from embed_languages import (RESULTS, SHARED, countable, load_set, model, multilingual_share, purity, sample_rows,
-                             segments_of, vectors_for)
+from embed_languages import (
+    RESULTS,
+    SHARED,
+    countable,
+    load_set,
+    model,
+    multilingual_share,
+    purity,
+    sample_rows,
+    segments_of,
+    vectors_for,
+)
 from mixed_themes import documents_of, mixed_languages, mixing_themes, per_language_purity
 
 from vocmine.config import ThemesConfig
@@ -327,7 +337,7 @@ def cross_language(args, sets: dict, size: int, loaded: dict) -> None:
         for i, document in zip(rows, documents_of([texts[i] for i in rows], language), strict=True):
             documents.append((i, document))
     documents = [d for _, d in sorted(documents)]
-    print(f"\n## cross-language ({args.unit}s): {size:,} concept-labelled + {len(chosen) - size:,} unlabelled, "
+    print(f"\n## cross-language, one {args.unit} a point: {size:,} concept-labelled + {len(chosen) - size:,} unlabelled, "
           f"{dict(Counter(languages))}")
     nearest(vectors, languages, concepts, args.min_segments)
     print(f"  {'method':17s} {'concept':14s} {'n':>5s} {'x-lang':>8s} {'across':>8s} {'within':>8s}   "
@@ -339,10 +349,28 @@ def cross_language(args, sets: dict, size: int, loaded: dict) -> None:
 
 
 def domains_only(args, counts: dict[str, int], loaded: dict) -> None:
-    """The zh + uk + pl set of mixed_themes.py: domains share no concept, so mixing them is a loss."""
+    """The zh + uk + pl set of mixed_themes.py (its feedback, or their sentences): a theme that
+    mixes its domains puts subjects together that an analyst keeps apart (Polish products with
+    Ukrainian public services)."""
     data = {name: load_set(name) for name in ("zh", "uk", "pl")}
-    vectors, documents, domains, _, languages = mixed_languages(args, data, counts, loaded)
-    print(f"\n## zh + uk + pl (mixed_themes.py): {len(documents):,} feedback, {dict(Counter(domains))}")
+    if args.unit == "feedback":
+        vectors, documents, domains, _, languages = mixed_languages(args, data, counts, loaded)
+    else:
+        texts, domains, languages = [], [], []
+        for name, count in counts.items():
+            rows = sample_rows(len(data[name][0]), min(count, len(data[name][0])), args.seed)
+            for i in rows:
+                pieces = segments_of([data[name][0][i]], 10**6)
+                texts += pieces
+                domains += [DOMAIN[data[name][1][i]] if name == "zh" else DOMAIN[name]] * len(pieces)
+                languages += [name] * len(pieces)
+        vectors = segment_vectors(args.backend, texts, loaded)
+        documents = [""] * len(texts)
+        for language in ("zh", "uk", "pl"):
+            rows = [i for i, lang in enumerate(languages) if lang == language]
+            for i, document in zip(rows, documents_of([texts[i] for i in rows], language), strict=True):
+                documents[i] = document
+    print(f"\n## zh + uk + pl (mixed_themes.py), one {args.unit} a point: {len(documents):,}, {dict(Counter(domains))}")
     for method in args.methods:
         started = time.perf_counter()
         themes = fit(method, vectors, documents, languages, args.seed, args.min_segments)
