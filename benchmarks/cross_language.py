@@ -30,7 +30,7 @@ Methods, on the same vectors and documents:
 - ``vocmine``: vocmine's discovery as a refit runs it (default ``ThemesConfig``, one point per
   phrasing);
 - ``+neutral``: the same after each language's vectors are moved onto the common centre
-  (``vocmine.themes.neutral``: the vector of each language with ``--min-segments`` or more
+  (``language_shifts``: the vector of each language with ``--min-segments`` or more
   feedback gets ``mean of all - mean of its language`` added, then is L2-normalised);
 - ``+centred``: each such language's mean only subtracted (Libovický et al. 2020), so every
   language is centred on zero: cosines spread out and no longer sit on the scale vocmine's
@@ -67,6 +67,7 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from itertools import combinations
 from pathlib import Path
 
@@ -89,9 +90,8 @@ from embed_languages import (
 from mixed_themes import documents_of, mixed_languages, mixing_themes, per_language_purity
 
 from vocmine.config import ThemesConfig
-from vocmine.embed.backends import backend_key
+from vocmine.embed.backends import backend_key, normalise_rows
 from vocmine.themes.discover import discover_themes
-from vocmine.themes.neutral import language_shifts, shift_vectors
 
 # Silver labels: per concept, one pattern per language (case-insensitive search in the raw text).
 CONCEPTS: dict[str, dict[str, str]] = {
@@ -219,6 +219,47 @@ def _in_turn(pools: list[list], count: int, rng: np.random.Generator) -> list:
             drawn.append(queues[turn % len(queues)].pop(0))
         turn += 1
     return drawn
+
+
+# Language-neutral vectors (tried, not adopted: docs/languages.md, "One theme space across
+# languages"). Multilingual encoders place every text of a language a little off in the same
+# direction (Libovický et al. 2020, "On the language neutrality of pre-trained multilingual
+# representations": subtracting each language's mean vector makes translations nearest neighbours
+# far more often). A language with fewer than ``min_segments`` texts is left where it is: its mean
+# would be the mean of a few subjects, not of the language.
+
+
+def language_shifts(vectors: np.ndarray, languages: Sequence[str], min_segments: int,
+                    keep_centre: bool = True) -> dict[str, np.ndarray]:
+    """{language: vector to add to its segments} for every language with ``min_segments`` or
+    more segments, when the store holds two or more such languages; otherwise nothing to move.
+
+    ``keep_centre``: each language is moved onto the mean of all segments, so cosines keep the
+    scale the similarity floors were set on; without it each language's mean is only
+    subtracted (Libovický et al.'s centring), which also removes what all segments share and
+    spreads cosines out."""
+    languages = np.asarray(languages)
+    names, counts = np.unique(languages, return_counts=True)
+    kept = [str(n) for n, c in zip(names, counts, strict=True) if c >= min_segments]
+    if len(kept) < 2:
+        return {}
+    overall = vectors.mean(axis=0, dtype=np.float64) if keep_centre else np.zeros(vectors.shape[1])
+    return {name: (overall - vectors[languages == name].mean(axis=0, dtype=np.float64)).astype(np.float32)
+            for name in kept}
+
+
+def shift_vectors(vectors: np.ndarray, languages: Sequence[str], shifts: Mapping[str, np.ndarray]) -> np.ndarray:
+    """``vectors`` with each row moved by its language's shift and L2-normalised again; rows of a
+    language without a shift (too few segments at the fit, or new since) stay as they are."""
+    if not shifts or not len(vectors):
+        return vectors
+    moved = np.array(vectors, dtype=np.float32, copy=True)
+    languages = np.asarray(languages)
+    for name, shift in shifts.items():
+        rows = languages == name
+        if rows.any():
+            moved[rows] = normalise_rows(moved[rows] + shift)
+    return moved
 
 
 def fit(method: str, vectors: np.ndarray, documents: list[str], languages: list[str], seed: int,
@@ -385,7 +426,7 @@ def domains_only(args, counts: dict[str, int], loaded: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", type=int, default=[600, 1500], help="concept-labelled feedback per fit")
+    parser.add_argument("--sizes", nargs="*", type=int, default=[600, 1500], help="concept-labelled feedback per fit")
     parser.add_argument("--background", type=float, default=1.0, help="unlabelled feedback per labelled one")
     parser.add_argument("--languages", nargs="*", default=["1500:1000:513"],
                         help="zh:uk:pl feedback per fit of the mixed_themes.py set")
