@@ -34,7 +34,10 @@ Methods, on the same vectors and documents:
   feedback gets ``mean of all - mean of its language`` added, then is L2-normalised);
 - ``+centred``: each such language's mean only subtracted (Libovický et al. 2020), so every
   language is centred on zero: cosines spread out and no longer sit on the scale vocmine's
-  similarity floors were set for (more outliers).
+  similarity floors were set for (more outliers);
+- ``+taxonomy``: shifts from the journey taxonomy's examples in en, zh, uk and pl (the same
+  stages and touchpoints in each language) rather than from the store, so they cannot carry a
+  domain of the store (``vocmine+taxonomy`` only).
 
 Printed per method, per concept and overall:
 
@@ -66,6 +69,7 @@ import platform
 import re
 import sys
 import time
+import tomllib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from itertools import combinations
@@ -262,10 +266,30 @@ def shift_vectors(vectors: np.ndarray, languages: Sequence[str], shifts: Mapping
     return moved
 
 
+def taxonomy_shifts(backend: str, loaded: dict) -> dict[str, np.ndarray]:
+    """Shifts from the journey taxonomy's examples instead of the store: every stage and
+    touchpoint with examples in zh, uk and pl (and in English) says about the same things in
+    each language, so the difference of their means is the language, not a domain of the store."""
+    taxonomy = tomllib.loads((Path(__file__).resolve().parents[1] / "vocmine" / "journey" / "taxonomy.toml")
+                             .read_text(encoding="utf-8"))
+    examples: dict[str, list[str]] = {"en": [], "zh": [], "uk": [], "pl": []}
+    for entry in taxonomy.get("stages", []) + taxonomy.get("touchpoints", []):
+        other = entry.get("languages", {})
+        if all(other.get(lang, {}).get("examples") for lang in ("zh", "uk", "pl")):
+            examples["en"] += entry.get("examples", [])[:3]
+            for lang in ("zh", "uk", "pl"):
+                examples[lang] += other[lang]["examples"]
+    texts = [t for lang in examples for t in examples[lang]]
+    languages = [lang for lang in examples for _ in examples[lang]]
+    return language_shifts(segment_vectors(backend, texts, loaded), languages, min_segments=1)
+
+
 def fit(method: str, vectors: np.ndarray, documents: list[str], languages: list[str], seed: int,
         min_segments: int) -> np.ndarray:
     """Theme per feedback (-1: outlier) for ``vanilla`` or ``vocmine``, ``+neutral`` on moved vectors."""
-    if "+" in method:
+    if method.endswith("+taxonomy"):
+        vectors = shift_vectors(vectors, languages, TAXONOMY_SHIFTS)
+    elif "+" in method:
         shifts = language_shifts(vectors, languages, min_segments, keep_centre=method.endswith("+neutral"))
         vectors = shift_vectors(vectors, languages, shifts)
     if method.startswith("vanilla"):
@@ -308,9 +332,10 @@ def nearest(vectors: np.ndarray, languages: list[str], concepts: list[str | None
     language has its concept, and how often its nearest one overall is in its own language."""
     labelled = np.array([c is not None for c in concepts])
     lang, concept = np.array(languages)[labelled], np.array([c or "" for c in concepts])[labelled]
-    for name in ("plain", "+neutral", "+centred"):
-        moved = vectors if name == "plain" else shift_vectors(
-            vectors, languages, language_shifts(vectors, languages, min_segments, keep_centre=name == "+neutral"))
+    for name in ("plain", "+neutral", "+centred", "+taxonomy"):
+        shifts = TAXONOMY_SHIFTS if name == "+taxonomy" else {} if name == "plain" else \
+            language_shifts(vectors, languages, min_segments, keep_centre=name == "+neutral")
+        moved = shift_vectors(vectors, languages, shifts)
         similarity = moved[labelled] @ moved[labelled].T
         np.fill_diagonal(similarity, -np.inf)
         own = lang[similarity.argmax(axis=1)] == lang
@@ -357,7 +382,9 @@ def report(method: str, themes: np.ndarray, concepts: list[str | None], language
     return [share, across, within]
 
 
-METHODS = ("vanilla", "vanilla+neutral", "vanilla+centred", "vocmine", "vocmine+neutral", "vocmine+centred")
+METHODS = ("vanilla", "vanilla+neutral", "vanilla+centred", "vocmine", "vocmine+neutral", "vocmine+centred",
+           "vocmine+taxonomy")
+TAXONOMY_SHIFTS: dict[str, np.ndarray] = {}  # filled in main: the backend is chosen there
 
 
 def cross_language(args, sets: dict, size: int, loaded: dict) -> None:
@@ -443,6 +470,7 @@ def main() -> None:
     for name, s in sets.items():
         print(f"{name:7s} {len(s['rows']):5d} candidates: {dict(Counter(c for c in s['concepts'] if c))}")
     loaded: dict = {}
+    TAXONOMY_SHIFTS.update(taxonomy_shifts(args.backend, loaded))
     for size in args.sizes:
         cross_language(args, sets, size, loaded)
     for spec in args.languages:
