@@ -66,6 +66,12 @@ ZH_SCALES: dict[str, dict[str, float]] = _scales(
 )
 ZH_SCALE_PAIRS = {noun + end: score for noun, ends in ZH_SCALES.items() for end, score in ends.items()}
 ZH_SCALE_BETWEEN = frozenset("也还都较偏算是就又得的")  # besides boosters and negators: "房间也还比较大"
+# "Too" or "a bit" before a plain measure ("太小", "有点沉", "偏硬", "稍微有点热") is a complaint whatever the
+# noun: nobody writes "有点X" of what they want more of. Only measures that score nothing on their own: "太好" is
+# praise, "有点慢" already a complaint. "多" is left out ("优点太多"), and so is "甜" ("太甜了" praises fruit).
+ZH_EXCESS = frozenset({"太", "过", "过于", "有点", "有点儿", "有些", "偏", "稍", "稍微", "稍稍", "略", "略微"})
+ZH_MEASURES = frozenset("大小重沉厚薄宽窄长短高低热冷烫硬软少暗亮粗细松紧晚咸淡酸苦辣干湿吵旧")
+ZH_TOO = -1.5  # a measure after ZH_EXCESS (its token becomes measure + "!"), before the marker's own boost
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +86,8 @@ def _zh_vocabulary() -> tuple[dict[str, float], int]:
 
 def _zh_tokens(text: str) -> list[str]:
     """Greedy longest match against the vocabulary (any other character is a token of its own), then the
-    measured pairs ("价格" … "高" -> "", "价格高") and "好" as "so" before a sentiment word ("好慢")."""
+    measured pairs ("价格" … "高" -> "", "价格高"), "好" as "so" before a sentiment word ("好慢") and a plain
+    measure after "too" ("太" "小" -> "太", "小!")."""
     vocabulary, longest = _zh_vocabulary()
     tokens, i = [], 0
     while i < len(text):
@@ -97,11 +104,15 @@ def _zh_tokens(text: str) -> list[str]:
             noun_at = None
         if token == "好" and i + 1 < len(tokens) and _zh_valence(tokens[i + 1]):
             tokens[i] = "好~"
+        elif token in ZH_MEASURES and i and tokens[i - 1] in ZH_EXCESS:
+            tokens[i] = token + "!"
     return tokens
 
 
 def _zh_valence(token: str) -> float | None:
     """A token's score; negators, boosters and 0 entries score nothing."""
+    if token[-1:] == "!" and token[:-1] in ZH_MEASURES:
+        return ZH_TOO
     return ZH_SCALE_PAIRS.get(token) or _zh_vocabulary()[0].get(token) or None
 
 
