@@ -25,7 +25,7 @@ ZH_RULES = LexiconRules(
         "很": 0.293, "非常": 0.293, "太": 0.293, "特别": 0.293, "超": 0.293, "超级": 0.293, "十分": 0.293,
         "极": 0.293, "极其": 0.293, "最": 0.293, "相当": 0.293, "巨": 0.293, "贼": 0.293, "真": 0.2, "真的": 0.2,
         "挺": 0.2, "蛮": 0.2, "更": 0.2, "实在": 0.2, "比较": -0.2, "有点": -0.293, "有些": -0.2,
-        "稍微": -0.293, "略": -0.2, "好~": 0.293,  # "好~": "好" before a sentiment word (_zh_tokens)
+        "稍微": -0.293, "略": -0.2, "有一点": -0.293, "有一点儿": -0.293, "有点点": -0.293, "好~": 0.293,  # "好~": "好" before a sentiment word (_zh_tokens)
     },
     contrast=frozenset({"但是", "但", "可是", "不过", "然而", "却"}),
     breaks=frozenset("，。！？；、,.!?;~\n"),
@@ -69,7 +69,9 @@ ZH_SCALE_BETWEEN = frozenset("也还都较偏算是就又得的")  # besides boo
 # "Too" or "a bit" before a plain measure ("太小", "有点沉", "偏硬", "稍微有点热") is a complaint whatever the
 # noun: nobody writes "有点X" of what they want more of. Only measures that score nothing on their own: "太好" is
 # praise, "有点慢" already a complaint. "多" is left out ("优点太多"), and so is "甜" ("太甜了" praises fruit).
-ZH_EXCESS = frozenset({"太", "过", "过于", "有点", "有点儿", "有些", "偏", "稍", "稍微", "稍稍", "略", "略微"})
+ZH_EXCESS = frozenset({"太", "过", "过于", "有点", "有点儿", "有一点", "有一点儿", "有点点", "有些", "偏", "稍", "稍微",
+                       "稍稍", "略", "略微"})
+ZH_EXCESS_AFTER = frozenset({"了点", "了些", "了一点", "了一些"})  # "小了点", "重了一些": the same complaint
 ZH_MEASURES = frozenset("大小重沉厚薄宽窄长短高低热冷烫硬软少暗亮粗细松紧晚咸淡酸苦辣干湿吵旧")
 ZH_TOO = -1.5  # a measure after ZH_EXCESS (its token becomes measure + "!"), before the marker's own boost
 
@@ -104,7 +106,7 @@ def _zh_tokens(text: str) -> list[str]:
             noun_at = None
         if token == "好" and i + 1 < len(tokens) and _zh_valence(tokens[i + 1]):
             tokens[i] = "好~"
-        elif token in ZH_MEASURES and i and tokens[i - 1] in ZH_EXCESS:
+        elif token in ZH_MEASURES and (i and tokens[i - 1] in ZH_EXCESS or tokens[i + 1:i + 2] and tokens[i + 1] in ZH_EXCESS_AFTER):
             tokens[i] = token + "!"
     return tokens
 
