@@ -68,7 +68,7 @@ ZH_SCALE_PAIRS = {noun + end: score for noun, ends in ZH_SCALES.items() for end,
 ZH_SCALE_BETWEEN = frozenset("也还都较偏算是就又得的")  # besides boosters and negators: "房间也还比较大"
 # "Too" or "a bit" before a plain measure ("太小", "有点沉", "偏硬", "稍微有点热") is a complaint whatever the
 # noun: nobody writes "有点X" of what they want more of. Only measures that score nothing on their own: "太好" is
-# praise, "有点慢" already a complaint. "多" is left out ("优点太多"), and so is "甜" ("太甜了" praises fruit).
+# praise, "有点慢" already a complaint. "多" is left out ("优点太多").
 ZH_EXCESS = frozenset({"太", "过", "过于", "有点", "有点儿", "有一点", "有一点儿", "有点点", "有些", "偏", "稍", "稍微",
                        "稍稍", "略", "略微"})
 ZH_EXCESS_AFTER = frozenset({"了点", "了些", "了一点", "了一些"})  # "小了点", "重了一些": the same complaint
@@ -106,9 +106,14 @@ def _zh_tokens(text: str) -> list[str]:
             noun_at = None
         if token == "好" and i + 1 < len(tokens) and _zh_valence(tokens[i + 1]):
             tokens[i] = "好~"
-        elif token in ZH_MEASURES and (i and tokens[i - 1] in ZH_EXCESS or tokens[i + 1:i + 2] and tokens[i + 1] in ZH_EXCESS_AFTER):
+        elif token in ZH_MEASURES and _after_excess(tokens, i):
             tokens[i] = token + "!"
     return tokens
+
+
+def _after_excess(tokens: list[str], i: int) -> bool:
+    """"太" or "有点" just before token i ("太小"), or "了点" just after it ("小了点")."""
+    return (i > 0 and tokens[i - 1] in ZH_EXCESS) or (i + 1 < len(tokens) and tokens[i + 1] in ZH_EXCESS_AFTER)
 
 
 def _zh_valence(token: str) -> float | None:
