@@ -134,3 +134,9 @@ def test_nlp_sentiment_zh_measure_without_excess_is_no_complaint(text):
 ])
 def test_nlp_sentiment_zh_product_and_book_words(text, expected_sign):
     assert _sign(text) == expected_sign
+
+
+@pytest.mark.parametrize("text", ["没有发现什么问题", "用了一个月没出现过死机", "没遇到什么毛病"])
+def test_nlp_sentiment_zh_negation_reaches_three_words_not_three_characters(text):
+    """"发现", "什么", "出现过" are one token each, so "没" still reaches the flaw it denies."""
+    assert _zh(text) > 0
