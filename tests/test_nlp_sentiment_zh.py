@@ -130,6 +130,8 @@ def test_nlp_sentiment_zh_measure_without_excess_is_no_complaint(text):
     ("收到了^_^", 1), ("运行正常", 1),
     ("外壳粗糙", -1), ("用了两天就死机", -1), ("内容空洞，语言啰嗦", -1), ("看不下去", -1), ("衣服起球", -1),
     ("收到了：（", -1), ("不正常", -1),
+    ("待机时间长", 1), ("电池很短", -1), ("发热量大", -1), ("温度不高", 1),  # a device's hours and heat
+    ("学生的书", 0), ("人生的意义", 0),                       # not raw food ("生的")
     ("五星级酒店", 0), ("缺点：", 0),                        # a hotel's class and a list heading are no verdict
 ])
 def test_nlp_sentiment_zh_product_and_book_words(text, expected_sign):
