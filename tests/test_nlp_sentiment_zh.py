@@ -108,3 +108,37 @@ def test_nlp_sentiment_zh_compounds_that_hold_a_sentiment_character_score_nothin
 ])
 def test_nlp_sentiment_zh_stay_words(text, expected_sign):
     assert _sign(text) == expected_sign
+
+
+@pytest.mark.parametrize("text", [
+    "内存太小", "机身有点沉", "床偏硬", "稍微有点重", "屏幕边框有一点儿宽", "电池小了点", "汤太咸了",
+])
+def test_nlp_sentiment_zh_too_or_a_bit_before_a_plain_measure_is_a_complaint(text):
+    """"太小", "有点沉": nobody writes "有点X" of what they want more of, whatever the noun."""
+    assert _zh(text) < 0
+
+
+@pytest.mark.parametrize("text", [
+    "太好了", "外壳不太硬", "希望大一点", "这个屏幕很大", "优点太多了",  # praise, negated, a wish, no "too", "多"
+])
+def test_nlp_sentiment_zh_measure_without_excess_is_no_complaint(text):
+    assert _zh(text) >= 0
+
+
+@pytest.mark.parametrize("text,expected_sign", [
+    ("做工扎实，外观大方", 1), ("机器小巧轻便", 1), ("情节精彩，引人入胜", 1), ("受益匪浅", 1), ("哈哈，很满意", 1),
+    ("收到了^_^", 1), ("运行正常", 1),
+    ("外壳粗糙", -1), ("用了两天就死机", -1), ("内容空洞，语言啰嗦", -1), ("看不下去", -1), ("衣服起球", -1),
+    ("收到了：（", -1), ("不正常", -1),
+    ("待机时间长", 1), ("电池很短", -1), ("发热量大", -1), ("温度不高", 1),  # a device's hours and heat
+    ("学生的书", 0), ("人生的意义", 0),                       # not raw food ("生的")
+    ("五星级酒店", 0), ("缺点：", 0),                        # a hotel's class and a list heading are no verdict
+])
+def test_nlp_sentiment_zh_product_and_book_words(text, expected_sign):
+    assert _sign(text) == expected_sign
+
+
+@pytest.mark.parametrize("text", ["没有发现什么问题", "用了一个月没出现过死机", "没遇到什么毛病"])
+def test_nlp_sentiment_zh_negation_reaches_three_words_not_three_characters(text):
+    """"发现", "什么", "出现过" are one token each, so "没" still reaches the flaw it denies."""
+    assert _zh(text) > 0

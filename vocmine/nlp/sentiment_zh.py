@@ -25,7 +25,7 @@ ZH_RULES = LexiconRules(
         "很": 0.293, "非常": 0.293, "太": 0.293, "特别": 0.293, "超": 0.293, "超级": 0.293, "十分": 0.293,
         "极": 0.293, "极其": 0.293, "最": 0.293, "相当": 0.293, "巨": 0.293, "贼": 0.293, "真": 0.2, "真的": 0.2,
         "挺": 0.2, "蛮": 0.2, "更": 0.2, "实在": 0.2, "比较": -0.2, "有点": -0.293, "有些": -0.2,
-        "稍微": -0.293, "略": -0.2, "好~": 0.293,  # "好~": "好" before a sentiment word (_zh_tokens)
+        "稍微": -0.293, "略": -0.2, "有一点": -0.293, "有一点儿": -0.293, "有点点": -0.293, "好~": 0.293,  # "好~": "好" before a sentiment word (_zh_tokens)
     },
     contrast=frozenset({"但是", "但", "可是", "不过", "然而", "却"}),
     breaks=frozenset("，。！？；、,.!?;~\n"),
@@ -62,10 +62,20 @@ ZH_SCALES: dict[str, dict[str, float]] = _scales(
     ("量 分量 份量 菜量 饭量 种类 品种 花样 选择", {"多": 1.2, "少": -1.2, "足": 1.5, "大": 1.2, "小": -1.2}),
     ("声音 噪音 噪声 味道 气味 异味 霉味", {"大": -2.0, "小": 1.0, "重": -2.0}),
     ("时间 路程", {"长": -1.0, "短": 1.0}),
+    ("续航 待机 续航时间 待机时间 电池 寿命 保修期", {"长": 1.5, "短": -1.5}),  # a device's hours: longer is better
+    ("发热 发热量 热量 温度", {"大": -1.5, "高": -1.5, "小": 1.2, "低": 1.2}),
     ("位置 地段 地点 距离", {"近": 1.2, "远": -1.2, "偏": -1.2}),
 )
 ZH_SCALE_PAIRS = {noun + end: score for noun, ends in ZH_SCALES.items() for end, score in ends.items()}
 ZH_SCALE_BETWEEN = frozenset("也还都较偏算是就又得的")  # besides boosters and negators: "房间也还比较大"
+# "Too" or "a bit" before a plain measure ("太小", "有点沉", "偏硬", "稍微有点热") is a complaint whatever the
+# noun: nobody writes "有点X" of what they want more of. Only measures that score nothing on their own: "太好" is
+# praise, "有点慢" already a complaint. "多" is left out ("优点太多").
+ZH_EXCESS = frozenset({"太", "过", "过于", "有点", "有点儿", "有一点", "有一点儿", "有点点", "有些", "偏", "稍", "稍微",
+                       "稍稍", "略", "略微"})
+ZH_EXCESS_AFTER = frozenset({"了点", "了些", "了一点", "了一些"})  # "小了点", "重了一些": the same complaint
+ZH_MEASURES = frozenset("大小重沉厚薄宽窄长短高低热冷烫硬软少暗亮粗细松紧晚咸淡酸苦辣干湿吵旧")
+ZH_TOO = -1.5  # a measure after ZH_EXCESS (its token becomes measure + "!"), before the marker's own boost
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +90,8 @@ def _zh_vocabulary() -> tuple[dict[str, float], int]:
 
 def _zh_tokens(text: str) -> list[str]:
     """Greedy longest match against the vocabulary (any other character is a token of its own), then the
-    measured pairs ("价格" … "高" -> "", "价格高") and "好" as "so" before a sentiment word ("好慢")."""
+    measured pairs ("价格" … "高" -> "", "价格高"), "好" as "so" before a sentiment word ("好慢") and a plain
+    measure after "too" ("太" "小" -> "太", "小!")."""
     vocabulary, longest = _zh_vocabulary()
     tokens, i = [], 0
     while i < len(text):
@@ -97,11 +108,20 @@ def _zh_tokens(text: str) -> list[str]:
             noun_at = None
         if token == "好" and i + 1 < len(tokens) and _zh_valence(tokens[i + 1]):
             tokens[i] = "好~"
+        elif token in ZH_MEASURES and _after_excess(tokens, i):
+            tokens[i] = token + "!"
     return tokens
+
+
+def _after_excess(tokens: list[str], i: int) -> bool:
+    """"太" or "有点" just before token i ("太小"), or "了点" just after it ("小了点")."""
+    return (i > 0 and tokens[i - 1] in ZH_EXCESS) or (i + 1 < len(tokens) and tokens[i + 1] in ZH_EXCESS_AFTER)
 
 
 def _zh_valence(token: str) -> float | None:
     """A token's score; negators, boosters and 0 entries score nothing."""
+    if token[-1:] == "!" and token[:-1] in ZH_MEASURES:
+        return ZH_TOO
     return ZH_SCALE_PAIRS.get(token) or _zh_vocabulary()[0].get(token) or None
 
 
