@@ -156,6 +156,19 @@ def test_sentiment_polish_intensifier_and_contrast():
     assert score_segments(["Obsługa była miła, ale kurier spóźnił się dwa dni."], "pl")[0] < 0
 
 
+@pytest.mark.parametrize("language, plain, dampened, boosted", [
+    ("pl", "dobry", "trochę dobry", "bardzo dobry"),
+    ("pl", "zły", "trochę zły", "bardzo zły"),
+    ("uk", "добре", "трохи добре", "дуже добре"),
+    ("uk", "погано", "трохи погано", "дуже погано"),
+])
+def test_sentiment_dampeners_weaken_and_boosters_strengthen_either_sign(language, plain, dampened, boosted):
+    """A dampener ("trochę", "трохи") moves a word toward 0 whatever its sign; a booster away from it.
+    (The sign of a dampener's weight was once lost, so it strengthened the word like a booster.)"""
+    weak, base, strong = (abs(s) for s in score_segments([dampened, plain, boosted], language))
+    assert 0 < weak < base < strong
+
+
 @pytest.mark.parametrize("name,minimum", [("pl.tsv", 300), ("zh.tsv", 200), ("uk.tsv", 250)])
 def test_sentiment_lexicon_files_are_well_formed(name, minimum):
     lexicon = sentiment_rules.read_lexicon(name)

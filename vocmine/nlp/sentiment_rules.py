@@ -75,7 +75,7 @@ def valence_sum(tokens: list[str], valence: Callable[[str], float | None], rules
                 valences.append(rules.negators[negator])
                 negator = None
             continue
-        score = (score + math.copysign(boost, score)) * (NEGATION_SCALAR if negator else 1.0)
+        score = (score + math.copysign(1.0, score) * boost) * (NEGATION_SCALAR if negator else 1.0)  # boost < 0 dampens
         conceded |= {len(valences)} if conceding else set()
         valences.append(score)
         negator, negation_left, boost, scored_at = None, 0, 0.0, i
