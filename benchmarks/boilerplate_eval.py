@@ -68,7 +68,8 @@ LETTER = ["I am writing to make a formal complaint.", "Please treat this as a fo
 CLOSING = ["I would appreciate a prompt response.", "I look forward to hearing from you.",
            "Thank you for your time.", "Any help would be greatly appreciated.", "Please help.",
            "Thanks in advance!", "Please reply as soon as possible.",
-           # not in the shipped formulas: found by the repeated-line rule, or missed
+           # not in the shipped formulas until 2026-12-06 (found by the repeated-line rule, or missed);
+           # since then "Looking forward to your reply.", "Awaiting your response." and "Have a nice day!" are
            "Hope you can help.", "Looking forward to your reply.", "Many thanks for your help in this matter.",
            "Awaiting your response.", "Have a nice day!"]
 SIGNOFFS = ["Kind regards, {name}", "Thanks, {name}", "Best regards,\n{name}", "Cheers", "Many thanks",
