@@ -2,6 +2,7 @@
 
     python benchmarks/boilerplate_eval.py [--sets banking77 clinc150] [--sizes 3000 10000]
     python benchmarks/boilerplate_eval.py --real      # detection on twcs and cfpb (no labels)
+    python benchmarks/boilerplate_eval.py --before main  # also with the formulas shipped at a git ref
 
 Each labelled query (banking77 train, clinc150 in-scope; a seeded sample of ``--sizes``) is
 wrapped the way customers and agents write around what they have to say: a greeting before
@@ -16,7 +17,10 @@ boilerplate pass, embed with MiniLM, theme refit):
 - clean: the queries, boilerplate removal on (it should find ~nothing: false positives);
 - wrapped: the wrapped texts, boilerplate removal on;
 - wrapped, no removal: ``[nlp.boilerplate] enabled = false`` (the previous behaviour);
-- vanilla BERTopic on the wrapped texts (``BERTopic()`` on MiniLM vectors of the whole texts).
+- vanilla BERTopic on the wrapped texts (``BERTopic()`` on MiniLM vectors of the whole texts);
+- with ``--before REF``: clean and wrapped again, removal on with the formulas vocmine shipped at
+  that git ref (``vocmine/nlp/boilerplate.toml`` then) instead of today's: a change of the
+  formulas measured before and after in one run.
 
 A feedback's theme is the theme of its longest themed segment (-1 when none); NMI against the
 intent labels. Segments are scored against what was wrapped: a segment inside the query is
@@ -33,9 +37,11 @@ import json
 import os
 import platform
 import random
+import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -62,7 +68,8 @@ LETTER = ["I am writing to make a formal complaint.", "Please treat this as a fo
 CLOSING = ["I would appreciate a prompt response.", "I look forward to hearing from you.",
            "Thank you for your time.", "Any help would be greatly appreciated.", "Please help.",
            "Thanks in advance!", "Please reply as soon as possible.",
-           # not in the shipped formulas: found by the repeated-line rule, or missed
+           # not in the shipped formulas until 2026-12-06 (found by the repeated-line rule, or missed);
+           # since then "Looking forward to your reply.", "Awaiting your response." and "Have a nice day!" are
            "Hope you can help.", "Looking forward to your reply.", "Many thanks for your help in this matter.",
            "Awaiting your response.", "Have a nice day!"]
 SIGNOFFS = ["Kind regards, {name}", "Thanks, {name}", "Best regards,\n{name}", "Cheers", "Many thanks",
@@ -167,7 +174,8 @@ def score(con, queries: list[str], labels: list[str]) -> dict:
     counts["content_lost"] = len(flagged_feedback - unflagged_feedback)  # every segment flagged
     largest = sorted(theme_lines, key=lambda t: -len(theme_lines[t]))[:15]
     boilerplate_themes = [t for t in largest if np.mean(theme_lines[t]) > 0.5]
-    return {**counts, "nmi": normalized_mutual_info_score(labels, assigned), "themes": len(theme_lines),
+    by_rule = dict(con.execute("SELECT rule, count(*) FROM segment_boilerplate GROUP BY rule").fetchall())
+    return {**counts, "nmi": normalized_mutual_info_score(labels, assigned), "themes": len(theme_lines), "by_rule": by_rule,
             "boilerplate_in_top15": len(boilerplate_themes), "fp_examples": examples[:8],
             "missed_lines": sorted(missed.items(), key=lambda kv: -kv[1])[:8],
             "boilerplate_theme_lines": [theme_texts[t][:4] for t in boilerplate_themes]}
@@ -245,19 +253,29 @@ def real_sets(pipelines: Pipelines, nlp: NlpConfig) -> dict:
     return out
 
 
+def formulas_at(ref: str) -> NlpConfig:
+    """Enrichment with the formulas vocmine shipped at git ``ref`` in place of today's."""
+    text = subprocess.run(["git", "show", f"{ref}:vocmine/nlp/boilerplate.toml"], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, check=True).stdout
+    return NlpConfig(boilerplate={"shipped": False, "languages": tomllib.loads(text)})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=["banking77"])
     parser.add_argument("--sizes", nargs="+", type=int, default=[3000, 10000])
     parser.add_argument("--json", type=Path, default=RESULTS / "boilerplate_eval.json")
     parser.add_argument("--real", action="store_true", help="only detection on twcs and cfpb (no labels)")
+    parser.add_argument("--before", metavar="REF", help="also clean and wrapped with the formulas shipped at this git "
+                        "ref (e.g. main): before and after in one run")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     RESULTS.mkdir(exist_ok=True)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     backend = load_backend("minilm")
     on, off = NlpConfig(), NlpConfig(boilerplate={"enabled": False})
-    pipelines = {"on": Pipelines(on), "off": Pipelines(off)}
+    configs = {"on": on, "off": off} | ({"before": formulas_at(args.before)} if args.before else {})
+    pipelines = {name: Pipelines(config) for name, config in configs.items()}
     if args.real:
         args.json.with_name("boilerplate_real.json").write_text(json.dumps(real_sets(pipelines["on"], on), indent=1))
         return
@@ -271,10 +289,12 @@ def main() -> None:
             wrapped = [wrap(q, rng)[0] for q in queries]
             row = {"set": name, "n": len(queries), "labels": len(set(labels))}
             with tempfile.TemporaryDirectory() as tmp:
-                for variant, texts, nlp in (("clean", queries, "on"), ("wrapped", wrapped, "on"),
-                                            ("wrapped_no_removal", wrapped, "off")):
-                    con, _, timings = build_store(Path(tmp) / variant, texts, on if nlp == "on" else off,
-                                                  pipelines[nlp], backend, RESULTS / f"boilerplate-{name}-minilm.parquet")
+                variants = [("clean", queries, "on"), ("wrapped", wrapped, "on"), ("wrapped_no_removal", wrapped, "off")]
+                if args.before:
+                    variants += [("clean_before", queries, "before"), ("wrapped_before", wrapped, "before")]
+                for variant, texts, nlp in variants:
+                    con, _, timings = build_store(Path(tmp) / variant, texts, configs[nlp], pipelines[nlp], backend,
+                                                  RESULTS / f"boilerplate-{name}-minilm.parquet")
                     row[variant] = {**score(con, queries, labels), **{f"{k}_s": round(v, 1) for k, v in timings.items()}}
                     con.close()
                     print(f"  {name} {size} {variant}: {json.dumps({k: v for k, v in row[variant].items() if 'example' not in k and 'lines' not in k})}",
@@ -283,6 +303,7 @@ def main() -> None:
                                              RESULTS / f"boilerplate-{name}-{size}-wrapped-minilm.npy")
             row["vanilla_clean"] = vanilla(queries, labels, backend,
                                            RESULTS / f"boilerplate-{name}-{size}-clean-minilm.npy")
+            row["before"] = args.before
             results.append(row)
             print_row(row)
     args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
@@ -305,6 +326,21 @@ def print_row(row: dict) -> None:
     print(f"  boilerplate themes among the largest 15: removal {w['boilerplate_in_top15']}, "
           f"no removal {o['boilerplate_in_top15']}")
     print("  wrapper lines most often missed: " + "; ".join(f"{line!r} {n}" for line, n in w["missed_lines"]))
+    if "wrapped_before" in row:
+        cb, wb = row["clean_before"], row["wrapped_before"]
+        print(f"  formulas of {row['before']} (before) | now: NMI clean {cb['nmi']:.3f} | {c['nmi']:.3f}, wrapped "
+              f"{wb['nmi']:.3f} | {w['nmi']:.3f}; wrapper lines found {wb['flagged_wrapper']}/{wb['wrapper']} "
+              f"({wb['flagged_wrapper'] / max(1, wb['wrapper']):.2%}) | {w['flagged_wrapper']}/{w['wrapper']} "
+              f"({w['flagged_wrapper'] / max(1, w['wrapper']):.2%}); query segments flagged: clean "
+              f"{cb['false_positives']} | {c['false_positives']}, wrapped {wb['false_positives']} | "
+              f"{w['false_positives']}; queries with every segment flagged: clean {cb['content_lost']} | "
+              f"{c['content_lost']}, wrapped {wb['content_lost']} | {w['content_lost']}; boilerplate themes in the "
+              f"largest 15: {wb['boilerplate_in_top15']} | {w['boilerplate_in_top15']}")
+        print("  before, wrapper lines most often missed: "
+              + "; ".join(f"{line!r} {n}" for line, n in wb["missed_lines"]))
+        print("  before, flagged by the repeated-line rule (wrapped): "
+              f"{wb['by_rule'].get('repeated', 0)} | now {w['by_rule'].get('repeated', 0)}; by a formula "
+              f"{wb['by_rule'].get('formula', 0)} | {w['by_rule'].get('formula', 0)}")
     for lines in w["boilerplate_theme_lines"]:
         print(f"    with removal, a theme of wrapper lines: {lines}")
     for example in c["fp_examples"] + w["fp_examples"]:

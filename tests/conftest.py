@@ -5,6 +5,7 @@
 - ``review_source``: a source mapping every feedback field;
 - ``handmade_store`` (support.handmade): a hand-made store with known answers for views and reports;
 - ``nightly_module``: flows/nightly.py on Prefect's temporary server;
+- ``vocmine_cache`` (session, automatic): the cache folder of the test run, never the user's;
 - ``demo_embedded``, ``demo_pipeline``: the demo store, built once per session (slow tests only).
   Both are shared and must not be changed: a test that changes the store takes a copy
   (``support.stores.copy_demo_store``).
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -31,6 +33,23 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # Prefect logs "stopping temporary server" at exit, after pytest has closed its capture.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def vocmine_cache(request, tmp_path_factory) -> Iterator[Path]:
+    """The folder vocmine derives files into (the ~120 MB Polish lemma table, the journey
+    taxonomy's phrase vectors) for this test run and every `vocmine` process it starts
+    (``support.projects.run_env`` passes it on): never the cache of whoever runs pytest
+    (``VOCMINE_CACHE_DIR``, else ``~/.cache/vocmine``, README "Settings"). It is pytest's own
+    cache folder, ``.pytest_cache/d/vocmine``, so the lemma table is written by the first session
+    that enriches Polish (about 20 s) and read by the next ones, as a user's nights read theirs;
+    ``pytest --cache-clear`` writes it again, and without pytest's cache plugin
+    (``-p no:cacheprovider``) it is a folder of the session's tmp dir."""
+    cache = getattr(request.config, "cache", None)
+    folder = cache.mkdir("vocmine") if cache is not None else tmp_path_factory.mktemp("vocmine_cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VOCMINE_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ DuckDB CLI one included (pip's own cache keeps its wheel after the first time).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from support.paths import ROOT
+from support.projects import without_settings
 
 pytestmark = pytest.mark.slow  # the whole demo pipeline with the real models: minutes
 
@@ -30,7 +30,7 @@ def demo_clone(tmp_path_factory) -> Path:
     (folder / "vocmine").mkdir()
     (folder / "vocmine" / "journey").symlink_to(ROOT / "vocmine" / "journey")  # the config's taxonomy path
     (folder / ".venv").symlink_to(Path(sys.executable).parents[1])
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VOCMINE_")} | {"HF_HUB_OFFLINE": "1"}
+    env = without_settings() | {"HF_HUB_OFFLINE": "1"}
     with (folder / "run.log").open("w") as log:
         subprocess.run([".venv/bin/vocmine", "init"], cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
                        check=True)
@@ -64,7 +64,7 @@ def test_analyst_commands_of_the_readme_run_as_written(demo_clone):
     commands = _readme_commands()
     assert any(c.startswith(".venv/bin/vocmine sql") for c in commands)
     assert any("duckdb -readonly data/published/vocmine.duckdb" in c for c in commands)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VOCMINE_")} | {"HF_HUB_OFFLINE": "1"}
+    env = without_settings() | {"HF_HUB_OFFLINE": "1"}
     for command in commands:
         done = subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=demo_clone, env=env,
                               capture_output=True, text=True, check=False)

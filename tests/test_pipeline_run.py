@@ -7,7 +7,9 @@ import contextlib
 import json
 import subprocess
 import sys
+from functools import partial
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -206,3 +208,36 @@ def test_pipeline_starts_the_batch_runner_once_after_the_checks(recording_steps)
     with pytest.raises(RunRefused, match="nlp.model"):
         run_pipeline(refused, runner=runner, preflight=True)
     assert events == []
+
+
+def test_pipeline_run_creates_the_analyst_views_once_before_the_first_step(recording_steps, monkeypatch):
+    """The store a run opens gets its views before the first step (a store made by an older
+    release, or one just migrated, has none; the themes step reads ``theme_weekly``); the views
+    step and publish then find the same views, never made a second time, and the analysts'
+    copy has every one. A view made again has a new ``view_oid`` in ``duckdb_views()``."""
+    from vocmine.analytics.views import analyst_views
+    from vocmine.pipeline import steps
+
+    config, _, _ = recording_steps
+    settings = load_settings(config)
+    connect(settings.db_path).close()   # migrated, no view: what an older release's store looks like
+    seen: dict[str, dict[str, int]] = {}
+
+    def looking(name, step=None):
+        def look(ctx: StepContext) -> dict:
+            seen[name] = dict(ctx.con.execute("SELECT view_name, view_oid FROM duckdb_views() "
+                                              "WHERE NOT internal").fetchall())
+            return step(ctx) if step else {}
+        return look
+
+    monkeypatch.setitem(STEPS, "ingest", looking("ingest"))
+    monkeypatch.setitem(STEPS, "views", looking("views", steps.views))
+    monkeypatch.setitem(STEPS, "publish", looking("publish", partial(steps.publish, parquet=False)))
+    monkeypatch.setitem(STEPS, "reports", looking("reports"))
+    assert run_pipeline(settings).ok
+    views = {v.name for v in analyst_views()}
+    assert set(seen["ingest"]) == views
+    assert seen["ingest"] == seen["views"] == seen["publish"] == seen["reports"]
+    published = settings.resolve(settings.publish_dir) / "vocmine.duckdb"
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()} == views

@@ -172,10 +172,18 @@ def _complaint_files(night: int, inbox: Path) -> list[str]:
     return names
 
 
+def without_settings() -> dict[str, str]:
+    """This process's environment without the caller's VOCMINE_* settings (a `VOCMINE_DB` in the
+    shell of whoever runs pytest), keeping the test run's own cache folder (``VOCMINE_CACHE_DIR``,
+    set by the ``vocmine_cache`` fixture): a `vocmine` process a test starts never writes the
+    user's cache either."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("VOCMINE_") or k == "VOCMINE_CACHE_DIR"}
+
+
 def run_env(**extra: str) -> dict[str, str]:
     """The environment of a `vocmine` process: offline, unbuffered, one line per message (wide,
-    plain), no VOCMINE_* overrides from the caller's shell, then ``extra``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VOCMINE_")}
+    plain), no VOCMINE_* overrides from the caller's shell (``without_settings``), then ``extra``."""
+    env = without_settings()
     return env | {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
                   "COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"} | extra
 

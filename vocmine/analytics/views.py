@@ -11,8 +11,9 @@ whole view; migrations keep the tables only.
 reads (found in its text), in one transaction. It needs no configuration: the views read
 their settings from tables (``analysis_settings``, ``outcomes``, ``teams``, ...) that
 ``refresh_analysis`` writes. It is cheap (no rows are computed), so it runs wherever a store
-needs its views: `vocmine views`, the start of every pipeline run (the themes step's emerging
-check reads ``theme_weekly``), `vocmine init`, `vocmine publish` and the theme commands.
+is opened to be written (``pipeline.working_store``): once at the start of every pipeline run
+(the themes step's emerging check reads ``theme_weekly``; the views step then only refreshes
+their settings), `vocmine views`, `vocmine init`, `vocmine publish` and the theme commands.
 
 Example::
 

@@ -51,7 +51,7 @@ class BoilerplateConfig(Strict):
                                    "formula vocabulary")
     min_formula_share: float = Field(0.75, gt=0, le=1, description="a word outside the vocabulary still counts as "
                                      "formula wording when at least this share of the segments using it are "
-                                     "repeated lines ('nice' in 'have a nice day'); 1: only if never used elsewhere")
+                                     "repeated lines ('pleasant' in 'wishing you a pleasant evening'); 1: only if never used elsewhere")
     languages: dict[str, FormulaSet] = Field(default_factory=dict)
 
     @model_validator(mode="before")

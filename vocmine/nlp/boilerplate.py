@@ -14,9 +14,11 @@ boilerplate when
   other content (a *spread* line), and has no content word of its own. A word is not the
   line's own when it is in the formula vocabulary, or when the corpus uses it (almost) only
   inside spread lines (``min_formula_share`` of its segments), at most one such word per line
-  and no more than the line has vocabulary words: "nice" of "Have a nice day!" or "await" of
-  "Awaiting your response." never appear in what customers say, so the line is a formula even
-  though no list names it. That is the guard: "my card was declined", said by fifty
+  and no more than the line has vocabulary words: "pleasant" of "Wishing you a pleasant
+  evening!" or "swift" of "Hoping for a swift reply." never appear in what customers say, so the
+  line is a formula even though no list names it (the common courtesy wrappers, "Have a nice
+  day!", "Awaiting your response.", are named in the shipped formulas: a small store, or one
+  where few customers write them, has too few repeats for this rule). That is the guard: "my card was declined", said by fifty
   customers, has words the corpus uses everywhere else ("card" in hundreds of other segments),
   and "really disappointed", repeated word for word, has no formula wording at all: both stay
   content.
@@ -52,7 +54,7 @@ RULES = ("no_words", "greeting", "signoff", "header", "formula", "repeated")  # 
 _KIND_NAMES = {"greeting": "greeting", "signoff": "sign-off", "header": "header", "formula": "formula"}
 _PLACEHOLDER = re.compile(r"^(<\w+>|x|0+|\^)$")
 # A repeated line may hold this many words that only the data vouches for, and no more than it has
-# vocabulary words: a formula's variant ("have a nice day", "awaiting your response") is anchored
+# vocabulary words: a formula's variant ("wishing you a pleasant evening", "hoping for a swift reply") is anchored
 # in formula wording; a stock opinion repeated by generated or templated feedback ("really
 # disappointed", "would not recommend", "been a customer for 0 years and expected better") is not.
 _FIXED_WORDS = 1
@@ -120,7 +122,10 @@ class LineRules:
     'greeting'
     >>> rules.classify("my card was declined", "card decline", LineStats(50, 50, 0.2)) is None
     True
-    >>> rules.classify("have a nice day", "nice day", LineStats(50, 50, 0.2), {"nice": 1.0})[0]
+    >>> rules.classify("have a nice day", "nice day", LineStats(1, 1, 1.0))[0]
+    'formula'
+    >>> rules.classify("wishing you a pleasant evening", "wish pleasant evening", LineStats(50, 50, 0.2),
+    ...                {"pleasant": 1.0})[0]
     'repeated'
     """
 

@@ -166,7 +166,9 @@ def working_store(settings: Settings) -> contextlib.AbstractContextManager[duckd
     """The working database for a block, migrated, with the analyst views (re)created, always
     closed: every command that writes the store opens it so. Since migration 013 the migrations
     make no view, so whichever command first migrates a store (an older one, or a new one made by
-    `vocmine ingest`) leaves it with views that `vocmine report` and `vocmine sql --working` read."""
+    `vocmine ingest`) leaves it with views that `vocmine report` and `vocmine sql --working` read.
+    This is the one place a run or a command makes them: the steps (the views step too) find
+    them made, current with this release's `analytics/sql`."""
     return store_session(settings.db_path, prepare=create_views)
 
 

@@ -206,13 +206,17 @@ def tag(ctx: StepContext, *, rebuild: bool = False) -> Outcome:
 
 
 def views(ctx: StepContext) -> Outcome:
-    """The analyst views recreated and their settings refreshed from the config (outcomes,
-    priority weights, lost customers, teams, assumed priorities matched to themes by meaning).
-    ``detail``: the analytics refresh result."""
-    from vocmine.analytics import create_views, refresh_analysis
+    """The analyst views' settings refreshed from the config (outcomes, priority weights, lost
+    customers, teams, assumed priorities matched to themes by meaning). ``detail``: the analytics
+    refresh result.
+
+    The views themselves are not made here: every caller holds a store opened by
+    ``pipeline.working_store``, which (re)created them before the first step (the themes step's
+    emerging check reads ``theme_weekly``), and nothing in a run changes their SQL, so making
+    them again here would only replace them with the same (once per run, not twice)."""
+    from vocmine.analytics import refresh_analysis
 
     s = ctx.settings
-    create_views(ctx.con)
     result = refresh_analysis(ctx.con, outcomes=s.outcomes, priorities=s.priorities, lost_customers=s.lost_customers,
                               assumptions=s.assumptions, teams=s.teams,
                               backend=ctx.backend() if s.assumptions.priorities else None)
