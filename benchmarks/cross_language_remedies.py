@@ -49,9 +49,9 @@ from sklearn.metrics import normalized_mutual_info_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from embed_languages import kmeans_nmi, load_set, purity, sample_rows, vectors_for
-from mixed_themes import documents_of, fit
+from mixed_themes import fit
 from parallel_sets import Row, home_assistant_replies, home_assistant_requests, udhr_paragraphs
-from parallel_themes import bilingual_share, centred, nearest_same_item, together, vectors
+from parallel_themes import bilingual_share, centred, nearest_same_item, request_documents, together, vectors
 
 from vocmine.journey.taxonomy import load_taxonomy
 
@@ -188,11 +188,7 @@ def requests(args, shrinks: dict[str, float], loaded: dict, cache: dict) -> None
     for other in args.pairs:
         for per_item in sorted(args.per_item):
             rows = home_assistant_requests(["en", other], per_item, args.seed)
-            documents = [""] * len(rows)
-            for language in ("en", other):
-                at = [i for i, r in enumerate(rows) if r.language == language]
-                for i, doc in zip(at, documents_of([rows[i].text for i in at], language), strict=True):
-                    documents[i] = doc
+            documents = request_documents(rows)
             for name, model, centre, shrink, methods in variants(args, shrinks):
                 if shrink is not None and identity(model, args.pairs, shrink, loaded, cache):
                     print(f"{name}: the map is the identity (mean cos(x, xW) > 0.999), the same as {model}+c")

@@ -160,16 +160,22 @@ HEADER = (f"{'pair':6s} {'rows':>5s} {'items':>5s} {'backend':8s} {'method':8s} 
           f"{'bilingual':>9s}")
 
 
+def request_documents(rows: list[Row]) -> list[str]:
+    """Each row's words in its own language without stop words (as enrichment gives lemma documents)."""
+    documents = [""] * len(rows)
+    for language in sorted({r.language for r in rows}):
+        at = [i for i, r in enumerate(rows) if r.language == language]
+        for i, doc in zip(at, documents_of([rows[i].text for i in at], language), strict=True):
+            documents[i] = doc
+    return documents
+
+
 def requests(args, loaded: dict) -> None:
     print("\n## the same request: Home Assistant requests, English with each language")
     for other in args.pairs:
         for per_item in sorted(args.per_item):
             rows = home_assistant_requests(["en", other], per_item, args.seed)
-            documents = [""] * len(rows)
-            for language in ("en", other):
-                at = [i for i, r in enumerate(rows) if r.language == language]
-                for i, doc in zip(at, documents_of([rows[i].text for i in at], language), strict=True):
-                    documents[i] = doc
+            documents = request_documents(rows)
             for backend in args.backends:
                 v = vectors(rows, backend, loaded)
                 report(rows, v, backend, documents, args.seed)
