@@ -50,10 +50,7 @@ def separation_curve(vectors: np.ndarray, config: ThemesConfig) -> tuple[list[in
     """Candidates and their separation, as ``number_of_themes`` scores them (UMAP as the refit's)."""
     reduced = UMAP(n_components=5, n_neighbors=15, min_dist=0.0, metric="cosine",
                    random_state=config.seed).fit_transform(vectors)
-    candidates = sizing.candidate_numbers(*sizing.theme_bounds(len(vectors), config))
-    rng = np.random.default_rng(config.seed)
-    sample = np.sort(rng.choice(len(reduced), min(len(reduced), sizing.SCORE_SAMPLE), replace=False))
-    return candidates, [sizing._separation(reduced, vectors, sample, k, config.seed) for k in candidates]
+    return sizing.separation_scores(reduced, vectors, config)
 
 
 def main() -> None:

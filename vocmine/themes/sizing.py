@@ -55,14 +55,24 @@ def number_of_themes(reduced: np.ndarray, embeddings: np.ndarray, config: Themes
     low, high = theme_bounds(len(reduced), config)
     if config.target_themes:
         return max(low, min(high, config.target_themes))
-    candidates = candidate_numbers(low, high)
+    candidates, scores = separation_scores(reduced, embeddings, config)
     if len(candidates) == 1:
         return candidates[0]
-    rng = np.random.default_rng(config.seed)
-    sample = np.sort(rng.choice(len(reduced), min(len(reduced), SCORE_SAMPLE), replace=False))
-    scores = [_separation(reduced, embeddings, sample, k, config.seed) for k in candidates]
     best = max(scores)
     return next(k for k, score in zip(candidates, scores, strict=True) if score >= TOLERANCE * best)
+
+
+def separation_scores(reduced: np.ndarray, embeddings: np.ndarray, config: ThemesConfig
+                      ) -> tuple[list[int], list[float]]:
+    """The candidate numbers of themes within the bounds and the separation of each (none scored
+    when there is only one candidate): the curve ``number_of_themes`` chooses from, which
+    ``benchmarks/theme_count_stability.py`` prints."""
+    candidates = candidate_numbers(*theme_bounds(len(reduced), config))
+    if len(candidates) == 1:
+        return candidates, []
+    rng = np.random.default_rng(config.seed)
+    sample = np.sort(rng.choice(len(reduced), min(len(reduced), SCORE_SAMPLE), replace=False))
+    return candidates, [_separation(reduced, embeddings, sample, k, config.seed) for k in candidates]
 
 
 def _separation(reduced: np.ndarray, embeddings: np.ndarray, sample: np.ndarray, k: int, seed: int) -> float:
