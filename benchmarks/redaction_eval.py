@@ -235,12 +235,24 @@ def load_labelled(data: Path, labels: Path = LABELS) -> dict[str, list[tuple[str
                "twcs": (data / "twcs_head5k" / "twcs_first5000.csv", "tweet_id")}
     out = {}
     for (dataset, split), rows in sorted(gold.items()):
-        path, id_column = sources[dataset]
-        with path.open(encoding="utf-8", newline="") as f:
-            texts = {r[id_column]: r["text"] for r in csv.DictReader(f)}
+        if dataset == "zh_reviews":
+            texts = _zh_texts(data)
+        else:
+            path, id_column = sources[dataset]
+            with path.open(encoding="utf-8", newline="") as f:
+                texts = {r[id_column]: r["text"] for r in csv.DictReader(f)}
         out[f"{dataset} {split}"] = [(rid, texts[rid], spans) for rid, spans in rows.items()]
     out["bitext (its labels)"] = _bitext_names(data)
     return out
+
+
+def _zh_texts(data: Path) -> dict[str, str]:
+    """Chinese reviews by ``<file stem>:<row number from 0>`` (the files have no id column)."""
+    texts = {}
+    for stem in ("waimai_10k", "ChnSentiCorp_htl_all"):
+        with (data / "zh_reviews" / f"{stem}.csv").open(encoding="utf-8", newline="") as f:
+            texts |= {f"{stem}:{i}": r["review"] or "" for i, r in enumerate(csv.DictReader(f))}
+    return texts
 
 
 def _bitext_names(data: Path) -> list[tuple[str, str, list[tuple[int, int]]]]:
@@ -337,17 +349,18 @@ def baseline_pii(ref: str, n: int, seed: int, data: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure_names(folder: Path, data: Path) -> dict:
-    return {"demo": measure_demo_names(folder), **measure_labelled_names(data)}
+def measure_names(folder: Path, data: Path, labelled_only: bool = False) -> dict:
+    return {**({} if labelled_only else {"demo": measure_demo_names(folder)}), **measure_labelled_names(data)}
 
 
-def baseline_names(ref: str, folder: Path, data: Path) -> dict:
+def baseline_names(ref: str, folder: Path, data: Path, labelled_only: bool = False) -> dict:
     """The same measurements on ``ref``'s vocmine (git archive into a temporary folder, run in a subprocess)."""
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "vocmine"], check=True, capture_output=True)
         subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
         env = {**os.environ, "PYTHONPATH": tmp}
-        out = subprocess.run([sys.executable, __file__, "--names-json", "--demo", str(folder), "--data", str(data)],
+        out = subprocess.run([sys.executable, __file__, "--names-json", "--demo", str(folder), "--data", str(data),
+                              *(["--names-only"] if labelled_only else [])],
                              env=env, check=True, capture_output=True, text=True, cwd=tmp)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -365,8 +378,11 @@ def report_names(before: dict | None, after: dict, ref: str) -> None:
     for label, result in ((ref, before), ("this", after)):
         if result is None:
             continue
-        cases = ", ".join(f"'{case}' kept {kept}/{n}" for case, (kept, n) in result["demo"]["cases"].items())
-        print(f"\n{label}: demo {cases}")
+        if "demo" in result:
+            cases = ", ".join(f"'{case}' kept {kept}/{n}" for case, (kept, n) in result["demo"]["cases"].items())
+            print(f"\n{label}: demo {cases}")
+        else:
+            print(f"\n{label}:")
         for dataset, r in result.items():
             wrong = ", ".join(f"{text!r} x{n}" for text, n in r["top_false_positives"])
             print(f"  {dataset} [PERSON] where no one is named: {wrong or 'none'}")
@@ -385,9 +401,15 @@ def main() -> None:
     parser.add_argument("--pii-json", action="store_true", help=argparse.SUPPRESS)  # the baseline's subprocess
     parser.add_argument("--pii-only", action="store_true", help="only the structured kinds and addresses, "
                         "this checkout beside the baseline (skips the NER and name measurements)")
+    parser.add_argument("--names-only", action="store_true", help="only person names in the hand-labelled real "
+                        "rows, this checkout beside the baseline (skips the demo, NER speed and structured kinds)")
     args = parser.parse_args()
     if args.names_json:
-        print(json.dumps(measure_names(args.demo, args.data)))
+        print(json.dumps(measure_names(args.demo, args.data, args.names_only)))
+        return
+    if args.names_only:
+        before = baseline_names(args.baseline, args.demo, args.data, True) if args.baseline else None
+        report_names(before, measure_names(args.demo, args.data, True), args.baseline)
         return
     if args.pii_json:
         print(json.dumps(measure_pii(args.n, args.seed, args.data)))
