@@ -148,6 +148,29 @@ def test_names_ukrainian_staff_in_any_case(text, names):
     assert [text[s.start:s.end] for s in find_ukrainian_names(text, LEXICON)] == names
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    ("Манікюр робила майстриня Даші, дуже акуратно", ["Даші"]),  # a diminutive the list lacks
+    ("Все пояснив нам Сашко з реєстратури", ["Сашко"]),
+    ("Наталія з реєстратури все пояснила", ["Наталія"]),  # a sentence may open with a name and nothing else
+    ("Нема куди сісти", []),  # the dictionary lists Нема as a name too; the list does not
+    ("Дякую адвокату Полтави Ігорю Степановичу за роботу", ["Ігорю Степановичу"]),  # of Poltava, not a surname
+    ("Вдячна юристу Черкас Миколі Петровичу", ["Миколі Петровичу"]),
+    ("Консультувалась у Романа Андрійовича, все чітко", ["Романа Андрійовича"]),  # Роман is also a novel
+    ("Оператор Інна поклала слухавку", ["Інна"]),
+    ("Дякую кінологу Остапенко за терпіння", ["Остапенко"]),
+    ("Голова суду Гнатюк не відповідає на листи", ["Гнатюк"]),
+    ("Прийом вела Іваненко О.П. і все швидко", ["Іваненко О.П."]),
+    ("Окрема подяка директору Бойку Ю. Г.", ["Бойку Ю. Г."]),
+    ("Радимо всім. Рекомендую цей центр!", []),  # verbs opening a sentence
+    ("Навчалась в університеті імені Тараса Шевченка", []),  # an institution named after someone
+    ("Лікували нашого кота Барсика, дякую лікарю Олені", ["Олені"]),  # a pet is no one
+    ("Дякую Департаменту соцзахисту за допомогу", []),  # a noun after thanks is no one
+    ("Консультувала Валерія Олексіївна\nВсе сподобалось", ["Валерія Олексіївна"]),  # a name ends at the line
+])
+def test_names_ukrainian_diminutives_cases_cues_and_words(text, names):
+    assert [text[s.start:s.end] for s in find_ukrainian_names(text, LEXICON)] == names
+
+
 @pytest.mark.slow
 def test_names_demo_store_quotes_keep_words_and_lose_names(demo_embedded):
     """Every segment (the report quotes are segments) holds a [PERSON] only where its feedback named one
