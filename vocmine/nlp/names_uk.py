@@ -23,7 +23,7 @@ Cherkasy). Without pymorphy3 the rules run on the lists alone.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from vocmine.nlp.name_lexicons import NameLexicon
 from vocmine.nlp.pii import PiiSpan
@@ -159,7 +159,7 @@ _NOT_NOUNS = frozenset({"VERB", "INFN", "ADVB", "ADJF", "ADJS", "PRCL", "CONJ", 
                         "PRTS", "NUMR", "INTJ", "COMP"})
 
 
-@cache
+@lru_cache(maxsize=100_000)  # capitalised words of a corpus: bounded, but a night may bring many
 def _parses(word: str) -> tuple:
     """The dictionary's readings of a word (guesses for unknown words left out)."""
     morph = _morph()
@@ -169,7 +169,7 @@ def _parses(word: str) -> tuple:
                  if type(p.methods_stack[0][0]).__name__ == "DictionaryAnalyzer")
 
 
-@cache
+@lru_cache(maxsize=100_000)
 def _reading(word: str) -> str | None:
     """given: every reading a given name; surname: a surname reading and no given name; ambiguous: a
     given name that is also a word; no: only verbs, adverbs, adjectives, pronouns; None: unknown or a noun."""
