@@ -3,7 +3,9 @@
 Structured identifiers (e-mails, phones, Luhn-valid cards, IBANs, ...) come from
 :mod:`vocmine.nlp.pii`; people's names in English from the pipeline's NER, checked against the
 name lexicons and completed by known given names and cue rules (:mod:`vocmine.nlp.names`), in
-Ukrainian from word-shape rules (:mod:`vocmine.nlp.names_uk`); other languages get no names. Brand
+Ukrainian from word-shape rules (:mod:`vocmine.nlp.names_uk`), in Chinese a surname with a title
+(:mod:`vocmine.nlp.names_zh`), in Polish names after a cue (:mod:`vocmine.nlp.names_pl`); other
+languages get no names. Brand
 handles (``@AmazonHelp``) are not personal data: they are kept in the text and reported
 separately so they neither leak customers nor drive themes.
 
@@ -22,7 +24,9 @@ from spacy.util import minibatch
 
 from vocmine.nlp.name_lexicons import load_name_lexicon
 from vocmine.nlp.names import company_words, find_english_names
+from vocmine.nlp.names_pl import find_polish_names
 from vocmine.nlp.names_uk import find_ukrainian_names
+from vocmine.nlp.names_zh import find_chinese_names
 from vocmine.nlp.pii import PiiRules, PiiSpan, find_brand_handles, find_pii
 
 Doc.set_extension("pii", default=(), force=True)
@@ -95,14 +99,26 @@ def make_pii_finder(
 
 
 def _name_finder(language: str, has_ner: bool, company: frozenset[str]) -> Callable[[Doc], list[PiiSpan]] | None:
-    """English with NER, Ukrainian by rules; elsewhere no name detector (yet)."""
+    """English with NER; Ukrainian, Chinese and Polish by rules; elsewhere no name detector (yet)."""
     lexicon = load_name_lexicon()
     if language == "en" and has_ner:
         return partial(find_english_names, lexicon=lexicon, company_words=company)
     if language == "uk":
         return partial(_ukrainian_names, lexicon=lexicon)
+    if language == "zh":
+        return partial(_chinese_names, lexicon=lexicon)
+    if language == "pl":
+        return partial(_polish_names, lexicon=lexicon)
     return None
 
 
 def _ukrainian_names(doc: Doc, lexicon) -> list[PiiSpan]:
     return find_ukrainian_names(doc.text, lexicon)
+
+
+def _chinese_names(doc: Doc, lexicon) -> list[PiiSpan]:
+    return find_chinese_names([(token.text, token.idx) for token in doc], lexicon)  # jieba's words
+
+
+def _polish_names(doc: Doc, lexicon) -> list[PiiSpan]:
+    return find_polish_names(doc.text, lexicon)
