@@ -105,6 +105,17 @@ def test_names_staff_and_customers_are_found(blank_en, text, ents, names):
     assert names_in(blank_en, text, ents) == names
 
 
+@pytest.mark.parametrize(("text", "ents", "names"), [
+    ("Still no refund. Regards, Luis Sent from my iPad", {"Luis Sent": "PERSON"}, ["Luis"]),
+    ("Still no refund.\nBest regards,\nBen\nSent from my iPhone", {"Ben\nSent": "PERSON"}, ["Ben"]),
+    ("Still no refund.\n\nKind regards, Priya\n\nSent from my iPad", {"Priya\n\nSent": "PERSON"}, ["Priya"]),
+])
+def test_names_signature_stops_before_the_device_line(blank_en, text, ents, names):
+    """NER reads a signature and the "Sent from my iPad" under it as one person (twcs tweets wrapped by
+    boilerplate_eval.py: 64 of 378 device lines on main); the name ends at the line break or the ordinary word."""
+    assert names_in(blank_en, text, ents) == names
+
+
 @pytest.mark.parametrize(("text", "possible"), [
     ("Priya Shah", True), ("O'Brien", True), ("Madam", False), ("17.5 Mbps", False), ("Bill", False),
     ("Order BL-2026-712803", False), ("iphone", False),

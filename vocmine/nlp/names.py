@@ -114,8 +114,8 @@ def find_english_names(doc: Doc, lexicon: NameLexicon, company_words: Iterable[s
     """
     company = frozenset(w.lower() for w in company_words)
     names = [s for s in find_cued_names(doc.text, lexicon) if not _words_of(doc.text[s.start:s.end]) & company]
-    names += [PiiSpan(e.start_char, e.end_char, "PERSON") for e in doc.ents
-              if e.label_ == "PERSON" and _ner_person_holds(e, lexicon, company)]
+    names += [span for e in doc.ents if e.label_ == "PERSON" and _ner_person_holds(e, lexicon, company)
+              for span in _trimmed(e, lexicon)]
     names += _known_first_names(doc, lexicon, company)
     return _longest_first(names)
 
@@ -149,6 +149,23 @@ def _ner_person_holds(ent: Span, lexicon: NameLexicon, company: frozenset[str]) 
         return False  # "Box arrived wet", "Funny bc ..."
     lone_opener = len(ent) == 1 and ent[0].is_sent_start  # "Chatbot closed chat", "Altima smells"
     return not (lone_opener and not lexicon.is_first_name(words[0], strict=True))
+
+
+def _trimmed(ent: Span, lexicon: NameLexicon) -> list[PiiSpan]:
+    """An NER person up to a line break and without ordinary words after the name: NER reads a signature
+    and the device line under it as one person ("Ben\nSent", "Luis Sent" of "Regards, Luis Sent from my
+    iPad"), and "[PERSON] from my iPad" then hides the sign-off the boilerplate rules look for."""
+    tokens = list(ent)
+    for i, token in enumerate(tokens[1:], 1):
+        if "\n" in tokens[i - 1].whitespace_ or token.is_space:
+            tokens = tokens[:i]
+            break
+    while len(tokens) > 1 and lexicon.is_common_word(tokens[-1].text) and not lexicon.is_first_name(tokens[-1].text):
+        tokens.pop()
+    tokens = [t for t in tokens if not t.is_space]
+    if not tokens:
+        return []
+    return [PiiSpan(tokens[0].idx, tokens[-1].idx + len(tokens[-1]), "PERSON")]
 
 
 def _known_first_names(doc: Doc, lexicon: NameLexicon, company: frozenset[str]) -> list[PiiSpan]:
