@@ -13,6 +13,7 @@ from pydantic import ValidationError
 import vocmine.nlp.components  # noqa: F401  (registers vocmine_formulas)
 from vocmine.config import BoilerplateConfig, NlpConfig, ThemesConfig
 from vocmine.nlp.boilerplate import (
+    LineRules,
     LineStats,
     formula_sets,
     formula_word_shares,
@@ -291,3 +292,16 @@ def test_boilerplate_nightly_withdraws_flagged_segments_from_their_theme_and_nev
     themed = dict(fresh_db.execute("SELECT segment_id, theme_id FROM segment_themes").fetchall())
     assert themed == {content: 1, new_content: 1}
     assert result.withdrawn == 1 and formula not in themed and new_formula not in themed
+
+
+@pytest.mark.parametrize(("line", "rule"), [
+    ("谢谢", "signoff"), ("谢谢 师傅", "signoff"), ("谢谢 小王", "signoff"), ("谢谢 <person>", "signoff"),
+    ("谢谢 送餐很快", None),  # "谢谢，送餐很快": thanks for the fast delivery, one unspaced clause
+    ("谢谢你 辛苦了", None),
+])
+def test_boilerplate_chinese_thanks_with_a_clause_is_content(line, rule):
+    """A sign-off line may name one person after the formula; in Chinese a whole clause has no spaces,
+    so only a word as short as a form of address counts as that name."""
+    rules = LineRules(formula_sets(BoilerplateConfig())["zh"], BoilerplateConfig())
+    verdict = rules.classify(line, "", LineStats(1, 1, 1.0))
+    assert (verdict[0] if verdict else None) == rule

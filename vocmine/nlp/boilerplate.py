@@ -53,6 +53,7 @@ from vocmine.store.tx import registered, transaction
 RULES = ("no_words", "greeting", "signoff", "header", "formula", "repeated")  # as vocmine/store/checks.toml
 _KIND_NAMES = {"greeting": "greeting", "signoff": "sign-off", "header": "header", "formula": "formula"}
 _PLACEHOLDER = re.compile(r"^(<\w+>|x|0+|\^)$")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")  # scripts written without spaces (CJK)
 # A repeated line may hold this many words that only the data vouches for, and no more than it has
 # vocabulary words: a formula's variant ("wishing you a pleasant evening", "hoping for a swift reply") is anchored
 # in formula wording; a stock opinion repeated by generated or templated feedback ("really
@@ -161,8 +162,11 @@ class LineRules:
 
     def _addressed(self, rest: str) -> bool:
         """What follows a greeting or sign-off: placeholders, vocabulary, initials and at most one
-        other word (a name: "yours sincerely aisha f")."""
-        return sum(not (_PLACEHOLDER.match(w) or w in self.words or len(w) == 1) for w in rest.split()) <= 1
+        other word (a name: "yours sincerely aisha f"). Chinese has no spaces, so a whole clause is one
+        "word" ("谢谢，送餐很快" is thanks for fast delivery): there the other word must be as short as a
+        form of address (师傅, 小王; a name itself is <person> by now)."""
+        others = [w for w in rest.split() if not (_PLACEHOLDER.match(w) or w in self.words or len(w) == 1)]
+        return len(others) <= 1 and all(len(w) <= 2 or not _UNSPACED.search(w) for w in others)
 
     def _repeated(self, lemmas: str, stats: LineStats, word_shares: Mapping[str, float]) -> tuple[str, str] | None:
         c = self.config

@@ -46,11 +46,12 @@ from vocmine.nlp.lemma_file import file_backed_lemmas
 from vocmine.text.tokens import keep_placeholders, load_trained
 
 # Bump when code changes what enrichment produces, so `vocmine enrich --rebuild` redoes it.
-CODE_VERSION = 9  # 2: segment_tokens for the journey rules; 3: greetings and sign-offs cut off;
+CODE_VERSION = 10  # 2: segment_tokens for the journey rules; 3: greetings and sign-offs cut off;
 # 4: person names checked against name lexicons (issue 18); 5: postal addresses redacted (issue 20);
 # 6: Chinese words (jieba), Ukrainian and Polish lemmas (issue 19); 7: Chinese clauses, decimals,
 # list items (issue 19); 8: Polish and Chinese sentiment rules (issue 19): `--rebuild` re-scores them;
-# 9: Chinese product and book review words and "too/a bit" + measure (issue 19, fourth pass)
+# 9: Chinese product and book review words and "too/a bit" + measure (issue 19, fourth pass);
+# 10: person names in Chinese and Polish, Ukrainian names read with pymorphy3, an English name ends at a line break
 _NOT_NEEDED = ("parser",)
 
 
