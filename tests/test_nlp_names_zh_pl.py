@@ -36,6 +36,7 @@ def chinese_names(nlp, text: str) -> list[str]:
     ("有位姓李的经理帮我换了房", ["姓李"]),
     ("每次和王总、Roby出来玩都住这里", ["王总", "Roby"]),
     ("大堂的Angel小姐很有礼貌", ["Angel小姐"]),
+    ("我问黎阿姨怎么走，她请黎阿姨的妹妹帮忙", ["黎阿姨", "黎阿姨"]),  # jieba: 问黎|阿姨
 ])
 def test_names_chinese_surname_with_title(zh, text, names):
     assert chinese_names(zh, text) == names
@@ -51,6 +52,7 @@ def test_names_chinese_surname_with_title(zh, text, names):
     "在周总理纪念馆旁边，交通方便",  # a memorial
     "向经理反映了问题，对于老板私自换菜很不满",  # prepositions, not surnames
     "价格标得老高，总之性价比太低",
+    "对方经理没有回复",  # 对方 (the other side) is a word, not 对 + 方
 ])
 def test_names_chinese_titles_and_words_are_no_one(zh, text):
     assert chinese_names(zh, text) == []

@@ -43,6 +43,7 @@ _BRANDS = frozenset(("康师傅",))  # instant noodles and bottled water, in man
 _STAFF = frozenset(("前台", "服务员", "服务生", "客服", "人员", "员工", "值班", "保安", "司机", "门童", "导游", "店员",
                     "收银员", "骑手", "快递员", "送餐员", "外卖员", "配送员", "小哥", "经理", "主管", "领班", "同事",
                     "师傅", "管家", "技师", "医生", "护士", "老师", "教练", "工作人员", "接待", "服务台", "总台"))
+_GLUES = frozenset("请问找给让跟叫和对向被后是由把与同帮等")
 _LATIN = re.compile(r"[A-Za-z][a-z]{1,15}")
 _AFTER_TITLE_NOT_A_NAME = ("纪念馆", "故居", "路", "街", "广场", "大道", "红烧肉")  # 周总理纪念馆, 田老师红烧肉
 
@@ -54,6 +55,8 @@ def find_chinese_names(words: Sequence[tuple[str, int]], lexicon: NameLexicon) -
         end = _name_end(words, i)
         if end is None:
             continue
+        if _glued_surname(words, i):
+            start += 1  # 请黎|阿姨: the name starts at the surname
         if i + 1 < len(words) and words[i + 1][0].startswith(_AFTER_TITLE_NOT_A_NAME) and end <= words[i + 1][1]:
             continue  # a memorial or a dish named after someone
         spans.append(PiiSpan(start, end, "PERSON"))
@@ -66,7 +69,7 @@ def _name_end(words: Sequence[tuple[str, int]], i: int) -> int | None:
     following = words[i + 1][0] if i + 1 < len(words) else ""
     if _surname_and_title(word) and word not in _BRANDS:  # 叶先生, 李小姐
         return start + len(word)
-    if word in SURNAMES and following in TITLES:  # 周 小姐, 王 总
+    if (word in SURNAMES or _glued_surname(words, i)) and following in TITLES:  # 周 小姐, 王 总, 请黎 阿姨
         return words[i + 1][1] + len(following)
     if len(word) == 2 and word[0] in "小老" and word[1] in SURNAMES and _after_staff(words, i):  # 前台 小王
         return start + len(word)
@@ -77,6 +80,19 @@ def _name_end(words: Sequence[tuple[str, int]], i: int) -> int | None:
     if _LATIN.fullmatch(word) and word[0].isupper() and following in ("小姐", "先生", "女士", "经理", "老师"):
         return words[i + 1][1] + len(following)  # Angel 小姐
     return None
+
+
+def _glued_surname(words: Sequence[tuple[str, int]], i: int) -> bool:
+    """jieba glues a rarer surname to the one-character verb or preposition before it ("请黎|阿姨", "问黎|阿姨",
+    "后黎|阿姨") when the two make no word of its dictionary (对方 is a word: "对方经理" is nobody)."""
+    word = words[i][0]
+    if not (len(word) == 2 and word[0] in _GLUES and word[1] in SURNAMES and i + 1 < len(words)
+            and words[i + 1][0] in TITLES):
+        return False
+    import jieba  # the Chinese pipeline's tokenizer: its dictionary knows the words
+
+    jieba.dt.check_initialized()
+    return not jieba.get_FREQ(word)
 
 
 def _surname_and_title(word: str) -> bool:
