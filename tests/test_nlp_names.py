@@ -176,6 +176,7 @@ def test_names_ukrainian_staff_in_any_case(text, names):
     ("Навчалась в університеті імені Тараса Шевченка", []),  # an institution named after someone
     ("Лікували нашого кота Барсика, дякую лікарю Олені", ["Олені"]),  # a pet is no one
     ("Дякую Департаменту соцзахисту за допомогу", []),  # a noun after thanks is no one
+    ("Вчимося в англійській школі Афіна, а вчителька Ірина чудова", ["Ірина"]),  # a school named like a person
     ("Консультувала Валерія Олексіївна\nВсе сподобалось", ["Валерія Олексіївна"]),  # a name ends at the line
 ])
 def test_names_ukrainian_diminutives_cases_cues_and_words(text, names):

@@ -54,6 +54,9 @@ _STREET = re.compile(r"(?<!\w)(?:вул|вулиц[яіею]|просп|прос
 _PET = re.compile(r"(?<!\w)(?:улюблен(?:ець|ця|цю|цем|иця|иці|ицю|ицею)|кот(?:а|у|ом|ик|ика|ику)?|кішк(?:а|и|у|ою|ці)|"
                   r"кошен(?:я|яти|ям)|соба(?:ка|ки|ці|ку|кою|чк[аиуі])|пес(?:ик)?|пса|псу|песика|цуцен(?:я|яти))"
                   r"[,:]?\s+$", re.IGNORECASE)
+_NAMED_THING = re.compile(r"(?<!\w)(?:школ[аіу]|салон[іу]?|магазин[іу]?|клінік[аіу]|компані[яїю]|кафе|ресторан[іу]?|"
+                          r"готел[ьію]|ляльк[аиуі]|мереж[аіу]|бренд[уі]?|агенці[яїю]|студі[яїю])[,:]?\s+[«\"]?$",
+                          re.IGNORECASE)
 _LIST = re.compile(r"\s*(?:,|та|і|й|and)\s*", re.IGNORECASE)
 _ENDINGS = frozenset(("", "а", "я", "у", "ю", "і", "ї", "и", "о", "е", "є", "ом", "ем", "єм", "ою", "ею", "єю",
                       "ові", "еві", "єві", "й", "ь"))
@@ -74,8 +77,8 @@ def find_ukrainian_names(text: str, lexicon: NameLexicon) -> list[PiiSpan]:
             continue
         words = [(m.start() + run.start(), m.group()) for m in re.finditer(r"\S+", run.group())]
         before = text[max(0, run.start() - 40):run.start()]
-        if _PET.search(before):
-            continue  # "нашої улюблениці Елеонори": a pet
+        if _PET.search(before) or _NAMED_THING.search(before):
+            continue  # "нашої улюблениці Елеонори": a pet; "школі Афіна", "ляльки Тільди": a school, a doll
         cued = bool(_CUE.search(before) or _HEAD_CUE.search(before))
         if _CUE.fullmatch(words[0][1] + " "):  # "Дякую Олені ...": the cue opens the run
             cued, words = True, words[1:]
