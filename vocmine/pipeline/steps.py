@@ -217,7 +217,6 @@ def views(ctx: StepContext) -> Outcome:
     emerging check reads ``theme_weekly``), and nothing in a run changes their SQL, so making
     them again here would only replace them with the same (once per run, not twice)."""
     from vocmine.analytics import refresh_analysis
-
     from vocmine.embed.scale import on_scale
 
     s = ctx.settings
