@@ -83,3 +83,34 @@ def test_embed_scale_shipped_table_is_minilm_measured_again():
 
     measured = pair_cosines(load_backend("minilm").encode(reference_phrases()))
     assert np.allclose(measured, MINILM, atol=1e-4)
+
+
+def test_embed_scale_minilm_measured_on_another_machine_reads_settings_as_written():
+    jittered = CosineScale("minilm", tuple(MINILM + 2e-6))
+    assert jittered.is_reference
+    assert on_scale(ThemesConfig(), jittered) == ThemesConfig()
+    assert not CosineScale("e5", tuple(MINILM * 0.2 + 0.8)).is_reference
+
+
+def test_embed_scale_a_step_reads_the_store_model_scale_once_and_later_nights_load_no_model(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from vocmine.pipeline.context import StepContext
+
+    class Counting(SquashedBackend):
+        calls = 0
+
+        def encode(self, texts):
+            Counting.calls += 1
+            return super().encode(texts)
+
+    def night():
+        backend = Counting(spread=0.4)
+        ctx = StepContext(None, None, models={"choice": SimpleNamespace(model=backend.name), "backend": backend})
+        return ctx, on_scale(ThemesConfig(), ctx.cosine_scale())
+
+    monkeypatch.setenv("VOCMINE_CACHE_DIR", str(tmp_path))  # a cache no earlier run filled
+    ctx, first = night()
+    assert first.similarity_floor > 0.8 and ctx.cosine_scale() is ctx.cosine_scale()
+    _, second = night()
+    assert second == first and Counting.calls == 1  # the phrases' vectors were read back

@@ -69,6 +69,12 @@ class CosineScale:
     model: str
     cosines: tuple[float, ...]
 
+    @property
+    def is_reference(self) -> bool:
+        """MiniLM itself (to rounding: its last float bits vary with the machine's BLAS), whose
+        settings are read as written."""
+        return bool(np.allclose(self.cosines, MINILM, atol=1e-4))
+
     def threshold(self, reference: float) -> float:
         """The model's cosine that ranks where MiniLM's ``reference`` ranks (beyond the pairs seen:
         linear towards -1 and 1)."""
@@ -111,7 +117,7 @@ Section = TypeVar("Section", bound=BaseModel)
 def on_scale(section: Section, scale: CosineScale) -> Section:
     """A copy of a settings section with each of its cosine thresholds (the class's ``COSINES``)
     on ``scale``: what the setting means on MiniLM, said in the store's model's cosines."""
-    fields = getattr(type(section), "COSINES", ())
+    fields = () if scale.is_reference else getattr(type(section), "COSINES", ())
     update = {name: scale.threshold(getattr(section, name)) for name in fields if getattr(section, name) is not None}
     return section.model_copy(update=update)
 

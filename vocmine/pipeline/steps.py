@@ -163,7 +163,11 @@ def themes(ctx: StepContext, *, refit: bool = False) -> Outcome:
                                 on_phase=ctx.on_phase)
     run_id = result.refit.run_id if result.refit else result.assigned.run_id
     cases = refresh_feedback_themes(ctx.con, choice.model, config, run_id, refit=result.refit is not None)
-    return Outcome(_theme_counts(result, cases), (result, cases))
+    counts = _theme_counts(result, cases)
+    if config != s.themes:  # the run log says what the thresholds were on this model's scale
+        counts["cosine_thresholds"] = {name: round(getattr(config, name), 3) for name in type(config).COSINES
+                                       if getattr(config, name) is not None}
+    return Outcome(counts, (result, cases))
 
 
 def _theme_counts(result, cases) -> dict[str, Any]:
