@@ -1,6 +1,7 @@
 """Assumed priorities matched to themes: centre/label, segments + name (before), themes about it (now).
 
     python benchmarks/assumptions_eval.py [--sets banking77 clinc150] [--sizes 3000 10000] [--cost 1000000]
+        [--backend e5]   # another model: the rule in use, cut-offs as written and on its cosine scale
 
 Three rules on the same themes, store and cut-offs: "centre/label", the first rule (the
 assumption within min_similarity of a theme's centroid or label); "segments+name", the rule
@@ -34,12 +35,14 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import quality
+from cosine_scale_effects import vectors_of
 from quality import embeddings, load_set
 
 from vocmine.analytics.assumptions import encode_names, match_assumptions, read_theme_evidence, score_themes
 from vocmine.config import AssumptionsConfig, ThemesConfig
 from vocmine.embed import load_backend
 from vocmine.embed.backends import normalise_rows
+from vocmine.embed.scale import cosine_scale, on_scale
 from vocmine.store import connect
 from vocmine.themes.discover import OUTLIER, discover_themes
 
@@ -56,8 +59,9 @@ class Fit:
         self.labels, self.keywords = list(labels), [list(k) for k in keywords]
 
 
-def fitted(name: str, size: int, seed: int, texts: list[str], vectors: np.ndarray) -> Fit:
-    cached = quality.RESULTS / f"{name}-{size}-{seed}-phrasings-themes.npz"  # fitted as a refit fits
+def fitted(name: str, size: int, seed: int, texts: list[str], vectors: np.ndarray, model: str = "minilm") -> Fit:
+    suffix = "" if model == "minilm" else f"-{model}"
+    cached = quality.RESULTS / f"{name}-{size}-{seed}-phrasings-themes{suffix}.npz"  # fitted as a refit fits
     if cached.exists():
         data = np.load(cached, allow_pickle=False)
         keywords = json.loads(str(data["keywords"]))
@@ -154,12 +158,14 @@ def score(found: dict[str, list[int]], gold: dict[str, set[int]], size: dict[int
             "unmatched": sum(not found[a] for a in found) / len(found), "matches": matched / len(found)}
 
 
-def evaluate(name: str, size: int, seed: int, backend) -> list[dict]:
+def evaluate(name: str, size: int, seed: int, backend, model: str = "minilm") -> list[dict]:
+    """``model`` other than minilm: its vectors (cosine_scale_effects' cache) and only the rule in
+    use, with the cut-offs as written and on the model's cosine scale (vocmine.embed.scale)."""
     texts, labels = load_set(name)
-    vectors = embeddings(name, texts)
+    vectors = embeddings(name, texts) if model == "minilm" else vectors_of(name, model, texts)
     pick = np.random.default_rng(seed).permutation(len(texts))[:size]
     texts, labels, vectors = [texts[i] for i in pick], [labels[i] for i in pick], vectors[pick]
-    fit = fitted(name, size, seed, texts, vectors)
+    fit = fitted(name, size, seed, texts, vectors, model)
     con = build_store(fit, texts, vectors, backend.name)
     sizes = {k: int((fit.assignments == k).sum()) for k in range(len(fit.labels))}
     label_sets = [("intent", labels)]
@@ -171,10 +177,14 @@ def evaluate(name: str, size: int, seed: int, backend) -> list[dict]:
     for kind, gold_labels in label_sets:
         theme_label = majority(fit, gold_labels)
         names = sorted(set(gold_labels))
-        config = AssumptionsConfig(priorities=[n.replace("_", " ") for n in names])
+        written = AssumptionsConfig(priorities=[n.replace("_", " ") for n in names])
         gold = {n.replace("_", " "): {t for t, lab in theme_label.items() if lab == n} for n in names}
-        for method, match in (("centre/label", centre_or_label), ("segments+name", segments_and_name),
-                              ("about it", about_it)):
+        methods = [("centre/label", centre_or_label, written), ("segments+name", segments_and_name, written),
+                   ("about it", about_it, written)]
+        if model != "minilm":
+            methods = [("about it", about_it, written),
+                       ("about it, on scale", about_it, on_scale(written, cosine_scale(backend)))]
+        for method, match, config in methods:
             started = time.perf_counter()
             found = match(con, config, backend)
             results.append({"set": name, "n": size, "themes": len(fit.labels), "kind": kind,
@@ -226,12 +236,14 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", default=["banking77", "clinc150"])
     parser.add_argument("--sizes", nargs="+", type=int, default=[3000, 10000])
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--backend", default="minilm", help="another model: the rule in use, cut-offs as written "
+                        "and on its cosine scale")
     parser.add_argument("--cost", nargs="*", type=int, default=[],
                         help="also time matching on synthetic stores of these many segments (e.g. 1000000)")
     args = parser.parse_args()
     for n in args.cost:
         print(f"cost: {cost(n)}", flush=True)
-    backend = load_backend("minilm")
+    backend = load_backend(args.backend)
     default = AssumptionsConfig()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; cut-offs: "
           f"name {default.min_similarity}, segment {default.min_segment_similarity}, share {default.min_segment_share}")
@@ -239,7 +251,7 @@ def main() -> None:
           f"{'prec':>6s} {'recall':>6s} {'top ok':>6s} {'big ok':>6s} {'unmat':>6s} {'per a.':>6s} {'match s':>7s}")
     for name in args.sets:
         for size in args.sizes:
-            for r in evaluate(name, size, args.seed, backend):
+            for r in evaluate(name, size, args.seed, backend, args.backend):
                 print(f"{r['set']:9s} {r['n']:6d} {r['themes']:6d} {r['kind']:7s} {r['assumptions']:7d} "
                       f"{r['with_majority']:6d} {r['method']:14s} {r['precision']:6.3f} {r['recall']:6.3f} "
                       f"{r['top_right']:6.3f} {r['first_right']:6.3f} {r['unmatched']:6.1%} {r['matches']:6.2f} {r['seconds']:7.2f}",

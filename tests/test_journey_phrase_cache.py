@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from vocmine.journey.semantic import Prototypes, phrase_vectors
+from vocmine.embed.phrases import phrase_vectors
+from vocmine.journey.semantic import Prototypes
 
 
 class CountingBackend:

@@ -4,7 +4,7 @@ assumed priorities and teams (``[outcomes]``, ``[priorities]``, ``[lost_customer
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -74,6 +74,9 @@ class LostCustomersConfig(_Strict):
 
 class AssumptionsConfig(_Strict):
     """What the company believes customers care about (the `[assumptions]` table)."""
+
+    # written on MiniLM's scale, read on the store's model's (vocmine.embed.scale)
+    COSINES: ClassVar[tuple[str, ...]] = ("min_similarity", "min_segment_similarity")
 
     priorities: list[str] = Field(default_factory=list, description='e.g. ["price", "delivery speed"]')
     min_similarity: float = Field(

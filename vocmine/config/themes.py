@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic import Field, model_validator
 
@@ -11,6 +12,11 @@ from vocmine.config.base import Strict as _Strict
 
 class ThemesConfig(_Strict):
     """How themes are discovered (the `[themes]` table)."""
+
+    # cosines between embeddings, written on MiniLM's scale and read on the store's model's
+    # (vocmine.embed.scale); merge_keyword_similarity compares words, not embeddings
+    COSINES: ClassVar[tuple[str, ...]] = ("merge_similarity", "similarity_floor", "match_similarity",
+                                          "propose_similarity")
 
     min_themes: int = Field(20, ge=2)
     max_themes: int = Field(120, ge=2)

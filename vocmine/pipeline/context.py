@@ -73,3 +73,18 @@ class StepContext:
     def encode(self, texts: list[str]):
         """The store's model's vectors of ``texts``, the model loaded on first use (a quiet night loads none)."""
         return self.backend().encode(texts)
+
+    def cosine_scale(self):
+        """The store's model's cosine scale (vocmine.embed.scale), measured once per model: its
+        vectors of the reference phrases are kept in the cache folder, so after the first night
+        no model loads for it."""
+        from types import SimpleNamespace
+
+        from vocmine.embed.scale import cosine_scale
+        from vocmine.text.cache import cache_folder
+
+        model = self.choice().model
+        if getattr(self.models.get("scale"), "model", None) != model:
+            self.models["scale"] = cosine_scale(SimpleNamespace(name=model, encode=self.encode),
+                                                cache_folder() / "phrases")
+        return self.models["scale"]

@@ -141,6 +141,7 @@ def themes(ctx: StepContext, *, refit: bool = False) -> Outcome:
     """Place new segments in known themes and propose themes for what fits none, or refit when due
     (``refit``: now, and ``auto`` may switch models first); then flag emerging themes and rewrite
     themes per feedback. ``detail``: (RefreshResult, FeedbackThemesResult)."""
+    from vocmine.embed.scale import on_scale
     from vocmine.themes.assign import RefreshResult, refresh_themes
     from vocmine.themes.cases import refresh_feedback_themes
     from vocmine.themes.emerging import flag_emerging
@@ -149,19 +150,24 @@ def themes(ctx: StepContext, *, refit: bool = False) -> Outcome:
     s = ctx.settings
     fits_dir = s.resolve(s.themes.fits_dir)
     choice = ctx.choice(decide=refit)  # a refit is when auto may switch models
+    if refit and choice.decided:  # every segment is embedded with the new model before the refit
+        _embed_all(ctx, choice)
+    config = on_scale(s.themes, ctx.cosine_scale())  # the cosine thresholds as the store's model reads them
     if refit:
-        if choice.decided:  # every segment is embedded with the new model before the refit
-            _embed_all(ctx, choice)
         result = RefreshResult(pruned=prune_orphan_fits(ctx.con, fits_dir))
-        result.refit = refit_themes(ctx.con, choice.model, s.themes, fits_dir, ctx.encode, on_phase=ctx.on_phase)
-        result.emerging = flag_emerging(ctx.con, choice.model, s.themes, result.refit.run_id)
+        result.refit = refit_themes(ctx.con, choice.model, config, fits_dir, ctx.encode, on_phase=ctx.on_phase)
+        result.emerging = flag_emerging(ctx.con, choice.model, config, result.refit.run_id)
     else:
-        result = refresh_themes(ctx.con, choice.model, s.themes, fits_dir, runner=ctx.runner,
+        result = refresh_themes(ctx.con, choice.model, config, fits_dir, runner=ctx.runner,
                                 encode=ctx.encode,  # loaded only to label themes
                                 on_phase=ctx.on_phase)
     run_id = result.refit.run_id if result.refit else result.assigned.run_id
-    cases = refresh_feedback_themes(ctx.con, choice.model, s.themes, run_id, refit=result.refit is not None)
-    return Outcome(_theme_counts(result, cases), (result, cases))
+    cases = refresh_feedback_themes(ctx.con, choice.model, config, run_id, refit=result.refit is not None)
+    counts = _theme_counts(result, cases)
+    if config != s.themes:  # the run log says what the thresholds were on this model's scale
+        counts["cosine_thresholds"] = {name: round(getattr(config, name), 3) for name in type(config).COSINES
+                                       if getattr(config, name) is not None}
+    return Outcome(counts, (result, cases))
 
 
 def _theme_counts(result, cases) -> dict[str, Any]:
@@ -215,10 +221,12 @@ def views(ctx: StepContext) -> Outcome:
     emerging check reads ``theme_weekly``), and nothing in a run changes their SQL, so making
     them again here would only replace them with the same (once per run, not twice)."""
     from vocmine.analytics import refresh_analysis
+    from vocmine.embed.scale import on_scale
 
     s = ctx.settings
+    assumptions = on_scale(s.assumptions, ctx.cosine_scale()) if s.assumptions.priorities else s.assumptions
     result = refresh_analysis(ctx.con, outcomes=s.outcomes, priorities=s.priorities, lost_customers=s.lost_customers,
-                              assumptions=s.assumptions, teams=s.teams,
+                              assumptions=assumptions, teams=s.teams,
                               backend=ctx.backend() if s.assumptions.priorities else None)
     return Outcome({"outcomes": result.outcomes, "teams": len(s.teams),
                     "assumptions_matched": result.assumptions_matched}, result)

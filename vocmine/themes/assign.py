@@ -210,21 +210,30 @@ def _propose(con, model: str, config: ThemesConfig, run_id: str, encode: Encoder
     ids, vectors = segment_embeddings(con, model, pool)
     if len(ids) < max(2, config.propose_min_size):
         return []
+    clusters = new_theme_clusters(vectors, _anchors(con, model)[2], config)
+    if not clusters:
+        return []
+    return _store_proposals(con, model, config, run_id, ids, vectors, clusters, encode)
+
+
+def new_theme_clusters(vectors: np.ndarray, anchors: np.ndarray, config: ThemesConfig
+                       ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(members, centroid) of each tight cluster among segments no theme took that is a theme of
+    its own: ``propose_similarity`` average cosine within, ``propose_min_size`` segments, and its
+    centroid short of ``match_similarity`` to every known theme's (``anchors``), or it is only
+    the fringe of a known theme."""
     labels = AgglomerativeClustering(n_clusters=None, distance_threshold=1 - config.propose_similarity,
                                      metric="cosine", linkage="average").fit_predict(vectors)
-    anchors = _anchors(con, model)[2]
     clusters = []
     for label in np.unique(labels):
         members = np.flatnonzero(labels == label)
         if len(members) < config.propose_min_size:
             continue
         centroid = normalise_rows(vectors[members].mean(axis=0, keepdims=True))[0]
-        if (anchors @ centroid).max() >= config.match_similarity:
+        if len(anchors) and (anchors @ centroid).max() >= config.match_similarity:
             continue  # the fringe of a known theme, not a new one
         clusters.append((members, centroid))
-    if not clusters:
-        return []
-    return _store_proposals(con, model, config, run_id, ids, vectors, clusters, encode)
+    return clusters
 
 
 def _store_proposals(con, model: str, config: ThemesConfig, run_id: str, ids: list[str], vectors: np.ndarray,
@@ -281,4 +290,4 @@ def _proposal_labels(con, model: str, config: ThemesConfig, segment_ids: list[st
                         fallback=keyword_labels, seed=config.seed)
 
 
-__all__ = ["AssignResult", "RefreshResult", "assign_new_segments", "refit_due", "refresh_themes"]
+__all__ = ["AssignResult", "RefreshResult", "assign_new_segments", "new_theme_clusters", "refit_due", "refresh_themes"]
