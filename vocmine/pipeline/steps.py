@@ -27,6 +27,7 @@ from vocmine.pipeline.context import Outcome, Progress, StepContext, StepFailed
 
 __all__ = ["STEPS", "IngestPlan", "Outcome", "Progress", "StepContext", "StepFailed", "embed", "enrich", "ingest",
            "journey_taxonomy", "may_choose_embedding", "plan_ingest", "publish", "purge_quarantine", "reports", "tag",
+           "taxonomy_language_means",
            "themes", "views"]
 
 
@@ -153,15 +154,33 @@ def themes(ctx: StepContext, *, refit: bool = False) -> Outcome:
         if choice.decided:  # every segment is embedded with the new model before the refit
             _embed_all(ctx, choice)
         result = RefreshResult(pruned=prune_orphan_fits(ctx.con, fits_dir))
-        result.refit = refit_themes(ctx.con, choice.model, s.themes, fits_dir, ctx.encode, on_phase=ctx.on_phase)
+        result.refit = refit_themes(ctx.con, choice.model, s.themes, fits_dir, ctx.encode, on_phase=ctx.on_phase,
+                                    taxonomy_means=partial(taxonomy_language_means, ctx))
         result.emerging = flag_emerging(ctx.con, choice.model, s.themes, result.refit.run_id)
     else:
         result = refresh_themes(ctx.con, choice.model, s.themes, fits_dir, runner=ctx.runner,
                                 encode=ctx.encode,  # loaded only to label themes
-                                on_phase=ctx.on_phase)
+                                on_phase=ctx.on_phase, taxonomy_means=partial(taxonomy_language_means, ctx))
     run_id = result.refit.run_id if result.refit else result.assigned.run_id
     cases = refresh_feedback_themes(ctx.con, choice.model, s.themes, run_id, refit=result.refit is not None)
     return Outcome(_theme_counts(result, cases), (result, cases))
+
+
+def taxonomy_language_means(ctx: StepContext):
+    """The journey taxonomy's mean vector per language in the store's model, for
+    ``themes.align_languages = "partial"`` (vocmine.themes.languages): per stage and touchpoint,
+    English is its description and examples, another language its examples in that language.
+    The phrases' vectors are kept in vocmine's cache folder, as the journey tagger keeps them."""
+    from vocmine.journey.semantic import phrase_vectors
+    from vocmine.text.cache import cache_folder
+    from vocmine.themes.languages import taxonomy_language_means as means
+
+    taxonomy = journey_taxonomy(ctx)
+    entries = [{"en": [entry.description, *entry.examples]}
+               | {lang: list(words.examples) for lang, words in entry.languages.items()}
+               for entry in (*taxonomy.stages, *taxonomy.touchpoints)]
+    backend = ctx.backend()
+    return means(entries, lambda texts: phrase_vectors(backend, texts, cache_folder() / "phrases"))
 
 
 def _theme_counts(result, cases) -> dict[str, Any]:
