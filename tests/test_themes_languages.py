@@ -184,3 +184,28 @@ def test_languages_refit_fits_moved_vectors_and_nightly_places_new_segments_alik
     # the setting changed back: the fit's space is not the one asked for, so a refit is due
     assert refit_due(fresh_db, MODEL, config, WHEN) is False
     assert refit_due(fresh_db, MODEL, ThemesConfig(align_languages="never"), WHEN) is True
+
+
+def test_languages_pipeline_reads_the_taxonomy_means_in_the_store_model_once(tmp_path, monkeypatch, fresh_db):
+    """The themes step's taxonomy means: the shipped taxonomy's four languages, in the store's
+    model, its phrase vectors cached as the journey tagger caches them (a second refit encodes nothing)."""
+    from support.fakes import HashedWordsBackend
+    from vocmine.config import load_settings
+    from vocmine.pipeline.steps import StepContext, taxonomy_language_means
+
+    monkeypatch.setenv("VOCMINE_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "vocmine.toml").write_text('db = "store.duckdb"\n', encoding="utf-8")
+    ctx = StepContext(fresh_db, load_settings(tmp_path / "vocmine.toml"))
+    ctx.models["backend"] = HashedWordsBackend(name="fake:words@1", dim=16, words=r"\w+")
+    means = taxonomy_language_means(ctx)
+    assert set(means) == {"en", "pl", "uk", "zh"} and all(m.shape == (16,) for m in means.values())
+    assert len(list((tmp_path / "cache" / "phrases").glob("phrases-*.npy"))) == 1
+
+    class Refuses(HashedWordsBackend):
+        def encode(self, texts):
+            raise AssertionError("encoded again")
+
+    ctx = StepContext(fresh_db, load_settings(tmp_path / "vocmine.toml"))
+    ctx.models["backend"] = Refuses(name="fake:words@1", dim=16, words=r"\w+")
+    again = taxonomy_language_means(ctx)
+    assert all(np.array_equal(again[lang], means[lang]) for lang in means)

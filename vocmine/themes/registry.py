@@ -34,8 +34,8 @@ from vocmine.store.tx import registered, transaction
 from vocmine.themes.discover import OUTLIER, fit_on_sample
 from vocmine.themes.groups import centroids_of_groups, group_keywords, group_label, said_across
 from vocmine.themes.label_words import distinct_labels
-from vocmine.themes.languages import apply_offsets, language_offsets
 from vocmine.themes.labels import Encoder, label_themes
+from vocmine.themes.languages import apply_offsets, language_offsets
 from vocmine.themes.matching import match_themes
 from vocmine.themes.persist import load_alignment, save_alignment, save_fit
 from vocmine.themes.store import forget_changed_segments, store_refit
