@@ -190,6 +190,7 @@ def test_languages_pipeline_reads_the_taxonomy_means_in_the_store_model_once(tmp
     """The themes step's taxonomy means: the shipped taxonomy's four languages, in the store's
     model, its phrase vectors cached as the journey tagger caches them (a second refit encodes nothing)."""
     from support.fakes import HashedWordsBackend
+
     from vocmine.config import load_settings
     from vocmine.pipeline.steps import StepContext, taxonomy_language_means
 

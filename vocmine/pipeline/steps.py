@@ -174,13 +174,11 @@ def taxonomy_language_means(ctx: StepContext):
     from vocmine.journey.semantic import phrase_vectors
     from vocmine.text.cache import cache_folder
     from vocmine.themes.languages import taxonomy_language_means as means
+    from vocmine.themes.languages import taxonomy_phrases
 
-    taxonomy = journey_taxonomy(ctx)
-    entries = [{"en": [entry.description, *entry.examples]}
-               | {lang: list(words.examples) for lang, words in entry.languages.items()}
-               for entry in (*taxonomy.stages, *taxonomy.touchpoints)]
     backend = ctx.backend()
-    return means(entries, lambda texts: phrase_vectors(backend, texts, cache_folder() / "phrases"))
+    return means(taxonomy_phrases(journey_taxonomy(ctx)),
+                 lambda texts: phrase_vectors(backend, texts, cache_folder() / "phrases"))
 
 
 def _theme_counts(result, cases) -> dict[str, Any]:

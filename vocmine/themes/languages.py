@@ -97,6 +97,21 @@ def align_languages(vectors: np.ndarray, languages: Iterable[str], how: str,
     return apply_offsets(vectors, languages, language_offsets(vectors, languages, how, taxonomy_means))
 
 
+def taxonomy_phrases(taxonomy) -> list[dict[str, list[str]]]:
+    """Per stage and touchpoint of a journey taxonomy (vocmine.journey.taxonomy, read through
+    its loader by the caller), {language: its phrases}: English its description and examples,
+    another language its examples in that language."""
+    return [{"en": [entry.description, *entry.examples]}
+            | {lang: list(words.examples) for lang, words in entry.languages.items()}
+            for entry in (*taxonomy.stages, *taxonomy.touchpoints)]
+
+
+def shared_entries(entries: list[Mapping[str, list[str]]]) -> tuple[list[str], list[Mapping[str, list[str]]]]:
+    """(every language any entry has phrases in, the entries with phrases in all of them)."""
+    everywhere = sorted({lang for entry in entries for lang, phrases in entry.items() if phrases})
+    return everywhere, [entry for entry in entries if all(entry.get(lang) for lang in everywhere)]
+
+
 def taxonomy_language_means(entries: list[Mapping[str, list[str]]],
                             encode: Callable[[list[str]], np.ndarray]) -> dict[str, np.ndarray]:
     """{language: mean over ``entries`` of the entry's mean vector in that language} (float64).
@@ -105,8 +120,7 @@ def taxonomy_language_means(entries: list[Mapping[str, list[str]]],
     with phrases in every language that any entry has are used, so each language's mean is over
     the same stages and touchpoints and their difference is language, not subject. ``encode``:
     the store's model (all phrases in one call, so a cache such as ``phrase_vectors`` serves)."""
-    everywhere = sorted({lang for entry in entries for lang, phrases in entry.items() if phrases})
-    shared = [entry for entry in entries if all(entry.get(lang) for lang in everywhere)]
+    everywhere, shared = shared_entries(entries)
     if not shared:
         return {}
     texts = [text for entry in shared for lang in everywhere for text in entry[lang]]
@@ -120,5 +134,5 @@ def taxonomy_language_means(entries: list[Mapping[str, list[str]]],
     return {lang: np.mean(np.vstack(rows), axis=0) for lang, rows in means.items()}
 
 
-__all__ = ["ALIGNMENTS", "MIN_SEGMENTS", "align_languages", "apply_offsets", "language_offsets",
-           "taxonomy_language_means"]
+__all__ = ["ALIGNMENTS", "MIN_SEGMENTS", "align_languages", "apply_offsets", "language_offsets", "shared_entries",
+           "taxonomy_language_means", "taxonomy_phrases"]
