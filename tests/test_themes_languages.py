@@ -181,6 +181,18 @@ def test_languages_refit_fits_moved_vectors_and_nightly_places_new_segments_alik
         fresh_db, MODEL)[1])[0]
     assert theme in refunds
     assert similarity == pytest.approx(float(moved @ centroid), abs=1e-5)
+    # a new subject in Polish only: proposed as a theme whose centre is in the fit's space too
+    offsets = registry.fit_alignment(fresh_db, MODEL)[1]
+    app = [np.eye(6)[2] + 1.2 * LANGUAGE + 0.05 * rng.standard_normal(6) for _ in range(20)]
+    for i, vector in enumerate(app):
+        _segment(fresh_db, n + 2 + i, f"app crashes pl {i}", "pl", vector)
+    proposing = config.model_copy(update={"propose_after": 5, "propose_min_size": 10})
+    proposed = assign_new_segments(fresh_db, MODEL, proposing).proposed
+    assert len(proposed) == 1
+    centre = np.array(fresh_db.execute("SELECT centroid FROM themes WHERE theme_id = ?", proposed).fetchall()[0][0])
+    expected = normalise_rows(apply_offsets(normalise_rows(np.array(app)), ["pl"] * 20, offsets).mean(
+        axis=0, keepdims=True))[0]
+    assert centre @ expected == pytest.approx(1, abs=1e-4)
     # the setting changed back: the fit's space is not the one asked for, so a refit is due
     assert refit_due(fresh_db, MODEL, config, WHEN) is False
     assert refit_due(fresh_db, MODEL, ThemesConfig(align_languages="never"), WHEN) is True
