@@ -41,10 +41,12 @@ Fits, on the same vectors (vocmine's discovery as a refit runs it, seed 42):
 
 - ``vocmine``: as today;
 - ``+aligned``: every language with 50+ texts shifted onto the store's mean (rows renormalised),
-  what ``align_languages = "always"`` would do;
+  what ``[themes] align_languages = "full"`` does;
 - ``+partial``: each language moved only along its taxonomy language direction (the component
   of its mean's deviation from the store's mean along the taxonomy's offset for that language):
-  idea (c), which should leave a domain's own direction in place.
+  idea (c), which should leave a domain's own direction in place; ``align_languages = "partial"``.
+  Both call vocmine.themes.languages (``language_alignment_check.py`` shows the numbers are the
+  ones measured before the method moved into the library).
 
 Measures: Home Assistant as ``parallel_themes.py`` (purity against the item and the intent,
 same-item pairs in one theme across the two languages and within one); real feedback as
@@ -79,9 +81,9 @@ from vocmine.config import ThemesConfig
 from vocmine.embed.backends import normalise_rows
 from vocmine.journey.taxonomy import load_taxonomy
 from vocmine.themes.discover import discover_themes
+from vocmine.themes.languages import align_languages
 
 TAXONOMY_LANGUAGES = ("en", "zh", "uk", "pl")
-MIN_SEGMENTS = 50  # a language with fewer texts is not moved (as cross_language.py)
 
 
 def pair_interleaving(v: np.ndarray, languages: np.ndarray, a: str, b: str, rng: np.random.Generator,
@@ -165,20 +167,10 @@ def topic_match(v: np.ndarray, languages: np.ndarray, a: str, b: str, seed: int,
 
 def moved(v: np.ndarray, languages: np.ndarray, how: str, entries: dict) -> np.ndarray:
     """The vectors ``+aligned`` (each language onto the store's mean) or ``+partial`` (along its
-    taxonomy direction only); languages under MIN_SEGMENTS stay."""
-    names, counts = np.unique(languages, return_counts=True)
-    kept = [str(n) for n, c in zip(names, counts, strict=True) if c >= MIN_SEGMENTS]
-    out = v.astype(np.float64).copy()
-    centre = v[np.isin(languages, kept)].mean(axis=0, dtype=np.float64)
-    taxonomy_centre = np.mean([entries[lang].mean(axis=0) for lang in kept], axis=0)
-    for lang in kept:
-        deviation = v[languages == lang].mean(axis=0, dtype=np.float64) - centre
-        if how == "partial":
-            direction = entries[lang].mean(axis=0) - taxonomy_centre
-            direction /= np.linalg.norm(direction)
-            deviation = (deviation @ direction) * direction
-        out[languages == lang] -= deviation
-    return normalise_rows(out)
+    taxonomy direction only), as ``[themes] align_languages = "full"`` / ``"partial"`` move them
+    (vocmine.themes.languages); languages under MIN_SEGMENTS stay."""
+    means = {lang: rows.mean(axis=0) for lang, rows in entries.items()}
+    return align_languages(v, languages, {"aligned": "full", "partial": "partial"}[how], means)
 
 
 def fit(v: np.ndarray, documents: list[str], seed: int) -> np.ndarray:

@@ -70,3 +70,23 @@ def test_preflight_init_then_run_without_sources(tmp_path):
     assert CliRunner().invoke(app, ["init", "--config", str(config)]).exit_code == 0
     result = CliRunner().invoke(app, ["run", "--config", str(config)])
     assert result.exit_code == 2 and "no sources configured" in result.output
+
+
+def test_preflight_partial_alignment_needs_taxonomy_examples_in_several_languages(tmp_path):
+    """``align_languages = "partial"`` reads language directions off the taxonomy: the shipped one
+    gives them; one without other languages' examples is refused before any work, by name."""
+    import re
+    from pathlib import Path
+
+    import vocmine.journey
+
+    assert check_run_settings(_settings(tmp_path, SOURCE + '[themes]\nalign_languages = "partial"\n')) == []
+    shipped = (Path(vocmine.journey.__file__).parent / "taxonomy.toml").read_text(encoding="utf-8")
+    english = re.sub(r"^\[(stages|touchpoints)\.languages\.\w+\]\n(?:(?!\[).*\n)*", "", shipped, flags=re.MULTILINE)
+    assert "languages.zh" not in english
+    (tmp_path / "english.toml").write_text(english, encoding="utf-8")
+    problems = check_run_settings(_settings(tmp_path, SOURCE + '[themes]\nalign_languages = "partial"\n'
+                                            '[journey]\ntaxonomy = "english.toml"\n'))
+    assert len(problems) == 1 and problems[0].startswith('themes.align_languages = "partial": no stage or touchpoint')
+    assert check_run_settings(_settings(tmp_path, SOURCE + '[themes]\nalign_languages = "full"\n'
+                                        '[journey]\ntaxonomy = "english.toml"\n')) == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
@@ -39,6 +39,11 @@ class ThemesConfig(_Strict):
         0.05, ge=0, description="at a refit a segment keeps its theme unless another is closer by this cosine")
     keep_fits: int = Field(3, ge=1, description="saved fits kept under fits_dir; older folders are deleted")
     seed: int = 42
+    align_languages: Literal["never", "partial", "full"] = Field(
+        "never", description="move each language's vectors before themes are fitted, for stores whose languages "
+        "share one business (the same products in several languages): partial along the journey taxonomy's "
+        "language direction, full onto the store's mean. Where each language is its own business this puts "
+        "businesses together (docs/languages.md)")
     # nightly assignment of new segments, and new themes from what fits no known theme
     novelty_percentile: float = Field(
         5.0, ge=0, le=50, description="a new segment less similar to its nearest theme than this percentile of "

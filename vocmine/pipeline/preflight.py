@@ -107,14 +107,15 @@ def _in_model_cache(name: str) -> bool:
 
 
 def _teams(settings: Settings) -> list[str]:
-    """The taxonomy reads, and every team's stages and touchpoints are in it."""
+    """The taxonomy reads, every team's stages and touchpoints are in it, and it gives
+    ``align_languages = "partial"`` its language directions."""
     from vocmine.journey.taxonomy import load_taxonomy
 
     try:
         taxonomy = load_taxonomy(settings.taxonomy_path)
     except ValueError as exc:
         return [f"journey.taxonomy: {exc}"]
-    problems = []
+    problems = _alignment(settings, taxonomy)
     for team, config in sorted(settings.teams.items()):
         for field, known in (("stages", taxonomy.stage_ids), ("touchpoints", taxonomy.touchpoint_ids)):
             for value in getattr(config, field):
@@ -124,6 +125,21 @@ def _teams(settings: Settings) -> list[str]:
                     problems.append(f"teams.{team}.{field}: {value!r} is not a {field[:-1].replace('stage', 'journey stage')}"
                                     f" of the taxonomy ({hint}known: {', '.join(known)})")
     return problems
+
+
+def _alignment(settings: Settings, taxonomy) -> list[str]:
+    """``align_languages = "partial"`` reads each language's direction off the taxonomy's examples
+    of the same stages and touchpoints: there must be some in every language it has."""
+    from vocmine.themes.languages import shared_entries, taxonomy_phrases
+
+    if settings.themes.align_languages != "partial":
+        return []
+    languages, shared = shared_entries(taxonomy_phrases(taxonomy))
+    if len(languages) > 1 and shared:
+        return []
+    return [(f'themes.align_languages = "partial": no stage or touchpoint of {settings.taxonomy_path} has '
+             f"examples in every one of its languages ({', '.join(languages)}), so no language direction can be "
+             'read (add examples, or set "full" or "never")')]
 
 
 def refuse_run(settings: Settings, problems: list[str]) -> list[str]:

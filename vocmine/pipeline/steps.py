@@ -27,6 +27,7 @@ from vocmine.pipeline.context import Outcome, Progress, StepContext, StepFailed
 
 __all__ = ["STEPS", "IngestPlan", "Outcome", "Progress", "StepContext", "StepFailed", "embed", "enrich", "ingest",
            "journey_taxonomy", "may_choose_embedding", "plan_ingest", "publish", "purge_quarantine", "reports", "tag",
+           "taxonomy_language_means",
            "themes", "views"]
 
 
@@ -155,12 +156,13 @@ def themes(ctx: StepContext, *, refit: bool = False) -> Outcome:
     config = on_scale(s.themes, ctx.cosine_scale())  # the cosine thresholds as the store's model reads them
     if refit:
         result = RefreshResult(pruned=prune_orphan_fits(ctx.con, fits_dir))
-        result.refit = refit_themes(ctx.con, choice.model, config, fits_dir, ctx.encode, on_phase=ctx.on_phase)
+        result.refit = refit_themes(ctx.con, choice.model, config, fits_dir, ctx.encode, on_phase=ctx.on_phase,
+                                    taxonomy_means=partial(taxonomy_language_means, ctx))
         result.emerging = flag_emerging(ctx.con, choice.model, config, result.refit.run_id)
     else:
         result = refresh_themes(ctx.con, choice.model, config, fits_dir, runner=ctx.runner,
                                 encode=ctx.encode,  # loaded only to label themes
-                                on_phase=ctx.on_phase)
+                                on_phase=ctx.on_phase, taxonomy_means=partial(taxonomy_language_means, ctx))
     run_id = result.refit.run_id if result.refit else result.assigned.run_id
     cases = refresh_feedback_themes(ctx.con, choice.model, config, run_id, refit=result.refit is not None)
     counts = _theme_counts(result, cases)
@@ -168,6 +170,21 @@ def themes(ctx: StepContext, *, refit: bool = False) -> Outcome:
         counts["cosine_thresholds"] = {name: round(getattr(config, name), 3) for name in type(config).COSINES
                                        if getattr(config, name) is not None}
     return Outcome(counts, (result, cases))
+
+
+def taxonomy_language_means(ctx: StepContext):
+    """The journey taxonomy's mean vector per language in the store's model, for
+    ``themes.align_languages = "partial"`` (vocmine.themes.languages): per stage and touchpoint,
+    English is its description and examples, another language its examples in that language.
+    The phrases' vectors are kept in vocmine's cache folder, as the journey tagger keeps them."""
+    from vocmine.embed.phrases import phrase_vectors
+    from vocmine.text.cache import cache_folder
+    from vocmine.themes.languages import taxonomy_language_means as means
+    from vocmine.themes.languages import taxonomy_phrases
+
+    backend = ctx.backend()
+    return means(taxonomy_phrases(journey_taxonomy(ctx)),
+                 lambda texts: phrase_vectors(backend, texts, cache_folder() / "phrases"))
 
 
 def _theme_counts(result, cases) -> dict[str, Any]:

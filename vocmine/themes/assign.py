@@ -34,15 +34,19 @@ from vocmine.store.tx import registered, transaction
 from vocmine.themes.discover import describe_themes
 from vocmine.themes.emerging import flag_emerging
 from vocmine.themes.labels import Encoder, label_themes
+from vocmine.themes.languages import apply_offsets
 from vocmine.themes.registry import (
     REFIT_PHASES,
     Phase,
     RefitResult,
+    TaxonomyMeans,
     assign_floor,
     current_fit,
+    fit_alignment,
     label_inputs,
     prune_orphan_fits,
     refit_themes,
+    segment_languages,
     theme_documents,
     themed_embeddings,
 )
@@ -82,12 +86,13 @@ class RefreshResult:
 def refresh_themes(
     con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, fits_dir: Path | None = None,
     now: datetime | None = None, runner: BatchRunner = IN_PROCESS, encode: Encoder | None = None,
-    on_phase: Phase | None = None,
+    on_phase: Phase | None = None, taxonomy_means: TaxonomyMeans | None = None,
 ) -> RefreshResult:
     """The nightly theme step: refit when due, else assign and propose; then flag emerging themes.
     ``encode`` (the backend of ``model``) ranks label phrases; it is called only when themes
     are labelled (a refit, or new themes proposed), so a quiet night loads no model for it.
-    ``on_phase(done, total, what)`` hears of each phase as it begins, for progress lines."""
+    ``on_phase(done, total, what)`` hears of each phase as it begins, for progress lines.
+    ``taxonomy_means``: for a refit with ``align_languages = "partial"`` (see ``refit_themes``)."""
     phase = on_phase or (lambda done, total, what: None)
     result = RefreshResult()
     if fits_dir is not None:
@@ -95,7 +100,8 @@ def refresh_themes(
     if refit_due(con, model, config, now):
         total = REFIT_PHASES + 1
         result.refit = refit_themes(con, model, config, fits_dir, encode,
-                                    on_phase=lambda done, _, what: phase(done, total, what))
+                                    on_phase=lambda done, _, what: phase(done, total, what),
+                                    taxonomy_means=taxonomy_means)
         run_id = result.refit.run_id
     else:
         total = 2
@@ -109,8 +115,12 @@ def refresh_themes(
 
 
 def refit_due(con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, now: datetime | None = None) -> bool:
+    """No fit yet, the last one older than ``refit_every_days``, or made with another
+    ``align_languages`` (its centroids are in another space than the setting asks for)."""
     fit = current_fit(con, model)
     if fit is None or not _anchors(con, model)[0]:
+        return True
+    if fit_alignment(con, model)[0] != config.align_languages:
         return True
     if config.refit_every_days == 0:
         return False
@@ -133,6 +143,8 @@ def assign_new_segments(con: duckdb.DuckDBPyConnection, model: str, config: Them
         "SELECT segment_id FROM segments WHERE segment_id NOT IN (SELECT segment_id FROM segment_themes) "
         "AND segment_id NOT IN (SELECT segment_id FROM segment_boilerplate) ORDER BY segment_id").fetchall()]
     ids, vectors = themed_embeddings(con, model, new) if new else ([], np.zeros((0, 0), np.float32))
+    offsets = fit_alignment(con, model)[1]  # moved as the fit moved its own segments
+    vectors = apply_offsets(vectors, segment_languages(con, ids), offsets) if offsets and ids else vectors
     placed = _place(con, ids, vectors, themes, centroids, floors, runner)
     result.new_segments = len(ids)
     result.assigned = sum(t is not None for t, _ in placed)
@@ -210,6 +222,8 @@ def _propose(con, model: str, config: ThemesConfig, run_id: str, encode: Encoder
     ids, vectors = segment_embeddings(con, model, pool)
     if len(ids) < max(2, config.propose_min_size):
         return []
+    offsets = fit_alignment(con, model)[1]  # in the space of the anchors they are compared with
+    vectors = apply_offsets(vectors, segment_languages(con, ids), offsets) if offsets else vectors
     clusters = new_theme_clusters(vectors, _anchors(con, model)[2], config)
     if not clusters:
         return []

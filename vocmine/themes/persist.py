@@ -2,7 +2,9 @@
 
 A fit is a folder: BERTopic's own safetensors serialisation (topic embeddings, c-TF-IDF)
 under ``bertopic/``, plus vocmine's centroids and theme groups in ``themes.safetensors`` and
-labels, keywords and the embedding model's name in ``themes.json``. The embedding model is
+labels, keywords and the embedding model's name in ``themes.json``; a fit made with
+``align_languages`` on also keeps, in ``languages.json``, the vector each language was moved by,
+so nightly placement moves new segments the same way (vocmine.themes.languages). The embedding model is
 recorded by name only: vectors from another model are not comparable with these centroids.
 """
 
@@ -37,6 +39,28 @@ def save_fit(fit: ThemeFit, folder: Path, embedding_model: str) -> None:
     meta = {"embedding_model": embedding_model, "labels": fit.labels,
             "keywords": [[[w, s] for w, s in words] for words in fit.keywords]}
     (folder / "themes.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+ALIGNMENT_FILE = "languages.json"
+
+
+def save_alignment(folder: Path, how: str, offsets: dict[str, np.ndarray]) -> None:
+    """The fit's language alignment: how (``never`` writes nothing) and each language's offset."""
+    if how == "never":
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    meta = {"align_languages": how, "offsets": {lang: [float(x) for x in v] for lang, v in sorted(offsets.items())}}
+    (folder / ALIGNMENT_FILE).write_text(json.dumps(meta), encoding="utf-8")
+
+
+def load_alignment(folder: Path | None) -> tuple[str, dict[str, np.ndarray]]:
+    """(how, {language: offset}) of the fit in ``folder``; ``("never", {})`` when it has none (a fit
+    made before the setting existed, with it off, or not saved)."""
+    path = folder / ALIGNMENT_FILE if folder is not None else None
+    if path is None or not path.is_file():
+        return "never", {}
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    return meta["align_languages"], {lang: np.array(v, dtype=np.float64) for lang, v in meta["offsets"].items()}
 
 
 def load_fit(folder: Path) -> SavedThemes:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,8 +35,9 @@ from vocmine.themes.discover import OUTLIER, fit_on_sample
 from vocmine.themes.groups import centroids_of_groups, group_keywords, group_label, said_across
 from vocmine.themes.label_words import distinct_labels
 from vocmine.themes.labels import Encoder, label_themes
+from vocmine.themes.languages import apply_offsets, language_offsets
 from vocmine.themes.matching import match_themes
-from vocmine.themes.persist import save_fit
+from vocmine.themes.persist import load_alignment, save_alignment, save_fit
 from vocmine.themes.store import forget_changed_segments, store_refit
 
 LINEAGE_SHARE = 0.5  # share of a theme's segments that makes a split or an absorption
@@ -75,17 +76,22 @@ class _Identity:
 
 # (done, total, what is being done now): the phases of a theme step, for progress lines
 Phase = Callable[[int, int, str], None]
+# the journey taxonomy's mean vector per language in the store's model (themes.languages), made on
+# first need: a refit with align_languages = "partial" asks for it, nothing else does
+TaxonomyMeans = Callable[[], Mapping[str, np.ndarray]]
 REFIT_PHASES = 4
 
 
 def refit_themes(
     con: duckdb.DuckDBPyConnection, model: str, config: ThemesConfig, fits_dir: Path | None = None,
-    encode: Encoder | None = None, on_phase: Phase | None = None,
+    encode: Encoder | None = None, on_phase: Phase | None = None, taxonomy_means: TaxonomyMeans | None = None,
 ) -> RefitResult:
     """``encode``: the embedding backend of ``model`` (its ``encode``), which ranks label
     phrases by meaning; without it labels are ranked by their words alone. ``on_phase(done,
     total, what)`` hears of each of the refit's REFIT_PHASES as it begins (the fit itself
-    reports nothing for most of a minute)."""
+    reports nothing for most of a minute). ``taxonomy_means``: needed by
+    ``config.align_languages = "partial"``; the languages are moved before the fit, and the
+    offsets kept with the fit (``languages.json``) for nightly placement."""
     phase = on_phase or (lambda done, total, what: None)
     phase(0, REFIT_PHASES, "loading segment vectors")
     ids, vectors = themed_embeddings(con, model)
@@ -99,12 +105,17 @@ def refit_themes(
             result.changed = forget_changed_segments(con)
         phase(1, REFIT_PHASES, f"fitting themes on {len(ids):,} segments")
         inputs = label_inputs(con, ids, every=True)
+        means = taxonomy_means() if config.align_languages == "partial" and taxonomy_means is not None else None
+        offsets = language_offsets(vectors, inputs[2], config.align_languages, means)
+        vectors = apply_offsets(vectors, inputs[2], offsets)  # centroids, floors and kept themes in one space
         # one point per phrasing (the segments' texts): a template's copies are one way of saying it
         fit = fit_on_sample(vectors, theme_documents(con, ids, every=True), config, phrasings=inputs[0])
         phase(2, REFIT_PHASES, f"labelling {len(fit.centroids):,} themes")
         fit, group_labels = _phrase_labels(con, model, inputs, fit, config, encode)
         result.outlier_share = fit.outlier_share
         phase(3, REFIT_PHASES, "storing themes")
+        if folder is not None:
+            save_alignment(folder, config.align_languages, offsets)
         _store_refit(con, model, config, folder, ids, vectors, fit, group_labels, result)
     except BaseException as exc:
         if folder is not None:
@@ -156,6 +167,21 @@ def _store_refit(con, model: str, config: ThemesConfig, folder: Path | None, ids
     result.themes, result.groups = len(set(themes.themes)), len(groups.rows)
     result.created, result.retired = len(themes.created), len(themes.retired)
     result.kept = result.themes - result.created
+
+
+def fit_alignment(con: duckdb.DuckDBPyConnection, model: str) -> tuple[str, dict[str, np.ndarray]]:
+    """(how, {language: offset}) the current fit of ``model`` moved its languages by: nightly
+    placement and proposals move new vectors the same way, whatever the setting says now (a
+    changed setting makes a refit due, ``refit_due``)."""
+    fit = current_fit(con, model)
+    return load_alignment(Path(fit["path"]) if fit and fit["path"] else None)
+
+
+def segment_languages(con: duckdb.DuckDBPyConnection, segment_ids: list[str]) -> list[str]:
+    """Each segment's language, as ``label_inputs`` reads it (none detected: English)."""
+    rows = dict(con.execute("SELECT segment_id, language FROM segments WHERE segment_id IN (SELECT unnest($ids))",
+                            {"ids": segment_ids}).fetchall())
+    return [rows.get(i) or "en" for i in segment_ids]
 
 
 def themed_embeddings(con: duckdb.DuckDBPyConnection, model: str,
@@ -375,6 +401,6 @@ def prune_orphan_fits(con: duckdb.DuckDBPyConnection, fits_dir: Path) -> list[Pa
 
 _FIT_FOLDER = re.compile(r"themes-\d{8}T\d{6}-[0-9a-f]{6}")
 
-__all__ = ["RefitResult", "assign_floor", "current_fit", "label_inputs", "prune_fits", "prune_orphan_fits",
-           "refit_themes",
+__all__ = ["RefitResult", "TaxonomyMeans", "assign_floor", "current_fit", "fit_alignment", "label_inputs", "prune_fits", "prune_orphan_fits",
+           "refit_themes", "segment_languages",
            "theme_documents", "themed_embeddings"]
