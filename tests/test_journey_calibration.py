@@ -51,6 +51,10 @@ JUNK = "Lovely weather today"  # no word of any entry's description or examples
 CLOSE = "The courier lost my parcel"
 
 
+EXAMPLES = {block.split('id = "')[1].split('"')[0]: block.split("examples = ")[1].split("\n")[0]
+            for block in TAXONOMY.split("[[stages]]")[1:]}
+
+
 def _words() -> HashedWordsBackend:
     return HashedWordsBackend(dim=4096)  # wide enough that no two words of the taxonomy collide
 
@@ -143,6 +147,42 @@ def test_journey_calibration_too_little_to_measure_is_the_identity():
     cosines = np.array([0.1, 0.9], dtype=np.float32)
     for calibration in (one_entry, single_phrases, same):
         assert calibration.apply(cosines) is cosines
+
+
+class ChineseLifted:
+    """Hashed words, with texts in Chinese lifted toward each other by a shared dimension: like e5, whose
+    Chinese texts sit closer to each other (0.88 unrelated) than English ones (0.86)."""
+
+    name = "fake:lifted"
+
+    def __init__(self, lift: float = 0.5) -> None:
+        self.words, self.lift = HashedWordsBackend(dim=4096, words=r"\w+"), lift
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        chinese = np.array([[any("\u4e00" <= c <= "\u9fff" for c in t)] for t in texts], dtype=np.float32)
+        scale = np.where(chinese > 0, np.sqrt(1 - self.lift), 1.0).astype(np.float32)
+        return np.hstack([self.words.encode(texts) * scale, chinese * np.sqrt(self.lift)]).astype(np.float32)
+
+
+def test_journey_calibration_a_language_that_sits_higher_gets_its_own_level(tmp_path):
+    zh = {"delivery": ["快递 很慢", "包裹 没到", "快递员 迟到"], "billing": ["多收 钱", "退款 没到账", "账单 错了"],
+          "support": ["客服 态度差", "客服 不回复", "客服 解决了"]}
+    text = TAXONOMY.split("[[touchpoints]]")[0]
+    for stage, examples in zh.items():  # each stage's block gets its Chinese examples
+        block = f'examples = {EXAMPLES[stage]}'
+        text = text.replace(block, block + f"\n\n[stages.languages.zh]\nexamples = {examples!r}".replace("'", '"'))
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(text, encoding="utf-8")
+    tagger = _tagger(load_taxonomy(path), ChineseLifted())
+    assert tagger.stages.calibrations["zh"].unrelated == pytest.approx(0.5, abs=1e-3)  # the lift itself
+    junk, close = "今天 天气 很好", "快递 很慢 包裹 没到"
+    similarity = tagger.stage_similarity(tagger.backend.encode([junk, close]), ["zh", "zh"])
+    tags = [decide_stage({}, row, tagger.stages.ids, tagger.config) for row in similarity]
+    assert [(t.value, t.method) for t in tags] == [(UNKNOWN, "none"), ("delivery", "semantic")]
+    # read with the level of the taxonomy's own language, the lift alone would clear the floor
+    unlifted = decide_stage({}, tagger.stage_similarity(tagger.backend.encode([junk]))[0], tagger.stages.ids,
+                            tagger.config)
+    assert unlifted.value != UNKNOWN
 
 
 @pytest.mark.slow
