@@ -25,6 +25,9 @@ or ``auto`` give anyway).
 
 ``--before-taxonomy FILE`` makes "before" that taxonomy file (e.g. the previous release's, from
 ``git show``), tagged exactly as "after": the comparison of two versions of the language tables.
+``--default-path`` adds what a store on ``[embedding] backend = "auto"`` does with this feedback: it embeds
+with e5, and the tagger reads e5's cosines, raw ("e5 raw", vocmine before the calibration) and on MiniLM's
+scale ("e5", vocmine/journey/calibration.py), same run; e5's vectors are kept per set in benchmarks/results/.
 ``--show N`` prints, per set and touchpoint, up to N segments whose touchpoint the after taxonomy
 finds by rule and the before one did not (to read by hand for precision; stdout only).
 Embeddings are cached in benchmarks/results/ (git-ignored). Asserts nothing.
