@@ -1,13 +1,16 @@
 """Journey-stage tagging against human labels: bitext customer support and banking77.
 
     python benchmarks/journey_eval.py [--sets bitext banking77] [--taxonomy FILE] [--confusions]
+        [--backend minilm|static|multilingual|e5|<sentence-transformers model>]
 
 The labels (bitext intents, banking77 intents) are mapped to stages in
 benchmarks/journey_labels.toml, a reviewable file. Texts are tagged as feedback without a
 channel, with the default taxonomy (or --taxonomy) and the default MiniLM embeddings (cached
 in benchmarks/results/, git-ignored). Prints per-stage precision, recall and F1, macro-F1 over
 the stages the labels use, the share tagged `unknown` (counted as misses) and how the tags
-were made. Asserts nothing.
+were made. ``--backend`` tags with another embedding model as the store's backend: then twice, its
+raw cosines against the thresholds (vocmine before the calibration) and on MiniLM's scale
+(vocmine/journey/calibration.py), in one run. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import numpy as np
 
 from vocmine.config import JourneyConfig, NlpConfig
 from vocmine.embed import load_backend
+from vocmine.journey.calibration import IDENTITY
 from vocmine.journey.tagging import load_tagger
 from vocmine.journey.taxonomy import UNKNOWN, load_taxonomy
 
@@ -92,21 +96,30 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", default=["bitext", "banking77"])
     parser.add_argument("--taxonomy", type=Path, default=None)
     parser.add_argument("--confusions", action="store_true")
+    parser.add_argument("--backend", default="minilm", help="the store's embedding backend (default minilm)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     taxonomy = load_taxonomy(args.taxonomy)
     config = JourneyConfig()
-    backend = load_backend("minilm")
-    tagger = load_tagger(taxonomy, NlpConfig(), backend, config)
+    backend = load_backend(args.backend)
+    taggers = {"": load_tagger(taxonomy, NlpConfig(), backend, config)}
+    calibration = taggers[""].stages.calibration
     print(f"taxonomy {taxonomy.version} ({args.taxonomy or 'default'}); stage_min_similarity "
-          f"{config.stage_min_similarity}, min_margin {config.min_margin}")
+          f"{config.stage_min_similarity}, min_margin {config.min_margin}; backend {backend.name}, stage "
+          f"calibration: unrelated {calibration.unrelated:.3f}, related {calibration.related:.3f}, scale {calibration.scale:.2f}")
+    if not calibration.identity:
+        raw = load_tagger(taxonomy, NlpConfig(), backend, config)
+        raw.stages.calibration = raw.touchpoints.calibration = IDENTITY
+        taggers = {" (raw cosines)": raw, " (calibrated)": taggers[""]}
     for name in args.sets:
         texts, gold = load_set(name)
         vectors = embeddings(name, texts, backend)
-        started = time.perf_counter()
-        tags = tagger.tag(texts, [None] * len(texts), vectors)
-        seconds = time.perf_counter() - started
-        report(name, gold, [s.value for s, _ in tags], [s.method for s, _ in tags], seconds, args.confusions)
+        for label, tagger in taggers.items():
+            started = time.perf_counter()
+            tags = tagger.tag(texts, [None] * len(texts), vectors)
+            seconds = time.perf_counter() - started
+            report(name + label, gold, [s.value for s, _ in tags], [s.method for s, _ in tags], seconds,
+                   args.confusions)
 
 
 if __name__ == "__main__":

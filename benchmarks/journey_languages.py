@@ -25,6 +25,9 @@ or ``auto`` give anyway).
 
 ``--before-taxonomy FILE`` makes "before" that taxonomy file (e.g. the previous release's, from
 ``git show``), tagged exactly as "after": the comparison of two versions of the language tables.
+``--default-path`` adds what a store on ``[embedding] backend = "auto"`` does with this feedback: it embeds
+with e5, and the tagger reads e5's cosines, raw ("e5 raw", vocmine before the calibration) and on MiniLM's
+scale ("e5", vocmine/journey/calibration.py), same run; e5's vectors are kept per set in benchmarks/results/.
 ``--show N`` prints, per set and touchpoint, up to N segments whose touchpoint the after taxonomy
 finds by rule and the before one did not (to read by hand for precision; stdout only).
 Embeddings are cached in benchmarks/results/ (git-ignored). Asserts nothing.
@@ -47,6 +50,7 @@ import numpy as np
 
 from vocmine.config import JourneyConfig, NlpConfig
 from vocmine.embed import load_backend
+from vocmine.journey.calibration import IDENTITY
 from vocmine.journey.tagging import load_tagger
 from vocmine.journey.taxonomy import UNKNOWN, Taxonomy, load_taxonomy
 from vocmine.nlp.pipeline import build_pipeline
@@ -117,6 +121,29 @@ class CachedBackend:
         return cached_vectors(self.key, texts, self.backend)
 
 
+class TextCache:
+    """A backend whose vectors are kept per text in one file per set (benchmarks/results/): the smaller
+    size's segments are a prefix of the larger's, and e5 on 2 shared cores reads ~60 segments/s."""
+
+    def __init__(self, backend, key: str) -> None:
+        self.backend, self.name, self.dim = backend, backend.name, backend.dim
+        self.path = RESULTS / f"journey-{key}-{backend.name.replace(':', '_').replace('/', '_')}.npz"
+        self.vectors: dict[str, np.ndarray] = {}
+        if self.path.exists():
+            with np.load(self.path, allow_pickle=False) as stored:
+                self.vectors = dict(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
+        if missing:
+            self.vectors.update(zip(missing, self.backend.encode(missing), strict=True))
+            RESULTS.mkdir(exist_ok=True)
+            np.savez(self.path, texts=np.array(list(self.vectors)), vectors=np.stack(list(self.vectors.values())))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self.vectors[t] for t in texts])
+
+
 def without_languages(taxonomy: Taxonomy) -> Taxonomy:
     data = taxonomy.model_dump()
     for item in (*data["stages"], *data["touchpoints"]):
@@ -177,6 +204,16 @@ def show_sample(name: str, pieces: list[str], tags, count: int) -> None:
         print(f"      {stage.value:12s} {stage.method:8s} | {text[:100]}")
 
 
+def default_path(taxonomy: Taxonomy, config: JourneyConfig, name: str) -> dict:
+    """Taggers of a store whose feedback is not all English on ``[embedding] backend = "auto"``: it embeds
+    with e5 (vocmine.embed.choice), and the tagger compares segments and taxonomy in e5's space."""
+    e5 = TextCache(load_backend("e5"), name)
+    previous = load_tagger(taxonomy, NlpConfig(), e5, config)
+    for prototypes in (previous.stages, previous.touchpoints):  # main's tagger: raw e5 cosines
+        prototypes.calibration = IDENTITY
+    return {"e5 raw": previous, "e5": load_tagger(taxonomy, NlpConfig(), e5, config)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=["zh_waimai", "zh_hotels", "uk", "pl"])
@@ -185,6 +222,8 @@ def main() -> None:
     parser.add_argument("--before-taxonomy", type=Path, help="a taxonomy file to compare with (default: no language tables)")
     parser.add_argument("--half", choices=["dev", "test"], help="only this half of each set (sentiment_eval's halves)")
     parser.add_argument("--sample", type=int, default=0, help="print N tagged segments per set (the largest size) to judge")
+    parser.add_argument("--default-path", action="store_true",
+                        help="also tag as a store on the default backend does (auto -> e5 for these languages)")
     parser.add_argument("--show", type=int, default=0, help="segments per set and touchpoint newly found by rule")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; data {SHARED}")
@@ -209,14 +248,16 @@ def main() -> None:
             from sentiment_eval import half
 
             texts = [text for text in texts if half(text) == args.half]
+        default = default_path(taxonomy, config, name) if args.default_path else {}
         sizes = sorted({min(size, len(texts)) for size in args.sizes})
         for size in sizes:
             pieces = segments(language, texts[:size])
             vectors = cached_vectors(f"{name}-{size}", pieces, minilm)
             tagged = {}
-            for label, tagger in (("before", before), ("after", after)):
+            for label, tagger in (("before", before), ("after", after), *default.items()):
                 started = time.perf_counter()
-                tags = tagged[label] = tagger.tag(pieces, [None] * len(pieces), vectors, languages=[language] * len(pieces))
+                own = vectors if tagger.backend.name == minilm.name else tagger.backend.encode(pieces)
+                tags = tagged[label] = tagger.tag(pieces, [None] * len(pieces), own, languages=[language] * len(pieces))
                 row = summary(tags, started)
                 print(f"  {name:16s} {size:8,d} {len(pieces):8,d} {label:7s} {row['unknown']:8.1%} "
                       f"{row['touchpoint_unknown']:8.1%}  {row['methods']}; {row['stages']}; {row['per_s']:,.0f}/s\n"
@@ -224,7 +265,8 @@ def main() -> None:
             if args.show and size == sizes[-1]:
                 show_new_rules(name, pieces, tagged["before"], tagged["after"], args.show)
             if args.sample and size == sizes[-1]:
-                show_sample(name, pieces, tagged["after"], args.sample)
+                for label in ("after", *default):
+                    show_sample(f"{name} {label}", pieces, tagged[label], args.sample)
     if not args.no_english:
         print()
         for name in ("bitext", "banking77"):

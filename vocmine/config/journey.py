@@ -15,8 +15,10 @@ class JourneyConfig(_Strict):
     taxonomy: Path | None = Field(
         None, description="taxonomy file; default: taxonomy.toml beside the config if there is one, "
         "else the one shipped with vocmine")
-    stage_min_similarity: float = Field(0.35, description="below this cosine to every stage: unknown")
-    touchpoint_min_similarity: float = Field(0.55, description="below this cosine to every touchpoint: unknown")
+    stage_min_similarity: float = Field(0.35, description="below this cosine to every stage: unknown (cosines "
+                                        "on MiniLM's scale whatever the backend: vocmine/journey/calibration.py)")
+    touchpoint_min_similarity: float = Field(0.55, description="below this cosine to every touchpoint: unknown "
+                                             "(on MiniLM's scale)")
     min_margin: float = Field(0.0, ge=0, description="the best stage/touchpoint must beat the second by this")
     stage_from_theme: bool = Field(True, description="a segment no stage pattern matches weighs its theme's stage "
                                    "mix beside its own meaning (theme_weight, theme_min_segments)")

@@ -23,8 +23,8 @@ from vocmine.config.nlp import NlpConfig
 from vocmine.embed.backends import EmbeddingBackend
 from vocmine.journey.patterns import LanguagePatterns, language_patterns
 from vocmine.journey.rules import RuleMatcher, RuleScores, Tokens, lemma_pipeline
-from vocmine.journey.semantic import Prototypes
-from vocmine.journey.taxonomy import UNKNOWN, Taxonomy
+from vocmine.journey.semantic import Prototypes, base_language
+from vocmine.journey.taxonomy import UNKNOWN, Stage, Taxonomy, Touchpoint
 from vocmine.parallel import ModelUnavailable
 from vocmine.text.cache import cache_folder
 
@@ -48,15 +48,17 @@ class JourneyTagger:
     represented by its description and its examples in every language. When the configured
     backend reads English only (``minilm``, ``static``), segments in other languages are encoded
     by ``multilingual()`` and compared with the entries in that model's space instead: MiniLM
-    puts a Chinese complaint about a late courier nowhere near "my parcel is late"."""
+    puts a Chinese complaint about a late courier nowhere near "my parcel is late".
+
+    Every cosine is put on MiniLM's scale first (``calibration.py``: each backend calibrated on the
+    taxonomy's own phrases), so the thresholds and the theme's nudge mean the same on any backend."""
 
     def __init__(self, taxonomy: Taxonomy, matcher: RuleMatcher, backend: EmbeddingBackend,
                  config: JourneyConfig, multilingual: Callable[[], EmbeddingBackend] | None = None,
                  phrase_cache: Path | None = None) -> None:
         self.taxonomy, self.matcher, self.backend, self.config = taxonomy, matcher, backend, config
         self.phrase_cache = phrase_cache  # where the taxonomy phrases' vectors are kept between nights
-        self.stages = Prototypes([(s.id, s.phrases()) for s in taxonomy.stages], backend, phrase_cache)
-        self.touchpoints = Prototypes([(t.id, t.phrases()) for t in taxonomy.touchpoints], backend, phrase_cache)
+        self.stages, self.touchpoints = _embedded(taxonomy, backend, phrase_cache)
         self.channels = {c.lower(): t.id for t in taxonomy.touchpoints for c in t.channels}
         self.language_rules: dict[str, LanguagePatterns] = language_patterns(taxonomy)
         self.english_only = backend.name.startswith(ENGLISH_ONLY_BACKENDS)
@@ -69,19 +71,20 @@ class JourneyTagger:
             backend = self._multilingual()
         except Exception as exc:  # no segment's fault: the step fails rather than set every foreign one aside
             raise ModelUnavailable(f"the multilingual backend does not load: {type(exc).__name__}: {exc}") from exc
-        return (backend, Prototypes([(s.id, s.phrases()) for s in self.taxonomy.stages], backend, self.phrase_cache),
-                Prototypes([(t.id, t.phrases()) for t in self.taxonomy.touchpoints], backend, self.phrase_cache))
+        return (backend, *_embedded(self.taxonomy, backend, self.phrase_cache))
 
     def similarities(self, texts: Sequence[str], vectors: np.ndarray, languages: Sequence[str | None] | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
-        """(segments x stages, segments x touchpoints) cosines; segments not in English are read by the
-        multilingual model when the configured backend reads English only."""
-        stage, touchpoint = self.stages.scores(vectors), self.touchpoints.scores(vectors)
+        """(segments x stages, segments x touchpoints) cosines on MiniLM's scale (``calibration.py``);
+        segments not in English are read by the multilingual model when the configured backend reads
+        English only."""
+        stage, touchpoint = self.stages.similarity(vectors, languages), self.touchpoints.similarity(vectors, languages)
         foreign = [i for i, lang in enumerate(languages or []) if lang and not lang.startswith("en")]
         if foreign and self.english_only and self._multilingual is not None:
             backend, stages, touchpoints = self.multilingual
             encoded = backend.encode([texts[i] for i in foreign])
-            stage[foreign], touchpoint[foreign] = stages.scores(encoded), touchpoints.scores(encoded)
+            read = [languages[i] for i in foreign]  # type: ignore[index]
+            stage[foreign], touchpoint[foreign] = stages.similarity(encoded, read), touchpoints.similarity(encoded, read)
         return stage, touchpoint
 
     def rule_scores(self, texts: Sequence[str], tokens: Sequence[Tokens | None] | None,
@@ -118,9 +121,9 @@ class JourneyTagger:
             for i, (stage_rules, touchpoint_rules) in enumerate(rules)
         ]
 
-    def stage_similarity(self, vectors: np.ndarray) -> np.ndarray:
-        """segments x stages: each segment's cosine to each stage, in taxonomy order."""
-        return self.stages.scores(vectors)
+    def stage_similarity(self, vectors: np.ndarray, languages: Sequence[str | None] | None = None) -> np.ndarray:
+        """segments x stages: each segment's cosine to each stage on MiniLM's scale, in taxonomy order."""
+        return self.stages.similarity(vectors, languages)
 
 
 class LazyTagger:
@@ -154,14 +157,24 @@ def load_tagger(taxonomy: Taxonomy, nlp: NlpConfig, backend: EmbeddingBackend, c
                          phrase_cache=cache_folder() / "phrases")
 
 
+def _embedded(taxonomy: Taxonomy, backend: EmbeddingBackend, cache: Path | None) -> tuple[Prototypes, Prototypes]:
+    """The stages and touchpoints embedded by ``backend``, each list calibrated on its phrases in the
+    taxonomy's own language (the description and examples every entry has)."""
+    def prototypes(entries: Sequence[Stage | Touchpoint], kind: str) -> Prototypes:
+        return Prototypes([(e.id, e.phrases()) for e in entries], backend, cache, kind=kind, languages=[
+            [None] * (1 + len(e.examples)) + [code for code, words in e.languages.items() for _ in words.examples]
+            for e in entries])
+
+    return prototypes(taxonomy.stages, "stages"), prototypes(taxonomy.touchpoints, "touchpoints")
+
+
 def _load_multilingual() -> EmbeddingBackend:
     from vocmine.embed.backends import load_backend
 
     return load_backend("multilingual")
 
 
-def _base(language: str | None) -> str:
-    return (language or "").strip().lower().replace("_", "-").split("-")[0]
+_base = base_language
 
 
 def decide_stage(rules: RuleScores, similarity: np.ndarray, ids: list[str], config: JourneyConfig) -> Tag:
@@ -209,9 +222,10 @@ def _by_meaning(similarity: np.ndarray, ids: list[str], floor: float, margin: fl
     if len(ids) == 0:
         return Tag(UNKNOWN, 0.0, "none")
     index, best, known = _closest(similarity[np.newaxis], floor, margin)
+    confidence = min(float(best[0]), 1.0)  # a calibrated cosine can pass 1
     if known[0]:
-        return Tag(ids[index[0]], round(float(best[0]), 4), "semantic")
-    return Tag(UNKNOWN, round(max(float(best[0]), 0.0), 4), "none")
+        return Tag(ids[index[0]], round(confidence, 4), "semantic")
+    return Tag(UNKNOWN, round(max(confidence, 0.0), 4), "none")
 
 
 def _closest(similarity: np.ndarray, floor: float, margin: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -19,6 +19,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 UNKNOWN = "unknown"  # the tag when nothing is confident enough; never a taxonomy id
+# How vocmine reads a taxonomy, part of its version: a change makes every stored tag stale (``vocmine tag``
+# says so; ``--rebuild`` re-tags). 1: raw cosines; 2: cosines on MiniLM's scale per backend (calibration.py).
+TAGGING_VERSION = 2
 TaxonomyId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]
@@ -90,8 +93,10 @@ class Taxonomy(_Strict):
 
     @property
     def version(self) -> str:
-        """A hash of the content: the same taxonomy gives the same version on any machine."""
-        canonical = json.dumps(self.model_dump(), sort_keys=True, ensure_ascii=False)
+        """A hash of the content and of how vocmine reads it (``TAGGING_VERSION``): the same taxonomy
+        gives the same version on any machine, and tags made another way are stale."""
+        canonical = json.dumps({**self.model_dump(), "tagging_version": TAGGING_VERSION}, sort_keys=True,
+                               ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
     @property
@@ -159,4 +164,4 @@ def _message(error: dict) -> str:
     return message.removeprefix("Value error, ")
 
 
-__all__ = ["UNKNOWN", "InLanguage", "Stage", "Taxonomy", "Touchpoint", "default_taxonomy_text", "load_taxonomy"]
+__all__ = ["TAGGING_VERSION", "UNKNOWN", "InLanguage", "Stage", "Taxonomy", "Touchpoint", "default_taxonomy_text", "load_taxonomy"]
