@@ -10,20 +10,22 @@ taken when they separate the segments better.
 
 "Within 2% of the best" is read on a smooth curve fitted to the top of the curve (a
 least-squares quadratic in log k through the candidates scoring 70% of the best or more), not
-on the scores one by one. Why: near its top the separation curve is
-flat (banking77, 3,000 queries: 63-120 themes all within 0.94-1.00 of the best) while each
-candidate's score is noisy: one k-means start moves it by about 2% of the best from start to
-start (sd 0.023 of the best on banking77 3,000; 0.029 at 600 queries and on Ukrainian reviews),
-and 1e-6 float noise on the vectors, through UMAP and then k-means, by as much. Read one by
-one, the 2% cut fell on whichever candidate the noise favoured (102 themes, jittered 74 / 102 /
-102; 600 queries: 63, jittered 53 / 87 / 63), so a store could change its number of themes,
-and churn its stable theme IDs, for nothing. The fitted curve uses every top candidate's score to
-place the top and the cut, so one candidate's noise moves it little, and the count is read
-off it continuously (any whole number between the bounds, not only a candidate), so noise
-moves it by a few themes instead of a grid step (~17%). Averaging three k-means starts per
-candidate and smoothing neighbouring candidates were measured too and did not steady the
-count (the noise left after them, UMAP's part, is still as large as the top's slope between
-two candidates); the fit costs nothing beside the 12 k-means runs.
+on the scores one by one. Why: near its top the separation curve is flat (banking77, 3,000
+queries: 63-120 themes all within 0.94-1.00 of the best) while each candidate's score is noisy:
+one k-means start moves it by about 2% of the best (sd 0.023 on banking77 3,000, 0.029 at 600
+queries, 0.04-0.10 on Ukrainian reviews), and 1e-6 float noise on the vectors, through UMAP
+and then k-means, by as much. Read one by one, the 2% cut fell on whichever candidate the
+noise favoured (banking77 3,000: 74 themes, jittered 102 / 102 / 102; 600 queries: 63, jittered
+53 / 87 / 63), so a store could change its number of themes, and churn its stable theme IDs,
+for nothing. The fitted curve uses every top candidate's score to place the top and the cut,
+so one candidate's noise moves it little, and the count is read off it continuously (any
+whole number between the bounds), so noise moves it by a few themes, not a grid step (~17%):
+74 / 75 / 83 / 78 and 43 / 44 / 42 / 40 on the same curves. Averaging three k-means starts per
+candidate, smoothing neighbouring candidates and lower cuts were measured too and moved the
+count as much (UMAP's part of the noise is left, as large as the top's slope between two
+candidates); a quadratic over all candidates flattens a clear peak, hence the top only. The
+price: where the curve has a sharp peak, the count is read a little below it (blobs of 40
+meanings: 34, one by one 39). The fit costs well under a millisecond.
 ``benchmarks/theme_count_stability.py`` prints the noise's sources and the count before and
 after; docs/themes.md has the numbers.
 
