@@ -7,7 +7,9 @@
 Every method gets the same MiniLM embeddings (computed once and kept in benchmarks/results/,
 which is git-ignored) and the same documents: "vocmine" is discovery as a refit runs it (number
 of themes chosen by separation, duplicates merged, one point per phrasing: the texts are passed),
-"vectors" the same fitted on one point per distinct vector (the refit before phrasings), "sqrt"
+"previous" the same with the previous release's reading of the separation curve (each
+candidate's score one by one, not a curve fitted to them), "vectors" the same fitted on one point
+per distinct vector (the refit before phrasings), "sqrt"
 the release before that (about sqrt(n/2) themes, no merging), "vanilla" `BERTopic()` as shipped. A size below the set's rows
 is a seeded random sample of it. Prints NMI and ARI against the labels, number of themes,
 outlier share and fit time. Asserts nothing.
@@ -86,6 +88,14 @@ def fit_vanilla(vectors: np.ndarray, documents: list[str]) -> tuple:
 def run_method(method: str, vectors: np.ndarray, documents: list[str], seed: int) -> tuple:
     if method == "vanilla":
         return fit_vanilla(vectors, documents)
+    if method == "previous":
+        from vocmine.themes import sizing
+
+        fitted, sizing.fewest_near_the_best_fitted = sizing.fewest_near_the_best_fitted, sizing.fewest_near_the_best
+        try:
+            return fit_vocmine(vectors, documents, ThemesConfig(seed=seed))
+        finally:
+            sizing.fewest_near_the_best_fitted = fitted
     config = previous_rule(vectors, seed) if method == "sqrt" else ThemesConfig(seed=seed)
     return fit_vocmine(vectors, documents, config, by_phrasing=method == "vocmine")
 
