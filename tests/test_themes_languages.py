@@ -142,7 +142,7 @@ def _segment(con, n: int, text: str, language: str, vector: np.ndarray) -> str:
 
 
 def test_languages_refit_fits_moved_vectors_and_nightly_places_new_segments_alike(fresh_db, tmp_path, monkeypatch):
-    from vocmine.themes import registry
+    from vocmine.themes import assign, registry
     from vocmine.themes.assign import assign_new_segments, refit_due
 
     rng = np.random.default_rng(0)
@@ -161,7 +161,7 @@ def test_languages_refit_fits_moved_vectors_and_nightly_places_new_segments_alik
     registry.refit_themes(fresh_db, MODEL, config, tmp_path, taxonomy_means=lambda: means)
 
     ids, raw = registry.themed_embeddings(fresh_db, MODEL)
-    languages = np.array(registry.segment_languages(fresh_db, ids))
+    languages = np.array(assign.segment_languages(fresh_db, ids))
 
     def gap(v: np.ndarray) -> float:
         return float((v[languages == "pl"].mean(axis=0) - v[languages == "en"].mean(axis=0)) @ LANGUAGE)
@@ -177,12 +177,12 @@ def test_languages_refit_fits_moved_vectors_and_nightly_places_new_segments_alik
     theme, similarity = fresh_db.execute("SELECT theme_id, similarity FROM segment_themes WHERE segment_id = ?",
                                          [sid]).fetchall()[0]
     centroid = np.array(fresh_db.execute("SELECT centroid FROM themes WHERE theme_id = ?", [theme]).fetchall()[0][0])
-    moved = apply_offsets(normalise_rows((REFUND + 1.2 * LANGUAGE)[None]), ["pl"], registry.fit_alignment(
+    moved = apply_offsets(normalise_rows((REFUND + 1.2 * LANGUAGE)[None]), ["pl"], assign.fit_alignment(
         fresh_db, MODEL)[1])[0]
     assert theme in refunds
     assert similarity == pytest.approx(float(moved @ centroid), abs=1e-5)
     # a new subject in Polish only: proposed as a theme whose centre is in the fit's space too
-    offsets = registry.fit_alignment(fresh_db, MODEL)[1]
+    offsets = assign.fit_alignment(fresh_db, MODEL)[1]
     app = [np.eye(6)[2] + 1.2 * LANGUAGE + 0.05 * rng.standard_normal(6) for _ in range(20)]
     for i, vector in enumerate(app):
         _segment(fresh_db, n + 2 + i, f"app crashes pl {i}", "pl", vector)

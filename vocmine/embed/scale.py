@@ -15,6 +15,11 @@ percentile where MiniLM's pairs reach ``t`` (quantile matching). MiniLM maps ont
 nearly so (its cosines spread like MiniLM's), e5 onto its own much narrower range. Any model a
 user configures gets the same treatment, from its own vectors of the same phrases.
 
+The journey tagger's thresholds are calibrated apart (``vocmine.journey.calibration``): what it
+thresholds is a segment's best cosine to many phrases of an entry, which sits higher than one
+pair's cosine and differs per language, so it is calibrated on that statistic, on the
+taxonomy in use. This scale serves the settings that compare two texts, or a text and a theme.
+
 ``MINILM`` is MiniLM's cosine at each of ``LEVELS`` over those pairs, shipped so that a store on
 another model never loads MiniLM; ``benchmarks/cosine_scale.py`` measures it again and prints
 what each setting becomes per model (a test checks the table against MiniLM).

@@ -31,6 +31,9 @@ the taxonomy has examples in (``[stages.languages.zh]``), the *unrelated* anchor
 those examples (each one's best cosine to the other entries' phrases, in any language, as a
 segment in that language is scored), and the map keeps the scale of the taxonomy's own language.
 
+The themes' and assumptions' thresholds compare two texts, or a text and a theme, and are read
+on ``vocmine.embed.scale`` (the rank among reference pairs' cosines) instead.
+
 >>> Calibration(unrelated=0.86, related=0.88).apply(np.array([0.86, 0.88, 0.90])).round(3).tolist()
 [0.29, 0.435, 0.58]
 """

@@ -35,6 +35,7 @@ from vocmine.themes.discover import describe_themes
 from vocmine.themes.emerging import flag_emerging
 from vocmine.themes.labels import Encoder, label_themes
 from vocmine.themes.languages import apply_offsets
+from vocmine.themes.persist import load_alignment
 from vocmine.themes.registry import (
     REFIT_PHASES,
     Phase,
@@ -42,11 +43,9 @@ from vocmine.themes.registry import (
     TaxonomyMeans,
     assign_floor,
     current_fit,
-    fit_alignment,
     label_inputs,
     prune_orphan_fits,
     refit_themes,
-    segment_languages,
     theme_documents,
     themed_embeddings,
 )
@@ -304,4 +303,19 @@ def _proposal_labels(con, model: str, config: ThemesConfig, segment_ids: list[st
                         fallback=keyword_labels, seed=config.seed)
 
 
-__all__ = ["AssignResult", "RefreshResult", "assign_new_segments", "new_theme_clusters", "refit_due", "refresh_themes"]
+def fit_alignment(con: duckdb.DuckDBPyConnection, model: str) -> tuple[str, dict[str, np.ndarray]]:
+    """(how, {language: offset}) the current fit of ``model`` moved its languages by: nightly
+    placement and proposals move new vectors the same way, whatever the setting says now (a
+    changed setting makes a refit due, ``refit_due``)."""
+    fit = current_fit(con, model)
+    return load_alignment(Path(fit["path"]) if fit and fit["path"] else None)
+
+
+def segment_languages(con: duckdb.DuckDBPyConnection, segment_ids: list[str]) -> list[str]:
+    """Each segment's language, as ``label_inputs`` reads it (none detected: English)."""
+    rows = dict(con.execute("SELECT segment_id, language FROM segments WHERE segment_id IN (SELECT unnest($ids))",
+                            {"ids": segment_ids}).fetchall())
+    return [rows.get(i) or "en" for i in segment_ids]
+
+
+__all__ = ["AssignResult", "RefreshResult", "assign_new_segments", "fit_alignment", "new_theme_clusters", "refit_due", "refresh_themes"]

@@ -37,7 +37,7 @@ from vocmine.themes.label_words import distinct_labels
 from vocmine.themes.labels import Encoder, label_themes
 from vocmine.themes.languages import apply_offsets, language_offsets
 from vocmine.themes.matching import match_themes
-from vocmine.themes.persist import load_alignment, save_alignment, save_fit
+from vocmine.themes.persist import save_alignment, save_fit
 from vocmine.themes.store import forget_changed_segments, store_refit
 
 LINEAGE_SHARE = 0.5  # share of a theme's segments that makes a split or an absorption
@@ -167,21 +167,6 @@ def _store_refit(con, model: str, config: ThemesConfig, folder: Path | None, ids
     result.themes, result.groups = len(set(themes.themes)), len(groups.rows)
     result.created, result.retired = len(themes.created), len(themes.retired)
     result.kept = result.themes - result.created
-
-
-def fit_alignment(con: duckdb.DuckDBPyConnection, model: str) -> tuple[str, dict[str, np.ndarray]]:
-    """(how, {language: offset}) the current fit of ``model`` moved its languages by: nightly
-    placement and proposals move new vectors the same way, whatever the setting says now (a
-    changed setting makes a refit due, ``refit_due``)."""
-    fit = current_fit(con, model)
-    return load_alignment(Path(fit["path"]) if fit and fit["path"] else None)
-
-
-def segment_languages(con: duckdb.DuckDBPyConnection, segment_ids: list[str]) -> list[str]:
-    """Each segment's language, as ``label_inputs`` reads it (none detected: English)."""
-    rows = dict(con.execute("SELECT segment_id, language FROM segments WHERE segment_id IN (SELECT unnest($ids))",
-                            {"ids": segment_ids}).fetchall())
-    return [rows.get(i) or "en" for i in segment_ids]
 
 
 def themed_embeddings(con: duckdb.DuckDBPyConnection, model: str,
@@ -401,6 +386,5 @@ def prune_orphan_fits(con: duckdb.DuckDBPyConnection, fits_dir: Path) -> list[Pa
 
 _FIT_FOLDER = re.compile(r"themes-\d{8}T\d{6}-[0-9a-f]{6}")
 
-__all__ = ["RefitResult", "TaxonomyMeans", "assign_floor", "current_fit", "fit_alignment", "label_inputs", "prune_fits", "prune_orphan_fits",
-           "refit_themes", "segment_languages",
-           "theme_documents", "themed_embeddings"]
+__all__ = ["RefitResult", "TaxonomyMeans", "assign_floor", "current_fit", "label_inputs", "prune_fits",
+           "prune_orphan_fits", "refit_themes", "theme_documents", "themed_embeddings"]
