@@ -14,7 +14,8 @@ MiniLM the two are the same):
    placed as vocmine places them (nearest centroid, each theme's own floor,
    ``registry.assign_floor``); the ones left over are clustered for new themes
    (``assign.new_theme_clusters``). Printed: the share of the new subject left unassigned and
-   of the ordinary ones, themes proposed, how much of the new subject they hold and their purity.
+   of the ordinary ones, themes proposed, how much of the new subject they hold and their purity,
+   by the rule in use (``assign.fringe_similarity``) and by the one before (``match_similarity``).
 3. **Refit IDs**: a second fit on the sample with the new subject in it, matched to the first
    (``matching.match_themes`` at ``match_similarity``): themes matched, matches whose majority
    label agrees, and new-subject themes (majority the new subject) wrongly given an old ID.
@@ -42,7 +43,7 @@ from vocmine.config.themes import ThemesConfig
 from vocmine.embed import load_backend
 from vocmine.embed.backends import normalise_rows
 from vocmine.embed.scale import cosine_scale, on_scale
-from vocmine.themes.assign import new_theme_clusters
+from vocmine.themes.assign import fringe_similarity, new_theme_clusters
 from vocmine.themes.discover import OUTLIER, discover_themes
 from vocmine.themes.matching import match_themes
 from vocmine.themes.registry import assign_floor
@@ -93,20 +94,25 @@ def fit(vectors: np.ndarray, documents: list[str], config: ThemesConfig):
     return discover_themes(vectors, documents, config, documents)
 
 
-def night(fit, vectors: np.ndarray, fitted: np.ndarray, is_new: np.ndarray, config: ThemesConfig) -> str:
-    """The night's placement and proposals, as text."""
+def night(fit, vectors: np.ndarray, is_new: np.ndarray, config: ThemesConfig) -> str:
+    """The night's placement and proposals, as text: proposals by the rule in use (a cluster is
+    the fringe of a known theme from ``fringe_similarity``) and by the one before it (from
+    ``match_similarity``), on the same clusters."""
     floors = np.array([assign_floor(fit.similarity[fit.assignments == t], config)
                        for t in range(len(fit.centroids))])
     similarity = vectors @ fit.centroids.T
     nearest = similarity.argmax(axis=1)
     left = similarity[np.arange(len(vectors)), nearest] < floors[nearest]
-    clusters = new_theme_clusters(vectors[left], fit.centroids, config)
     members = np.flatnonzero(left)
-    held = [members[m] for m, _ in clusters]
-    new_in = sum(int(is_new[h].sum()) for h in held)
-    pure = [float(is_new[h].mean()) for h in held]
-    return (f"new left {left[is_new].mean():.0%} | ordinary left {left[~is_new].mean():.0%} | proposed {len(clusters)} "
-            f"| new subject in them {new_in / max(1, is_new.sum()):.0%} | purity {np.mean(pure) if pure else 0:.2f}")
+    every = new_theme_clusters(vectors[left], fit.centroids, config.model_copy(update={"match_similarity": 1.0}))
+    text = f"new left {left[is_new].mean():.0%} | ordinary left {left[~is_new].mean():.0%}"
+    for rule, bar in (("proposed", fringe_similarity(fit.centroids, config)), ("before", config.match_similarity)):
+        held = [members[m] for m, centroid in every if (fit.centroids @ centroid).max() < bar]
+        pure = [float(is_new[h].mean()) for h in held]
+        text += (f" | {rule} {len(held)} (fringe from {bar:.3f}): new subject in them "
+                 f"{sum(int(is_new[h].sum()) for h in held) / max(1, is_new.sum()):.0%}, purity "
+                 f"{np.mean(pure) if pure else 0:.2f}")
+    return text
 
 
 def refit_ids(first, second, labels_first: np.ndarray, labels_second: np.ndarray, subject: set[str],
@@ -124,7 +130,7 @@ def refit_ids(first, second, labels_first: np.ndarray, labels_second: np.ndarray
     return text
 
 
-def run_case(name: str, model: str, size: int, seed: int, loaded: dict) -> None:
+def run_case(name: str, model: str, size: int, seed: int, loaded: dict, no_refit: bool = False) -> None:
     texts, labels = loaded[name]
     vectors_all = vectors_of(name, model, texts)
     labels_all = np.array(labels)
@@ -152,8 +158,10 @@ def run_case(name: str, model: str, size: int, seed: int, loaded: dict) -> None:
               f"{(first.assignments == OUTLIER).mean():.1%} | NMI {nmi:.3f} | {time.perf_counter() - started:.0f} s")
         if subject and len(night_new):
             night_rows = np.concatenate([night_new, night_old])
-            print("  night: " + night(first, vectors_all[night_rows], old_rows,
-                                      np.isin(labels_all[night_rows], sorted(subject)), config))
+            print("  night: " + night(first, vectors_all[night_rows], np.isin(labels_all[night_rows], sorted(subject)),
+                                      config))
+        if no_refit:
+            continue
         # the refit sees the new subject; without one, the same sample with another seed
         second = fit(vectors_all[rows], [documents[i] for i in rows],
                      config if subject else config.model_copy(update={"seed": seed + 1}))
@@ -166,6 +174,7 @@ def main() -> None:
     parser.add_argument("--cases", nargs="+", default=["banking77:minilm", "banking77:e5", "zh:e5", "uk:e5"])
     parser.add_argument("--sizes", nargs="+", type=int, default=[3000, 10000])
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--no-refit", action="store_true", help="the fit and the night only")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     print(f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; seed {args.seed}")
@@ -175,7 +184,7 @@ def main() -> None:
         if name not in loaded:
             loaded[name] = capped(*load_set(name)[:2])
         for size in args.sizes:
-            run_case(name, model, size, args.seed, loaded)
+            run_case(name, model, size, args.seed, loaded, args.no_refit)
 
 
 if __name__ == "__main__":

@@ -294,3 +294,32 @@ def test_refit_fits_a_template_once_whatever_its_numbers(store_writer, monkeypat
     refit_themes(store_writer.con, MODEL, ThemesConfig(min_themes=2, max_themes=4))
     themes = {_theme_of(store_writer.con, sid) for sid in copies}
     assert len(themes) == 1 and None not in themes, themes
+
+
+def _squeezed(directions: np.ndarray, spread: float) -> np.ndarray:
+    """Unit rows near one shared direction, as e5 places texts: every cosine high, order kept."""
+    shared = np.zeros(directions.shape[1])
+    shared[0] = 1.0
+    rows = shared + spread * directions
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_nightly_proposes_a_new_subject_even_where_the_model_squeezes_every_theme_together():
+    from vocmine.themes.assign import fringe_similarity, new_theme_clusters
+
+    rng = np.random.default_rng(0)
+    topics = np.linalg.qr(rng.normal(size=(64, 12)))[0].T[:, :64]  # 12 orthogonal subjects
+    known = _squeezed(topics[:10, :] * 1.0, spread=0.12)  # themes 0.985+ apart, as food themes on e5
+    pool = _squeezed(topics[11] + rng.normal(scale=0.05, size=(30, 64)), spread=0.3)  # a subject no theme holds
+    config = ThemesConfig(match_similarity=0.949, propose_similarity=0.88, propose_min_size=15)
+    assert fringe_similarity(known, config) > 0.98
+    clusters = new_theme_clusters(pool, known, config)
+    assert len(clusters) == 1 and len(clusters[0][0]) == 30
+
+
+def test_nightly_fringe_of_themes_far_apart_is_match_similarity_as_before():
+    from vocmine.themes.assign import fringe_similarity
+
+    spread_out = np.eye(5, 8)  # known themes orthogonal: nearest at cosine 0
+    assert fringe_similarity(spread_out, ThemesConfig()) == ThemesConfig().match_similarity
+    assert fringe_similarity(spread_out[:1], ThemesConfig()) == ThemesConfig().match_similarity
