@@ -42,16 +42,21 @@ WITH cfg AS (
                + w.z / (1 + w.z2n) * sqrt(w.negative_share_shrunk * (1 - w.negative_share_shrunk) / w.evidence
                                           + w.z2n / (4 * w.evidence)) AS negative_share_high
     FROM wilson w
-), components AS (
-    SELECT *,
-           volume / nullif(max(volume) OVER (), 0) AS volume_score,
-           coalesce(negative_share_shrunk, 0) AS negativity_score,
-           coalesce(greatest(share_change_4w, 0) / nullif(max(greatest(share_change_4w, 0)) OVER (), 0), 0)
-               AS growth_score,
-           CASE WHEN max(harm_shrunk) OVER () IS NULL THEN NULL
-                ELSE coalesce(greatest(harm_shrunk, 0) / nullif(max(greatest(harm_shrunk, 0)) OVER (), 0), 0)
-           END AS impact_score
+), tops AS (         -- the list's maxima as one row, not max(...) OVER (): DuckDB's parallel window
+                     -- (1.4.2 as analysts' tools bundle it, up to 1.5.5) fails now and then on a
+                     -- whole-list window aggregate and invalidates the database (duckdb#22846, #25713)
+    SELECT max(volume) AS volume, max(greatest(share_change_4w, 0)) AS growth, max(harm_shrunk) AS any_harm,
+           max(greatest(harm_shrunk, 0)) AS harm
     FROM bounds
+), components AS (
+    SELECT b.*,
+           b.volume / nullif(t.volume, 0) AS volume_score,
+           coalesce(b.negative_share_shrunk, 0) AS negativity_score,
+           coalesce(greatest(b.share_change_4w, 0) / nullif(t.growth, 0), 0) AS growth_score,
+           CASE WHEN t.any_harm IS NULL THEN NULL
+                ELSE coalesce(greatest(b.harm_shrunk, 0) / nullif(t.harm, 0), 0)
+           END AS impact_score
+    FROM bounds b CROSS JOIN tops t
 ), scored AS (
     SELECT c.*,
            (cfg.volume_weight * coalesce(volume_score, 0) + cfg.negativity_weight * negativity_score
