@@ -92,8 +92,8 @@ class JourneyTagger:
         """(stage, touchpoint) rule scores per text: the language's own patterns where the taxonomy has
         them, the English ones (on lemmas) otherwise."""
         languages = list(languages) if languages is not None else [None] * len(texts)
-        own = {i: self.language_rules[_base(lang)] for i, lang in enumerate(languages)
-               if _base(lang) in self.language_rules}
+        own = {i: self.language_rules[base_language(lang)] for i, lang in enumerate(languages)
+               if base_language(lang) in self.language_rules}
         rest = [i for i in range(len(texts)) if i not in own]
         english = self.matcher.scores([texts[i] for i in rest], [tokens[i] for i in rest] if tokens else None)
         result: list[tuple[RuleScores, RuleScores]] = [({}, {})] * len(texts)
@@ -172,9 +172,6 @@ def _load_multilingual() -> EmbeddingBackend:
     from vocmine.embed.backends import load_backend
 
     return load_backend("multilingual")
-
-
-_base = base_language
 
 
 def decide_stage(rules: RuleScores, similarity: np.ndarray, ids: list[str], config: JourneyConfig) -> Tag:
